@@ -1,0 +1,286 @@
+package io.ringmq.routing;
+
+import io.ringmq.error.InvalidArgumentException;
+
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * Immutable declaration of an exchange: what {@code exchange.declare} carries.
+ *
+ * <p>A spec is a plain value; {@link RoutingTable#declareExchange} decides whether it is acceptable
+ * (name length, reserved names, the type of {@code alternate-exchange}), so that the one place that
+ * refuses a declaration is the one that reports it with the AMQP reply code.
+ *
+ * <p>Two specs are {@linkplain #equals equal} when they have the same name and are <em>equivalent</em>:
+ * same type, durable, auto-delete and internal flags and arguments (values compared by content, so
+ * {@code byte[]} arguments work). Redeclaring an existing exchange with an equivalent spec is a no-op;
+ * anything else is refused, as RabbitMQ does.
+ */
+public final class ExchangeSpec
+{
+    /** The argument that names an alternate exchange, as in RabbitMQ. */
+    static final String ALTERNATE_EXCHANGE = "alternate-exchange";
+
+    private final String name;
+    private final ExchangeType type;
+    private final boolean durable;
+    private final boolean autoDelete;
+    private final boolean internal;
+    private final Map<String, Object> arguments;
+
+    private ExchangeSpec(final Builder builder)
+    {
+        this.name = builder.name;
+        this.type = builder.type;
+        this.durable = builder.durable;
+        this.autoDelete = builder.autoDelete;
+        this.internal = builder.internal;
+        this.arguments = Collections.unmodifiableMap(new LinkedHashMap<>(builder.arguments));
+    }
+
+    /**
+     * Starts a declaration. Flags default to {@code false} and arguments to none, as in AMQP.
+     *
+     * @param name the exchange name (checked when declared).
+     * @param type the exchange type.
+     */
+    public static Builder builder(final String name, final ExchangeType type)
+    {
+        return new Builder(name, type);
+    }
+
+    /** @return the exchange name. */
+    public String name()
+    {
+        return name;
+    }
+
+    /** @return the exchange type. */
+    public ExchangeType type()
+    {
+        return type;
+    }
+
+    /** @return whether the exchange survives a broker restart (recorded; routing does not use it). */
+    public boolean durable()
+    {
+        return durable;
+    }
+
+    /** @return whether the exchange is deleted when its last binding as source goes. */
+    public boolean autoDelete()
+    {
+        return autoDelete;
+    }
+
+    /** @return whether publishing to the exchange directly is refused (it is reached only through bindings or as an alternate). */
+    public boolean internal()
+    {
+        return internal;
+    }
+
+    /** @return the arguments, an unmodifiable copy taken when the spec was built ({@code byte[]} values copied too). */
+    public Map<String, Object> arguments()
+    {
+        return arguments;
+    }
+
+    /**
+     * @return the name in the {@code alternate-exchange} argument, or {@code null} when there is none
+     *         (or when its value is not a {@code String}, which {@link RoutingTable#declareExchange} refuses).
+     */
+    public String alternateExchange()
+    {
+        final Object value = arguments.get(ALTERNATE_EXCHANGE);
+        return value instanceof String ? (String) value : null;
+    }
+
+    /** @return whether redeclaring {@code other} over this exchange is a no-op (everything but the name agrees). */
+    boolean isEquivalentTo(final ExchangeSpec other)
+    {
+        return difference(other) == null;
+    }
+
+    /**
+     * @return RabbitMQ's wording of the first field in which {@code received} differs from this
+     *         (the current declaration), or {@code null} when they are equivalent.
+     */
+    String difference(final ExchangeSpec received)
+    {
+        final String field;
+        final Object receivedValue;
+        final Object currentValue;
+        if (type != received.type)
+        {
+            field = "type";
+            receivedValue = received.type == null ? null : received.type.amqpName();
+            currentValue = type == null ? null : type.amqpName();
+        }
+        else if (durable != received.durable)
+        {
+            field = "durable";
+            receivedValue = received.durable;
+            currentValue = durable;
+        }
+        else if (autoDelete != received.autoDelete)
+        {
+            field = "auto_delete";
+            receivedValue = received.autoDelete;
+            currentValue = autoDelete;
+        }
+        else if (internal != received.internal)
+        {
+            field = "internal";
+            receivedValue = received.internal;
+            currentValue = internal;
+        }
+        else if (!ArgumentValues.mapsDeepEqual(arguments, received.arguments))
+        {
+            field = "arguments";
+            receivedValue = received.arguments;
+            currentValue = arguments;
+        }
+        else
+        {
+            return null;
+        }
+        return "inequivalent arg '" + field + "' for exchange " + Names.quote(name) + " in vhost '/': received '"
+            + receivedValue + "' but current is '" + currentValue + "'";
+    }
+
+    @Override
+    public boolean equals(final Object o)
+    {
+        if (this == o)
+        {
+            return true;
+        }
+        if (!(o instanceof ExchangeSpec))
+        {
+            return false;
+        }
+        final ExchangeSpec that = (ExchangeSpec) o;
+        return Objects.equals(name, that.name) && type == that.type && isEquivalentTo(that);
+    }
+
+    @Override
+    public int hashCode()
+    {
+        int h = Objects.hashCode(name);
+        h = 31 * h + Objects.hashCode(type);
+        h = 31 * h + Boolean.hashCode(durable);
+        h = 31 * h + Boolean.hashCode(autoDelete);
+        h = 31 * h + Boolean.hashCode(internal);
+        return 31 * h + ArgumentValues.mapDeepHashCode(arguments);
+    }
+
+    @Override
+    public String toString()
+    {
+        final StringBuilder sb = new StringBuilder("ExchangeSpec{name='").append(name)
+            .append("', type=").append(type == null ? null : type.amqpName())
+            .append(", durable=").append(durable)
+            .append(", autoDelete=").append(autoDelete)
+            .append(", internal=").append(internal)
+            .append(", arguments={");
+        boolean first = true;
+        for (final Map.Entry<String, Object> e : arguments.entrySet())
+        {
+            if (!first)
+            {
+                sb.append(", ");
+            }
+            first = false;
+            sb.append(e.getKey()).append('=').append(ArgumentValues.render(e.getValue()));
+        }
+        return sb.append("}}").toString();
+    }
+
+    /** Collects a declaration; not thread-safe, reusable: every {@link #build} takes a copy. */
+    public static final class Builder
+    {
+        private final String name;
+        private final ExchangeType type;
+        private boolean durable;
+        private boolean autoDelete;
+        private boolean internal;
+        private final LinkedHashMap<String, Object> arguments = new LinkedHashMap<>();
+
+        private Builder(final String name, final ExchangeType type)
+        {
+            this.name = name;
+            this.type = type;
+        }
+
+        /** @param durable whether the exchange survives a restart. */
+        public Builder durable(final boolean durable)
+        {
+            this.durable = durable;
+            return this;
+        }
+
+        /** @param autoDelete whether the exchange goes when its last source binding goes. */
+        public Builder autoDelete(final boolean autoDelete)
+        {
+            this.autoDelete = autoDelete;
+            return this;
+        }
+
+        /** @param internal whether direct publishing is refused. */
+        public Builder internal(final boolean internal)
+        {
+            this.internal = internal;
+            return this;
+        }
+
+        /**
+         * Sets the {@code alternate-exchange} argument: where a message goes when this exchange's own
+         * bindings match nothing.
+         */
+        public Builder alternateExchange(final String alternateExchange)
+        {
+            return argument(ALTERNATE_EXCHANGE, alternateExchange);
+        }
+
+        /**
+         * Sets one argument (replacing an earlier value of the same name).
+         *
+         * @throws InvalidArgumentException for a {@code null} name.
+         */
+        public Builder argument(final String key, final Object value)
+        {
+            if (key == null)
+            {
+                throw new InvalidArgumentException("exchange argument names must not be null");
+            }
+            arguments.put(key, ArgumentValues.copyOf(value));
+            return this;
+        }
+
+        /**
+         * Adds every entry of {@code arguments} (as {@link #argument} one by one); {@code null} adds nothing.
+         *
+         * @throws InvalidArgumentException for a {@code null} name.
+         */
+        public Builder arguments(final Map<String, ?> arguments)
+        {
+            if (arguments != null)
+            {
+                for (final Map.Entry<String, ?> e : arguments.entrySet())
+                {
+                    argument(e.getKey(), e.getValue());
+                }
+            }
+            return this;
+        }
+
+        /** @return the immutable spec. */
+        public ExchangeSpec build()
+        {
+            return new ExchangeSpec(this);
+        }
+    }
+}
