@@ -1,0 +1,372 @@
+package io.ringmq;
+
+import io.ringmq.error.InvalidArgumentException;
+
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * The AMQP basic properties of a message: immutable, so one instance may be shared by every
+ * message that carries the same properties (publishing then allocates nothing for them).
+ * <p>
+ * {@link #EMPTY} has no property set. Build others with {@link #builder()}.
+ */
+public final class MessageProperties
+{
+    /** No property set; no headers. */
+    public static final MessageProperties EMPTY = new Builder().build();
+
+    /** AMQP delivery mode 1: the message is not meant to survive a restart (RingMQ is in memory either way). */
+    public static final int NON_PERSISTENT = 1;
+    /** AMQP delivery mode 2: recorded for fidelity; RingMQ keeps every message in memory only. */
+    public static final int PERSISTENT = 2;
+
+    private final String contentType;
+    private final String contentEncoding;
+    private final Map<String, Object> headers;
+    private final int deliveryMode;
+    private final int priority;
+    private final String correlationId;
+    private final String replyTo;
+    private final String expiration;
+    private final String messageId;
+    private final long timestamp;
+    private final String type;
+    private final String userId;
+    private final String appId;
+
+    private MessageProperties(final Builder b)
+    {
+        contentType = b.contentType;
+        contentEncoding = b.contentEncoding;
+        headers = b.headers == null || b.headers.isEmpty() ?
+            Collections.emptyMap() : Collections.unmodifiableMap(new LinkedHashMap<>(b.headers));
+        deliveryMode = b.deliveryMode;
+        priority = b.priority;
+        correlationId = b.correlationId;
+        replyTo = b.replyTo;
+        expiration = b.expiration;
+        messageId = b.messageId;
+        timestamp = b.timestamp;
+        type = b.type;
+        userId = b.userId;
+        appId = b.appId;
+    }
+
+    /** @return a builder with nothing set. */
+    public static Builder builder()
+    {
+        return new Builder();
+    }
+
+    /** @return a builder holding these properties, to derive a variant. */
+    public Builder toBuilder()
+    {
+        final Builder b = new Builder();
+        b.contentType = contentType;
+        b.contentEncoding = contentEncoding;
+        b.headers = headers.isEmpty() ? null : new LinkedHashMap<>(headers);
+        b.deliveryMode = deliveryMode;
+        b.priority = priority;
+        b.correlationId = correlationId;
+        b.replyTo = replyTo;
+        b.expiration = expiration;
+        b.messageId = messageId;
+        b.timestamp = timestamp;
+        b.type = type;
+        b.userId = userId;
+        b.appId = appId;
+        return b;
+    }
+
+    /** @return the MIME content type, or null. */
+    public String contentType()
+    {
+        return contentType;
+    }
+
+    /** @return the content encoding, or null. */
+    public String contentEncoding()
+    {
+        return contentEncoding;
+    }
+
+    /** @return the application headers (unmodifiable, never null); routed on by headers exchanges. */
+    public Map<String, Object> headers()
+    {
+        return headers;
+    }
+
+    /** @return 1 (non-persistent), 2 (persistent) or 0 when not set. */
+    public int deliveryMode()
+    {
+        return deliveryMode;
+    }
+
+    /** @return the priority 0..255, or -1 when not set. */
+    public int priority()
+    {
+        return priority;
+    }
+
+    /** @return the correlation id, or null. */
+    public String correlationId()
+    {
+        return correlationId;
+    }
+
+    /** @return the reply-to address, or null. */
+    public String replyTo()
+    {
+        return replyTo;
+    }
+
+    /** @return the per-message TTL in milliseconds as AMQP spells it (a decimal string), or null. */
+    public String expiration()
+    {
+        return expiration;
+    }
+
+    /** @return the message id, or null. */
+    public String messageId()
+    {
+        return messageId;
+    }
+
+    /** @return the timestamp in milliseconds since the epoch, or 0 when not set. */
+    public long timestamp()
+    {
+        return timestamp;
+    }
+
+    /** @return the message type name, or null. */
+    public String type()
+    {
+        return type;
+    }
+
+    /** @return the user id, or null. */
+    public String userId()
+    {
+        return userId;
+    }
+
+    /** @return the application id, or null. */
+    public String appId()
+    {
+        return appId;
+    }
+
+    @Override
+    public boolean equals(final Object o)
+    {
+        if (this == o)
+        {
+            return true;
+        }
+        if (!(o instanceof MessageProperties))
+        {
+            return false;
+        }
+        final MessageProperties that = (MessageProperties)o;
+        return deliveryMode == that.deliveryMode && priority == that.priority && timestamp == that.timestamp &&
+            Objects.equals(contentType, that.contentType) && Objects.equals(contentEncoding, that.contentEncoding) &&
+            headers.equals(that.headers) && Objects.equals(correlationId, that.correlationId) &&
+            Objects.equals(replyTo, that.replyTo) && Objects.equals(expiration, that.expiration) &&
+            Objects.equals(messageId, that.messageId) && Objects.equals(type, that.type) &&
+            Objects.equals(userId, that.userId) && Objects.equals(appId, that.appId);
+    }
+
+    @Override
+    public int hashCode()
+    {
+        return Objects.hash(contentType, headers, priority, correlationId, messageId, timestamp);
+    }
+
+    @Override
+    public String toString()
+    {
+        final StringBuilder sb = new StringBuilder("MessageProperties{");
+        append(sb, "contentType", contentType);
+        append(sb, "contentEncoding", contentEncoding);
+        if (!headers.isEmpty())
+        {
+            append(sb, "headers", headers);
+        }
+        append(sb, "deliveryMode", deliveryMode == 0 ? null : deliveryMode);
+        append(sb, "priority", priority < 0 ? null : priority);
+        append(sb, "correlationId", correlationId);
+        append(sb, "replyTo", replyTo);
+        append(sb, "expiration", expiration);
+        append(sb, "messageId", messageId);
+        append(sb, "timestamp", timestamp == 0 ? null : timestamp);
+        append(sb, "type", type);
+        append(sb, "userId", userId);
+        append(sb, "appId", appId);
+        if (sb.charAt(sb.length() - 1) == ' ')
+        {
+            sb.setLength(sb.length() - 2);
+        }
+        return sb.append('}').toString();
+    }
+
+    private static void append(final StringBuilder sb, final String name, final Object value)
+    {
+        if (value != null)
+        {
+            sb.append(name).append('=').append(value).append(", ");
+        }
+    }
+
+    /** Mutable builder of {@link MessageProperties}; not thread-safe. */
+    public static final class Builder
+    {
+        private String contentType;
+        private String contentEncoding;
+        private Map<String, Object> headers;
+        private int deliveryMode;
+        private int priority = -1;
+        private String correlationId;
+        private String replyTo;
+        private String expiration;
+        private String messageId;
+        private long timestamp;
+        private String type;
+        private String userId;
+        private String appId;
+
+        private Builder()
+        {
+        }
+
+        public Builder contentType(final String contentType)
+        {
+            this.contentType = contentType;
+            return this;
+        }
+
+        public Builder contentEncoding(final String contentEncoding)
+        {
+            this.contentEncoding = contentEncoding;
+            return this;
+        }
+
+        /** Replaces all headers with a copy of {@code headers} (null clears them). */
+        public Builder headers(final Map<String, ?> headers)
+        {
+            this.headers = headers == null ? null : new LinkedHashMap<>(headers);
+            return this;
+        }
+
+        /** Adds or replaces one header. A null value records the header's presence with no value. */
+        public Builder header(final String name, final Object value)
+        {
+            if (name == null)
+            {
+                throw new InvalidArgumentException("header name must not be null");
+            }
+            if (headers == null)
+            {
+                headers = new LinkedHashMap<>();
+            }
+            headers.put(name, value);
+            return this;
+        }
+
+        /** @param deliveryMode {@link #NON_PERSISTENT} or {@link #PERSISTENT}. */
+        public Builder deliveryMode(final int deliveryMode)
+        {
+            if (deliveryMode != NON_PERSISTENT && deliveryMode != PERSISTENT)
+            {
+                throw new InvalidArgumentException("delivery mode must be 1 or 2, was " + deliveryMode);
+            }
+            this.deliveryMode = deliveryMode;
+            return this;
+        }
+
+        /** @param priority 0..255, as the AMQP octet. */
+        public Builder priority(final int priority)
+        {
+            if (priority < 0 || priority > 255)
+            {
+                throw new InvalidArgumentException("priority must be 0..255, was " + priority);
+            }
+            this.priority = priority;
+            return this;
+        }
+
+        public Builder correlationId(final String correlationId)
+        {
+            this.correlationId = correlationId;
+            return this;
+        }
+
+        public Builder replyTo(final String replyTo)
+        {
+            this.replyTo = replyTo;
+            return this;
+        }
+
+        /** @param expirationMillis the per-message TTL in milliseconds as a non-negative decimal string. */
+        public Builder expiration(final String expirationMillis)
+        {
+            if (expirationMillis != null)
+            {
+                final long ttl;
+                try
+                {
+                    ttl = Long.parseLong(expirationMillis);
+                }
+                catch (final NumberFormatException ex)
+                {
+                    throw new InvalidArgumentException("expiration must be a decimal number of milliseconds, was '" +
+                        expirationMillis + "'");
+                }
+                if (ttl < 0)
+                {
+                    throw new InvalidArgumentException("expiration must not be negative, was " + ttl);
+                }
+            }
+            this.expiration = expirationMillis;
+            return this;
+        }
+
+        public Builder messageId(final String messageId)
+        {
+            this.messageId = messageId;
+            return this;
+        }
+
+        /** @param epochMillis milliseconds since the epoch. */
+        public Builder timestamp(final long epochMillis)
+        {
+            this.timestamp = epochMillis;
+            return this;
+        }
+
+        public Builder type(final String type)
+        {
+            this.type = type;
+            return this;
+        }
+
+        public Builder userId(final String userId)
+        {
+            this.userId = userId;
+            return this;
+        }
+
+        public Builder appId(final String appId)
+        {
+            this.appId = appId;
+            return this;
+        }
+
+        public MessageProperties build()
+        {
+            return new MessageProperties(this);
+        }
+    }
+}

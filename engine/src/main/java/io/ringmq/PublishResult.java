@@ -1,0 +1,119 @@
+package io.ringmq;
+
+/**
+ * The synchronous outcome of one publish (or one batch): how many queues the message was routed
+ * to, how many took it, how many refused it, and what was dropped to make room.
+ * <p>
+ * <b>Lifetime:</b> each {@link Channel} owns one instance and reuses it for its every publish, so
+ * publishing allocates nothing. Read it before the channel's next publish, or {@link #copy()} it.
+ */
+public final class PublishResult
+{
+    private int routed;
+    private int accepted;
+    private int refused;
+    private int dropped;
+    private boolean returned;
+
+    PublishResult()
+    {
+    }
+
+    void reset()
+    {
+        routed = 0;
+        accepted = 0;
+        refused = 0;
+        dropped = 0;
+        returned = false;
+    }
+
+    void addRouted(final int queues)
+    {
+        routed += queues;
+    }
+
+    void addAccepted()
+    {
+        accepted++;
+    }
+
+    void addRefused()
+    {
+        refused++;
+    }
+
+    void addDropped(final int messages)
+    {
+        dropped += messages;
+    }
+
+    void markReturned()
+    {
+        returned = true;
+    }
+
+    /** @return queue deliveries the routing produced (per message, summed over a batch). */
+    public int routedQueues()
+    {
+        return routed;
+    }
+
+    /** @return queue deliveries that were accepted: the message is now in those queues. */
+    public int acceptedQueues()
+    {
+        return accepted;
+    }
+
+    /**
+     * @return queue deliveries refused: the queue was full with {@code reject-publish}, a blocked
+     * publish timed out, or the queue was deleted while the publish ran.
+     */
+    public int refusedQueues()
+    {
+        return refused;
+    }
+
+    /** @return older messages that {@code drop-head} queues removed to take this one. */
+    public int droppedMessages()
+    {
+        return dropped;
+    }
+
+    /** @return true when no queue was routed to. */
+    public boolean isUnroutable()
+    {
+        return routed == 0;
+    }
+
+    /** @return true when the message was unroutable, mandatory, and handed to the return listener. */
+    public boolean isReturned()
+    {
+        return returned;
+    }
+
+    /** @return true when it was routed and every routed queue took it. */
+    public boolean isFullyAccepted()
+    {
+        return routed > 0 && accepted == routed;
+    }
+
+    /** @return a detached copy that later publishes do not change. */
+    public PublishResult copy()
+    {
+        final PublishResult copy = new PublishResult();
+        copy.routed = routed;
+        copy.accepted = accepted;
+        copy.refused = refused;
+        copy.dropped = dropped;
+        copy.returned = returned;
+        return copy;
+    }
+
+    @Override
+    public String toString()
+    {
+        return "PublishResult{routed=" + routed + ", accepted=" + accepted + ", refused=" + refused +
+            ", dropped=" + dropped + ", returned=" + returned + '}';
+    }
+}
