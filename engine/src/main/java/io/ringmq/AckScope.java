@@ -18,10 +18,11 @@ import java.util.List;
 final class AckScope
 {
     private static final UnackedTable.ClaimSink<Envelope> ACK = (tag, envelope, queue) -> envelope.release();
+    // The table's context is each delivery's DeliveryOrigin: its queue, or its DeliveryCount in a delivery-limit queue.
     private static final UnackedTable.ClaimSink<Envelope> DISCARD =
-        (tag, envelope, queue) -> ((MessageQueue)queue).discardRejected(envelope);
+        (tag, envelope, origin) -> ((DeliveryOrigin)origin).discardRejected(envelope);
     private static final UnackedTable.ClaimSink<Envelope> REQUEUE =
-        (tag, envelope, queue) -> ((MessageQueue)queue).requeue(envelope);
+        (tag, envelope, origin) -> ((DeliveryOrigin)origin).requeue(envelope);
 
     private final UnackedTable<Envelope> unacked;
     private final String description;
@@ -32,10 +33,10 @@ final class AckScope
         this.description = description;
     }
 
-    /** Owner thread only. @return the delivery tag under which {@code envelope} from {@code queue} is now held. */
-    long hold(final Envelope envelope, final MessageQueue queue)
+    /** Owner thread only. @return the delivery tag under which {@code envelope} from {@code origin} is now held. */
+    long hold(final Envelope envelope, final DeliveryOrigin origin)
     {
-        return unacked.insert(envelope, queue);
+        return unacked.insert(envelope, origin);
     }
 
     int unackedCount()
@@ -131,7 +132,7 @@ final class AckScope
     private int requeueCollected(final long maxTag, final Held last)
     {
         final List<Held> held = new ArrayList<>();
-        unacked.claimUpTo(maxTag, (tag, envelope, queue) -> held.add(new Held(tag, envelope, queue)));
+        unacked.claimUpTo(maxTag, (tag, envelope, origin) -> held.add(new Held(tag, envelope, origin)));
         if (last != null)
         {
             held.add(last);
@@ -139,7 +140,7 @@ final class AckScope
         held.sort(Comparator.comparingLong(h -> h.tag));
         for (final Held h : held)
         {
-            h.queue.requeue(h.envelope);
+            h.origin.requeue(h.envelope);
         }
         return held.size();
     }
@@ -155,25 +156,25 @@ final class AckScope
     {
         long tag;
         Envelope envelope;
-        MessageQueue queue;
+        DeliveryOrigin origin;
 
         Held()
         {
         }
 
-        Held(final long tag, final Envelope envelope, final Object queue)
+        Held(final long tag, final Envelope envelope, final Object origin)
         {
             this.tag = tag;
             this.envelope = envelope;
-            this.queue = (MessageQueue)queue;
+            this.origin = (DeliveryOrigin)origin;
         }
 
         @Override
-        public void accept(final long tag, final Envelope envelope, final Object queue)
+        public void accept(final long tag, final Envelope envelope, final Object origin)
         {
             this.tag = tag;
             this.envelope = envelope;
-            this.queue = (MessageQueue)queue;
+            this.origin = (DeliveryOrigin)origin;
         }
     }
 }

@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -31,15 +32,24 @@ import java.util.concurrent.locks.ReentrantLock;
  * Topology changes (declare, bind, delete, consume, cancel) are serialized by one lock that
  * publishers and consumers never take: the routing table is an immutable snapshot published with
  * one release store, and queues are lock-free.
+ * <p>
+ * A broker with queues declared with policies ({@link QueueSpec}) runs one daemon housekeeping
+ * thread, started with the first such queue, that sweeps expired messages and deletes expired queues
+ * every {@value #HOUSEKEEPING_PERIOD_MILLIS} ms; {@link #close()} stops it.
  */
 public final class Broker implements AutoCloseable
 {
+    /** How often the housekeeping thread sweeps expired messages and expired queues, in milliseconds. */
+    public static final long HOUSEKEEPING_PERIOD_MILLIS = 50;
+
     private final RoutingTable<MessageQueue> routing = new RoutingTable<>();
     private final ConcurrentHashMap<String, MessageQueue> queues = new ConcurrentHashMap<>();
     private final Set<Channel> channels = ConcurrentHashMap.newKeySet();
     /** Serializes topology changes only; never taken on the publish or delivery path. */
     private final ReentrantLock topology = new ReentrantLock();
     private final EnvelopePool pool;
+    private final DeadLetters deadLetters;
+    private final Housekeeper housekeeper = new Housekeeper(this);
     private final AtomicLong consumerTags = new AtomicLong();
     private final AtomicLong channelNumbers = new AtomicLong();
     private volatile boolean closed;
@@ -47,6 +57,7 @@ public final class Broker implements AutoCloseable
     private Broker(final Builder builder)
     {
         pool = new EnvelopePool(builder.envelopePoolCapacity, builder.envelopePrefill);
+        deadLetters = new DeadLetters(routing, pool);
     }
 
     /** @return a broker with default settings. */
@@ -85,6 +96,7 @@ public final class Broker implements AutoCloseable
     @Override
     public void close()
     {
+        final ScheduledExecutorService housekeeping;
         topology.lock();
         try
         {
@@ -93,11 +105,13 @@ public final class Broker implements AutoCloseable
                 return;
             }
             closed = true;
+            housekeeping = housekeeper.detach();
         }
         finally
         {
             topology.unlock();
         }
+        housekeeper.shutDown(housekeeping); // first, so that no sweep runs during the teardown
         for (final Channel channel : new ArrayList<>(channels))
         {
             channel.closeBecauseBrokerClosed();
@@ -118,6 +132,11 @@ public final class Broker implements AutoCloseable
     EnvelopePool pool()
     {
         return pool;
+    }
+
+    Housekeeper housekeeper()
+    {
+        return housekeeper;
     }
 
     boolean isClosed()
@@ -163,11 +182,19 @@ public final class Broker implements AutoCloseable
                     throw new PreconditionFailedException("queue '" + spec.name() + "' exists with other arguments: " +
                         "declared " + existing.spec() + ", requested " + spec);
                 }
+                if (existing.store() != null)
+                {
+                    existing.store().touch(); // a redeclare renews x-expires, as in RabbitMQ
+                }
                 return existing.info();
             }
-            final MessageQueue queue = new MessageQueue(spec, spec.exclusive() ? channel : null);
+            final MessageQueue queue = new MessageQueue(spec, spec.exclusive() ? channel : null, deadLetters);
             routing.declareQueue(spec.name(), queue);
             queues.put(spec.name(), queue);
+            if (queue.store() != null)
+            {
+                housekeeper.add(queue);
+            }
             return queue.info();
         }
         finally
@@ -233,6 +260,7 @@ public final class Broker implements AutoCloseable
     private int removeQueueLocked(final MessageQueue queue)
     {
         queues.remove(queue.name(), queue);
+        housekeeper.remove(queue);
         routing.deleteQueue(queue.name());
         for (final Consumer consumer : queue.consumers())
         {
@@ -296,8 +324,21 @@ public final class Broker implements AutoCloseable
         {
             topology.unlock();
         }
-        consumer.stop(reason);
+        consumer.stop(reason); // requeues what it held, in order
         consumer.channel().consumerEnded(consumer);
+        final PolicyStore store = queue.store();
+        if (store != null && store.singleActiveConsumer())
+        {
+            topology.lock();
+            try
+            {
+                queue.consumerLeft(consumer); // only now may the next consumer take over: after the requeue
+            }
+            finally
+            {
+                topology.unlock();
+            }
+        }
         if (deleteQueue)
         {
             topology.lock();
@@ -312,6 +353,28 @@ public final class Broker implements AutoCloseable
             {
                 topology.unlock();
             }
+        }
+    }
+
+    /**
+     * Housekeeping: deletes {@code queue} if it is still registered and still unused past its
+     * {@code x-expires} (re-checked under the lock, so a consumer that just arrived keeps it). Its
+     * messages are discarded with it, not dead-lettered, as in RabbitMQ.
+     */
+    void expireIfUnused(final MessageQueue queue)
+    {
+        topology.lock();
+        try
+        {
+            if (closed || queues.get(queue.name()) != queue || !queue.store().isUnusedLongerThanExpiry(System.nanoTime()))
+            {
+                return;
+            }
+            removeQueueLocked(queue); // no consumers: nobody to cancel
+        }
+        finally
+        {
+            topology.unlock();
         }
     }
 

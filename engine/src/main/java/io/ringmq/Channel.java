@@ -40,6 +40,8 @@ public final class Channel implements AutoCloseable
     private final PublishResult result = new PublishResult();
     private final AckScope getScope;
     private final Delivery getDelivery;
+    /** The get path's result holder for queues with policies. */
+    private final Taken getTaken = new Taken();
     private final Set<Consumer> consumers = ConcurrentHashMap.newKeySet();
     private volatile boolean open = true;
     private volatile ReturnListener returnListener;
@@ -381,7 +383,10 @@ public final class Channel implements AutoCloseable
     }
 
     /**
-     * AMQP {@code basic.get}: takes one message, requeued ones first.
+     * AMQP {@code basic.get}: takes one message, requeued ones first (in a priority queue: the highest
+     * priority first). Expired messages met at the head are dropped or dead-lettered, never returned. A
+     * get is not a consumer: single-active-consumer does not restrict it, and it counts as a use of a
+     * queue with {@code x-expires}.
      *
      * @return this channel's reused delivery, valid until its next get, or null when the queue is empty.
      */
@@ -390,16 +395,40 @@ public final class Channel implements AutoCloseable
         ensureOpen();
         final MessageQueue q = broker.queue(queue, this);
         releasePendingAutoAckGet();
-        Envelope envelope = q.pollRequeued();
-        final boolean redelivered = envelope != null;
-        if (envelope == null)
+        final PolicyStore store = q.store();
+        Envelope envelope;
+        boolean redelivered;
+        DeliveryOrigin origin = q;
+        if (store != null)
         {
-            envelope = q.pollReady();
+            store.touch();
+            if (!store.take(getTaken))
+            {
+                getDelivery.clear();
+                return null;
+            }
+            envelope = getTaken.envelope;
+            redelivered = getTaken.redelivered;
+            origin = getTaken.origin;
+            getTaken.clear();
         }
-        if (envelope == null)
+        else
         {
-            getDelivery.clear();
-            return null;
+            do
+            {
+                envelope = q.pollRequeued();
+                redelivered = envelope != null;
+                if (envelope == null)
+                {
+                    envelope = q.pollReady();
+                }
+                if (envelope == null)
+                {
+                    getDelivery.clear();
+                    return null;
+                }
+            }
+            while (envelope.properties.expirationNanos() >= 0 && q.expireIfDue(envelope)); // never deliver an expired one
         }
         final long tag;
         if (autoAck)
@@ -409,7 +438,7 @@ public final class Channel implements AutoCloseable
         }
         else
         {
-            tag = getScope.hold(envelope, q);
+            tag = getScope.hold(envelope, origin);
         }
         getDelivery.set(envelope, tag, redelivered, q.name());
         return getDelivery;

@@ -3,6 +3,7 @@ package io.ringmq;
 import io.ringmq.error.InvalidArgumentException;
 import io.ringmq.routing.Names;
 
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -13,6 +14,8 @@ public final class ConsumeOptions
 {
     /** AMQP {@code basic.qos} prefetch-count is an unsigned short. */
     public static final int MAX_PREFETCH = 65535;
+    /** The consume argument that sets {@link #priority()}, as in RabbitMQ. */
+    public static final String X_PRIORITY = "x-priority";
 
     private final boolean autoAck;
     private final int prefetch;
@@ -22,6 +25,7 @@ public final class ConsumeOptions
     private final boolean requeueOnHandlerError;
     private final HandlerErrorListener errorListener;
     private final CancelListener cancelListener;
+    private final int priority;
 
     private ConsumeOptions(final Builder b)
     {
@@ -33,6 +37,7 @@ public final class ConsumeOptions
         requeueOnHandlerError = b.requeueOnHandlerError;
         errorListener = b.errorListener;
         cancelListener = b.cancelListener;
+        priority = b.priority;
     }
 
     /** @return a builder: manual acknowledgement, prefetch 0 (unlimited), {@link WaitStrategy#BLOCKING}. */
@@ -86,6 +91,25 @@ public final class ConsumeOptions
         return requeueOnHandlerError;
     }
 
+    /**
+     * @return the consumer priority ({@code x-priority}; 0 by default, negative allowed), as in RabbitMQ:
+     * a queue's higher-priority consumers get its messages while they have prefetch credit; lower ones
+     * get messages only when every higher-priority consumer of the queue is blocked — out of credit
+     * (prefetch reached) or cancelled. Consumers of equal priority share messages as usual.
+     * <p>
+     * RingMQ consumers poll their queue rather than being handed messages by a dispatcher, so the rule is
+     * applied by each consumer before each poll, lock-free and best effort: a lower consumer polls only
+     * when, at that instant, no higher consumer of the queue is active with credit. A consumer with
+     * automatic acknowledgement or prefetch 0 always has credit, so — exactly as in RabbitMQ — consumers
+     * below it receive nothing while it runs. Under concurrency a lower consumer may take a message just
+     * as a higher one regains credit. A queue whose consumers all have the same priority pays nothing
+     * for this.
+     */
+    public int priority()
+    {
+        return priority;
+    }
+
     HandlerErrorListener errorListener()
     {
         return errorListener;
@@ -121,9 +145,39 @@ public final class ConsumeOptions
         private boolean requeueOnHandlerError = true;
         private HandlerErrorListener errorListener = Builder::logHandlerError;
         private CancelListener cancelListener = (tag, reason) -> { };
+        private int priority;
 
         private Builder()
         {
+        }
+
+        /** Sets the consumer priority ({@code x-priority}); see {@link ConsumeOptions#priority()}. */
+        public Builder priority(final int priority)
+        {
+            this.priority = priority;
+            return this;
+        }
+
+        /**
+         * Applies RabbitMQ {@code basic.consume} arguments: {@code x-priority} (an integer of any Java
+         * integral type, within int range) sets {@link #priority(int)}; other arguments are ignored, as
+         * RabbitMQ ignores arguments it does not know.
+         */
+        public Builder arguments(final Map<String, ?> arguments)
+        {
+            if (arguments == null || !arguments.containsKey(X_PRIORITY))
+            {
+                return this;
+            }
+            final Object value = arguments.get(X_PRIORITY);
+            if (!(value instanceof Long || value instanceof Integer || value instanceof Short || value instanceof Byte) ||
+                ((Number)value).longValue() != ((Number)value).intValue())
+            {
+                throw new InvalidArgumentException("invalid consume argument x-priority: " +
+                    (value == null ? "null" : value.getClass().getSimpleName() + " " + value) + "; expected an integer in int range");
+            }
+            this.priority = ((Number)value).intValue();
+            return this;
         }
 
         /**

@@ -24,18 +24,40 @@ import java.util.concurrent.locks.LockSupport;
  * Acknowledge with {@link Delivery#ack()} or with {@link #ack(long, boolean)} from any thread.
  * {@link #cancel()} stops the thread after the delivery in progress and requeues, in order, every
  * delivery not yet acknowledged; acknowledging one of those afterwards is an unknown-tag error.
+ * <p>
+ * <b>Consumer priorities</b> ({@link ConsumeOptions#priority()}): see there. While all consumers of
+ * a queue have one priority, none checks anything; once they differ, each checks before polling
+ * whether a higher one could take the message (its thread switches to a <em>gated</em> state, read
+ * with the same volatile load that tells it whether it is still running).
+ * <p>
+ * A consumer of a queue with policies runs a separate loop ({@code runWithPolicies}) that takes from
+ * the queue's {@code PolicyStore}: single-active-consumer turns, expiry and delivery counts live
+ * there, and a plain queue's consumer never executes any of it.
  */
 public final class Consumer implements AutoCloseable
 {
-    private static final VarHandle RUNNING;
+    private static final VarHandle STATE;
     private static final VarHandle SLEEPING;
+
+    /** {@link #state}: cancelled; the thread ends after the delivery in progress. */
+    private static final int STOPPED = 0;
+    /** {@link #state}: running; every consumer of the queue has the same priority. */
+    private static final int RUNNING = 1;
+    /** {@link #state}: running, among consumers of different priorities: polls only when none above it could. */
+    private static final int RUNNING_GATED = 2;
+
+    /** What an idle round waits for. */
+    private static final int WAIT_MESSAGES = 0;
+    private static final int WAIT_CREDIT = 1;
+    /** Its turn: single-active-consumer election, or higher-priority consumers running out of credit. */
+    private static final int WAIT_TURN = 2;
 
     static
     {
         try
         {
             final MethodHandles.Lookup lookup = MethodHandles.lookup();
-            RUNNING = lookup.findVarHandle(Consumer.class, "running", boolean.class);
+            STATE = lookup.findVarHandle(Consumer.class, "state", int.class);
             SLEEPING = lookup.findVarHandle(Consumer.class, "sleeping", boolean.class);
         }
         catch (final ReflectiveOperationException ex)
@@ -55,6 +77,7 @@ public final class Consumer implements AutoCloseable
     private final DeliveryHandler handler;
     private final boolean autoAck;
     private final int prefetch;
+    private final int priority;
     private final AckScope scope;
     private final Delivery delivery;
     private final IdleStrategy idleStrategy;
@@ -65,8 +88,9 @@ public final class Consumer implements AutoCloseable
     /** Idle rounds since the last delivery, for the BLOCKING strategy's spin-then-park. Consumer thread only. */
     private int blockingIdles;
 
+    /** {@link #STOPPED}, {@link #RUNNING} or {@link #RUNNING_GATED}; the run loop reads it once per round. */
     @SuppressWarnings("unused")
-    private volatile boolean running = true;
+    private volatile int state = RUNNING;
     /** True while a BLOCKING consumer parks; read by publishers and ackers to decide to unpark. */
     @SuppressWarnings("unused")
     private volatile boolean sleeping;
@@ -87,11 +111,14 @@ public final class Consumer implements AutoCloseable
         this.handler = handler;
         this.autoAck = options.isAutoAck();
         this.prefetch = autoAck ? 0 : options.prefetch();
+        this.priority = options.priority();
         this.scope = autoAck ? null : new AckScope(prefetch, "consumer '" + consumerTag + "' of " + queue);
         this.delivery = new Delivery(consumerTag, scope);
         this.blocking = options.waitStrategy() == WaitStrategy.BLOCKING;
         this.idleStrategy = idleStrategyFor(options.waitStrategy());
-        this.thread = new Thread(this::run, "ringmq-consumer-" + queue.name() + "-" + consumerTag);
+        // Decided once: a plain queue's consumer runs the original loop and never looks at policies.
+        this.thread = new Thread(queue.store() == null ? this::run : this::runWithPolicies,
+            "ringmq-consumer-" + queue.name() + "-" + consumerTag);
         this.thread.setDaemon(true);
     }
 
@@ -115,7 +142,33 @@ public final class Consumer implements AutoCloseable
     /** @return true until cancelled (by the application, its channel, queue deletion or broker close). */
     public boolean isActive()
     {
-        return (boolean)RUNNING.getVolatile(this);
+        return (int)STATE.getVolatile(this) != STOPPED;
+    }
+
+    /** @return its priority ({@code x-priority}); 0 by default. */
+    int priority()
+    {
+        return priority;
+    }
+
+    /** Under the topology lock: whether this consumer must defer to higher-priority ones (see the class comment). */
+    void setGated(final boolean gated)
+    {
+        final int wanted = gated ? RUNNING_GATED : RUNNING;
+        int current;
+        while ((current = (int)STATE.getVolatile(this)) != STOPPED && current != wanted)
+        {
+            if (STATE.compareAndSet(this, current, wanted))
+            {
+                return;
+            }
+        }
+    }
+
+    /** @return true when it could take a message now as far as prefetch goes (auto-ack and prefetch 0 always can). */
+    boolean hasCredit()
+    {
+        return prefetch == 0 || scope.unackedCount() < prefetch;
     }
 
     /** @return deliveries handed out and not yet settled (always 0 with auto-ack). */
@@ -186,10 +239,16 @@ public final class Consumer implements AutoCloseable
      */
     void stop(final String reason)
     {
-        if (!(boolean)RUNNING.compareAndSet(this, true, false))
+        int current;
+        do
         {
-            return;
+            current = (int)STATE.getVolatile(this);
+            if (current == STOPPED)
+            {
+                return;
+            }
         }
+        while (!STATE.compareAndSet(this, current, STOPPED));
         LockSupport.unpark(thread);
         if (Thread.currentThread() != thread)
         {
@@ -237,13 +296,24 @@ public final class Consumer implements AutoCloseable
         }
     }
 
+    /** The loop of a plain queue's consumer. */
     private void run()
     {
-        while (isActive())
+        int state;
+        while ((state = (int)STATE.getVolatile(this)) != STOPPED)
         {
             if (prefetch > 0 && scope.unackedCount() >= prefetch)
             {
-                idle(false);
+                if (state == RUNNING_GATED)
+                {
+                    queue.wakeConsumersBelow(priority);
+                }
+                idle(WAIT_CREDIT);
+                continue;
+            }
+            if (state == RUNNING_GATED && outranked())
+            {
+                idle(WAIT_TURN);
                 continue;
             }
             Envelope envelope = queue.pollRequeued();
@@ -254,18 +324,85 @@ public final class Consumer implements AutoCloseable
             }
             if (envelope == null)
             {
-                idle(true);
+                idle(WAIT_MESSAGES);
+                continue;
+            }
+            if (envelope.properties.expirationNanos() >= 0 && queue.expireIfDue(envelope))
+            {
+                continue; // a per-message TTL passed: never delivered
+            }
+            idleStrategy.reset();
+            blockingIdles = 0;
+            deliver(envelope, redelivered, queue);
+        }
+    }
+
+    /** The loop of a consumer of a queue with policies: takes through the queue's {@link PolicyStore}. */
+    private void runWithPolicies()
+    {
+        final PolicyStore store = queue.store();
+        final Taken taken = new Taken();
+        int state;
+        while ((state = (int)STATE.getVolatile(this)) != STOPPED)
+        {
+            if (prefetch > 0 && scope.unackedCount() >= prefetch)
+            {
+                if (state == RUNNING_GATED)
+                {
+                    queue.wakeConsumersBelow(priority);
+                }
+                idle(WAIT_CREDIT);
+                continue;
+            }
+            if (!store.isTurnOf(this) || (state == RUNNING_GATED && outranked()))
+            {
+                idle(WAIT_TURN);
+                continue;
+            }
+            if (!store.take(taken))
+            {
+                idle(WAIT_MESSAGES);
                 continue;
             }
             idleStrategy.reset();
             blockingIdles = 0;
-            deliver(envelope, redelivered);
+            final Envelope envelope = taken.envelope;
+            final boolean redelivered = taken.redelivered;
+            final DeliveryOrigin origin = taken.origin;
+            taken.clear();
+            deliver(envelope, redelivered, origin);
         }
     }
 
-    private void deliver(final Envelope envelope, final boolean redelivered)
+    /**
+     * Consumer priorities, best effort and lock-free: true when a consumer of higher priority is active
+     * and has prefetch credit, so it could take the next message itself. A lower consumer then leaves
+     * the message to it; it takes messages only while every higher one is out of credit.
+     */
+    private boolean outranked()
     {
-        final long tag = autoAck ? nextAutoAckTag++ : scope.hold(envelope, queue);
+        final PolicyStore store = queue.store();
+        for (final Consumer other : queue.consumers())
+        {
+            // With a single active consumer only the active one takes: the others cannot outrank it.
+            if (other.priority > priority && other.isActive() && other.hasCredit() && (store == null || store.isTurnOf(other)))
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** @return true when it is not this consumer's turn (single active consumer, or outranked). */
+    private boolean turnBlocked()
+    {
+        final PolicyStore store = queue.store();
+        return (store != null && !store.isTurnOf(this)) || ((int)STATE.getVolatile(this) == RUNNING_GATED && outranked());
+    }
+
+    private void deliver(final Envelope envelope, final boolean redelivered, final DeliveryOrigin origin)
+    {
+        final long tag = autoAck ? nextAutoAckTag++ : scope.hold(envelope, origin);
         delivery.set(envelope, tag, redelivered, queue.name());
         try
         {
@@ -273,7 +410,7 @@ public final class Consumer implements AutoCloseable
         }
         catch (final Throwable error)
         {
-            handlerFailed(envelope, tag, redelivered, error);
+            handlerFailed(envelope, tag, redelivered, origin, error);
             return;
         }
         finally
@@ -287,7 +424,8 @@ public final class Consumer implements AutoCloseable
     }
 
     /** The message is kept (requeued) or rejected as the options say; the thread goes on. */
-    private void handlerFailed(final Envelope envelope, final long tag, final boolean redelivered, final Throwable error)
+    private void handlerFailed(final Envelope envelope, final long tag, final boolean redelivered,
+        final DeliveryOrigin origin, final Throwable error)
     {
         final boolean requeue = options.requeueOnHandlerError();
         Message copy = null;
@@ -296,11 +434,11 @@ public final class Consumer implements AutoCloseable
             copy = envelope.toMessage(redelivered);
             if (requeue)
             {
-                queue.requeue(envelope);
+                origin.requeue(envelope);
             }
             else
             {
-                queue.discardRejected(envelope);
+                origin.discardRejected(envelope);
             }
         }
         else
@@ -322,7 +460,7 @@ public final class Consumer implements AutoCloseable
         }
     }
 
-    private void idle(final boolean waitingForMessages)
+    private void idle(final int waitingFor)
     {
         if (!blocking)
         {
@@ -346,14 +484,29 @@ public final class Consumer implements AutoCloseable
         // Dekker pairing: we publish "sleeping" (and, for messages, the queue's sleeper count) with
         // volatile writes, then re-check; a publisher offers, fences, then reads them (MessageQueue.afterPublish),
         // an acker frees credit with a volatile RMW and then reads "sleeping". One of us sees the other.
+        // For a turn, the partners are the election (volatile write of the active consumer, then wakeIfSleeping)
+        // and a higher consumer that used up its credit (volatile RMW on its unacked count, then wakeConsumersBelow).
         SLEEPING.setVolatile(this, true);
+        final boolean waitingForMessages = waitingFor == WAIT_MESSAGES;
         if (waitingForMessages)
         {
             queue.registerSleeper();
         }
         try
         {
-            final boolean stillNothing = waitingForMessages ? !queue.hasMessages() : scope.unackedCount() >= prefetch;
+            final boolean stillNothing;
+            if (waitingForMessages)
+            {
+                stillNothing = !queue.hasMessages();
+            }
+            else if (waitingFor == WAIT_CREDIT)
+            {
+                stillNothing = scope.unackedCount() >= prefetch;
+            }
+            else
+            {
+                stillNothing = turnBlocked();
+            }
             if (stillNothing && isActive())
             {
                 LockSupport.parkNanos(this, MAX_PARK_NANOS);
@@ -401,6 +554,6 @@ public final class Consumer implements AutoCloseable
     public String toString()
     {
         return "Consumer{tag='" + consumerTag + "', queue='" + queue.name() + "', autoAck=" + autoAck +
-            ", prefetch=" + prefetch + ", active=" + isActive() + '}';
+            ", prefetch=" + prefetch + ", priority=" + priority + ", active=" + isActive() + '}';
     }
 }

@@ -17,12 +17,14 @@ import java.lang.invoke.VarHandle;
 final class Envelope
 {
     private static final VarHandle REFS;
+    private static final VarHandle STAMP;
 
     static
     {
         try
         {
             REFS = MethodHandles.lookup().findVarHandle(Envelope.class, "refs", int.class);
+            STAMP = MethodHandles.lookup().findVarHandle(Envelope.class, "stampNanos", long.class);
         }
         catch (final ReflectiveOperationException ex)
         {
@@ -39,6 +41,17 @@ final class Envelope
     Object payload;
     @SuppressWarnings("unused")
     private volatile int refs;
+    /**
+     * The {@code System.nanoTime()} from which message TTLs count; meaningful only while a TTL applies.
+     * Written by the publisher in {@link #fill} when the message has a per-message TTL, otherwise by each
+     * queue with {@code x-message-ttl} as it takes the message ({@link #stampNow}), before the ring's
+     * release store that publishes it: so a reader that took the message from a ring sees its queue's
+     * stamp, or the stamp of a later queue of the same publish (opaque accesses: no tearing, and stamps of
+     * one publish differ by the microseconds it took). Never reset: a reused envelope is re-stamped before
+     * any TTL reader can see it.
+     */
+    @SuppressWarnings("unused")
+    private long stampNanos;
 
     Envelope(final EnvelopePool pool)
     {
@@ -59,7 +72,56 @@ final class Envelope
         this.properties = properties;
         this.body = body;
         this.payload = payload;
+        if (properties.expirationNanos() >= 0)
+        {
+            stampNow(); // only messages with a per-message TTL pay for the clock
+        }
         REFS.set(this, holders); // plain: published together with the fields by the ring's release store
+    }
+
+    /** Starts the message's TTL clock now; see {@link #stampNanos}. */
+    void stampNow()
+    {
+        STAMP.setOpaque(this, System.nanoTime());
+    }
+
+    /** @return the TTL clock's start; see {@link #stampNanos}. */
+    long stamp()
+    {
+        return (long)STAMP.getOpaque(this);
+    }
+
+    /**
+     * @return true when a TTL applies ({@code queueTtlNanos}, or the message's own, whichever is lower)
+     * and has passed by {@code now}. A TTL of 0 has always passed.
+     */
+    boolean isExpired(final long queueTtlNanos, final long now)
+    {
+        final MessageProperties props = properties;
+        if (props == null)
+        {
+            return false; // released under a racing sweeper's test (see MpmcRing.pollIf): not ours to judge
+        }
+        final long messageTtl = props.expirationNanos();
+        final long ttl = messageTtl >= 0 && (queueTtlNanos < 0 || messageTtl < queueTtlNanos) ? messageTtl : queueTtlNanos;
+        return ttl >= 0 && now - stamp() >= ttl;
+    }
+
+    /**
+     * Adds one holder, for a holder that must keep the message beyond its current holder's release
+     * (dead-lettering a message its queue refused). The caller must itself hold it, so the count is
+     * above zero and the envelope cannot be recycled under us.
+     */
+    void retain()
+    {
+        REFS.getAndAdd(this, 1);
+    }
+
+    /** @return the size counted by {@code x-max-length-bytes}: body bytes, 0 for an object payload. */
+    long bodySize()
+    {
+        final byte[] b = body;
+        return b == null ? 0 : b.length;
     }
 
     /**

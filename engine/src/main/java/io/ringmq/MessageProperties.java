@@ -36,6 +36,8 @@ public final class MessageProperties
     private final String type;
     private final String userId;
     private final String appId;
+    /** {@link #expiration} parsed once, in nanoseconds; -1 when not set. Read on the delivery path. */
+    private final long expirationNanos;
 
     private MessageProperties(final Builder b)
     {
@@ -53,6 +55,13 @@ public final class MessageProperties
         type = b.type;
         userId = b.userId;
         appId = b.appId;
+        expirationNanos = expiration == null ? -1 : toNanos(Long.parseLong(expiration));
+    }
+
+    private static long toNanos(final long millis)
+    {
+        // Beyond ~292 years in nanoseconds: treat as "practically never" rather than overflow.
+        return millis > Long.MAX_VALUE / 2_000_000 ? Long.MAX_VALUE / 2 : millis * 1_000_000;
     }
 
     /** @return a builder with nothing set. */
@@ -123,10 +132,27 @@ public final class MessageProperties
         return replyTo;
     }
 
-    /** @return the per-message TTL in milliseconds as AMQP spells it (a decimal string), or null. */
+    /**
+     * @return the per-message TTL in milliseconds as AMQP spells it (a decimal string), or null.
+     * <p>
+     * As in RabbitMQ, every queue honours it, counting from when the message was published: an expired
+     * message is never delivered. It is dropped (or, from a queue with a dead-letter exchange,
+     * dead-lettered with reason {@code expired}) when it reaches the head of a queue — checked by each get
+     * and consumer poll — so a message with a long TTL at the head keeps expired ones behind it until it
+     * goes. Queues with policies are also swept by the broker, so they shed expired heads without
+     * consumers; a plain queue sheds them when next polled or purged. With {@code x-message-ttl} too,
+     * the lower of the two applies. A dead-lettered message loses its expiration (kept in its
+     * {@code x-death} entry as {@code original-expiration}) so it does not expire again.
+     */
     public String expiration()
     {
         return expiration;
+    }
+
+    /** @return {@link #expiration()} in nanoseconds, or -1 when not set (parsed once, when built). */
+    long expirationNanos()
+    {
+        return expirationNanos;
     }
 
     /** @return the message id, or null. */

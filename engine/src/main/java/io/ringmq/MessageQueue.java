@@ -26,8 +26,22 @@ import java.util.concurrent.locks.LockSupport;
  * message can never be left behind in a deleted queue uncounted: it is either delivered, or counted
  * as discarded with the queue (the Dekker pairing of the deleter's volatile write then drain, with
  * the publisher's offer, fence, then volatile read).
+ * <p>
+ * <b>Policies:</b> a queue declared with RabbitMQ policies (TTL, length limits, dead-lettering,
+ * priorities, single active consumer, delivery limit, expiry) has a {@link PolicyStore}, chosen once at
+ * declare time, and every storage operation goes there; its JCTools rings are never allocated. A plain
+ * queue has {@code store == null} and keeps the paths above. What it pays for policies existing: the
+ * null check in {@link #offer}; and, because a per-message TTL ({@code expiration}) is a property of
+ * the message that RabbitMQ honours in every queue, one test of a field of the message's (already
+ * loaded) properties at publish and at delivery — the clock is read only for a message that has one.
+ * No lock, no allocation.
+ * <p>
+ * <b>Accounting:</b> every message that leaves the queue other than by acknowledgement is counted
+ * here, by cause: {@link #removedCount(DeathReason)} (rejected, expired, maxlen, delivery_limit),
+ * {@link #discardedCount()} (deleted with the queue) and {@link Channel#queuePurge}'s return. What
+ * dead-lettering did with them is counted too ({@link #deadLetterAcceptedCopies()} and friends).
  */
-final class MessageQueue
+final class MessageQueue implements DeliveryOrigin
 {
     private static final VarHandle DELETED;
     private static final VarHandle SLEEPERS;
@@ -56,8 +70,14 @@ final class MessageQueue
     private final QueueSpec spec;
     private final OverflowPolicy overflow;
     private final Channel owner;
+    /** Plain queues only (null with a store). */
     private final MpmcArrayQueue<Envelope> ready;
+    /** Plain queues only (null with a store). */
     private final MpmcUnboundedXaddArrayQueue<Envelope> requeued;
+    /** Null for a plain queue: the one switch between the plain path and the policies. */
+    private final PolicyStore store;
+    private final QueuePolicies policies;
+    private final DeadLetters deadLetters;
 
     @SuppressWarnings("unused")
     private volatile boolean deleted;
@@ -70,18 +90,54 @@ final class MessageQueue
     /** Set once a consumer has attached: an auto-delete queue is deleted only after it had one. */
     private volatile boolean hadConsumer;
 
+    /** Removed by a length limit (drop-head), whichever limit: reason maxlen. */
     private final AtomicLong droppedHead = new AtomicLong();
     private final AtomicLong discarded = new AtomicLong();
+    /** Removed because a consumer rejected them: reason rejected. */
     private final AtomicLong rejectedByConsumers = new AtomicLong();
+    private final AtomicLong expired = new AtomicLong();
+    private final AtomicLong pastDeliveryLimit = new AtomicLong();
+    private final AtomicLong refusedToDeadLetter = new AtomicLong();
+    private final AtomicLong deadLettered = new AtomicLong();
+    private final AtomicLong deadLetterAcceptedCopies = new AtomicLong();
+    private final AtomicLong deadLetterRefusedCopies = new AtomicLong();
+    private final AtomicLong deadLetterUnroutable = new AtomicLong();
 
-    MessageQueue(final QueueSpec spec, final Channel owner)
+    /**
+     * @param deadLetters the broker's dead-letter publisher; used only when the spec has a dead-letter exchange.
+     */
+    MessageQueue(final QueueSpec spec, final Channel owner, final DeadLetters deadLetters)
     {
         this.name = spec.name();
         this.spec = spec;
         this.overflow = spec.overflow();
         this.owner = owner;
-        this.ready = new MpmcArrayQueue<>(spec.capacity());
-        this.requeued = new MpmcUnboundedXaddArrayQueue<>(REQUEUE_CHUNK);
+        this.policies = spec.policies();
+        this.deadLetters = deadLetters;
+        if (policies == null)
+        {
+            this.ready = new MpmcArrayQueue<>(spec.capacity());
+            this.requeued = new MpmcUnboundedXaddArrayQueue<>(REQUEUE_CHUNK);
+            this.store = null;
+        }
+        else
+        {
+            this.ready = null;
+            this.requeued = null;
+            this.store = new PolicyStore(this, policies, spec.capacity());
+        }
+    }
+
+    /** @return the policy store, or null for a plain queue. */
+    PolicyStore store()
+    {
+        return store;
+    }
+
+    /** @return the declared policies, or null for a plain queue. */
+    QueuePolicies policies()
+    {
+        return policies;
     }
 
     String name()
@@ -120,6 +176,11 @@ final class MessageQueue
         {
             return false;
         }
+        final PolicyStore store = this.store;
+        if (store != null)
+        {
+            return store.offer(envelope, blockTimeoutNanos, result);
+        }
         if (ready.offer(envelope))
         {
             return true;
@@ -127,6 +188,7 @@ final class MessageQueue
         switch (overflow)
         {
             case REJECT_PUBLISH:
+            case REJECT_PUBLISH_DLX: // a plain queue has no dead-letter exchange: refusing is all there is to do
                 return false;
             case DROP_HEAD:
                 return offerDroppingHead(envelope, result);
@@ -206,13 +268,13 @@ final class MessageQueue
 
     // ------------------------------------------------------------------ consuming
 
-    /** @return the next requeued message, or null; requeued messages go first. */
+    /** Plain queues only. @return the next requeued message, or null; requeued messages go first. */
     Envelope pollRequeued()
     {
         return requeued.isEmpty() ? null : requeued.poll();
     }
 
-    /** @return the next message never delivered, or null. */
+    /** Plain queues only. @return the next message never delivered, or null. */
     Envelope pollReady()
     {
         return ready.poll();
@@ -220,11 +282,40 @@ final class MessageQueue
 
     boolean hasMessages()
     {
-        return !requeued.isEmpty() || !ready.isEmpty();
+        final PolicyStore store = this.store;
+        return store != null ? store.hasMessages() : !requeued.isEmpty() || !ready.isEmpty();
+    }
+
+    /**
+     * Plain queues, after a poll of a message with a per-message TTL: drops it if its TTL has passed.
+     *
+     * @return true when it expired: it is counted and released, and must not be delivered.
+     */
+    boolean expireIfDue(final Envelope envelope)
+    {
+        if (!envelope.isExpired(-1, System.nanoTime()))
+        {
+            return false;
+        }
+        expired.incrementAndGet();
+        envelope.release();
+        return true;
     }
 
     /** Puts a delivered message back, ahead of those never delivered; it is redelivered flagged. */
-    void requeue(final Envelope envelope)
+    @Override
+    public void requeue(final Envelope envelope)
+    {
+        requeue(envelope, null);
+    }
+
+    /** A message with a {@link DeliveryCount} (delivery-limit queues) comes back. */
+    void requeueCounted(final DeliveryCount count)
+    {
+        requeue(count.envelope, count);
+    }
+
+    private void requeue(final Envelope envelope, final DeliveryCount count)
     {
         if (isDeleted())
         {
@@ -232,16 +323,88 @@ final class MessageQueue
             envelope.release();
             return;
         }
-        requeued.offer(envelope);
+        final PolicyStore store = this.store;
+        if (store == null)
+        {
+            requeued.offer(envelope);
+        }
+        else if (!store.requeue(envelope, count))
+        {
+            return; // past its delivery limit: dead-lettered instead
+        }
         VarHandle.fullFence(); // same pairing as afterPublish: the requeue is visible before the checks
         afterPublish();
     }
 
-    /** A consumer rejected the message without requeue: it leaves the queue (dead-lettering builds on this). */
-    void discardRejected(final Envelope envelope)
+    /** A consumer rejected the message without requeue: it leaves the queue, dead-lettered if the queue says so. */
+    @Override
+    public void discardRejected(final Envelope envelope)
     {
-        rejectedByConsumers.incrementAndGet();
-        envelope.release();
+        dropDead(envelope, DeathReason.REJECTED);
+    }
+
+    /**
+     * A message leaves the queue for {@code reason}: counted, then dead-lettered when the queue has a
+     * dead-letter exchange, else released. Takes over the caller's hold on the envelope.
+     */
+    void dropDead(final Envelope envelope, final DeathReason reason)
+    {
+        switch (reason)
+        {
+            case REJECTED:
+                rejectedByConsumers.incrementAndGet();
+                break;
+            case EXPIRED:
+                expired.incrementAndGet();
+                break;
+            case MAXLEN:
+                droppedHead.incrementAndGet();
+                break;
+            case DELIVERY_LIMIT:
+            default:
+                pastDeliveryLimit.incrementAndGet();
+                break;
+        }
+        if (policies != null && policies.deadLetterExchange() != null)
+        {
+            deadLetters.deadLetter(this, envelope, reason);
+        }
+        else
+        {
+            envelope.release();
+        }
+    }
+
+    /**
+     * {@code reject-publish-dlx}: the queue refused {@code envelope} (the publisher still holds it and
+     * releases the queue's hold); a copy is dead-lettered with reason maxlen.
+     */
+    void deadLetterRefused(final Envelope envelope)
+    {
+        refusedToDeadLetter.incrementAndGet();
+        if (policies.deadLetterExchange() != null)
+        {
+            envelope.retain(); // the dead-letter job's own hold: the publisher releases the queue's
+            deadLetters.deadLetter(this, envelope, DeathReason.MAXLEN);
+        }
+    }
+
+    /** Dead-lettering's outcome for one message from this queue; see {@link DeadLetters}. */
+    void countDeadLetter(final int acceptedCopies, final int refusedCopies)
+    {
+        if (acceptedCopies > 0)
+        {
+            deadLettered.incrementAndGet();
+            deadLetterAcceptedCopies.addAndGet(acceptedCopies);
+        }
+        else
+        {
+            deadLetterUnroutable.incrementAndGet();
+        }
+        if (refusedCopies > 0)
+        {
+            deadLetterRefusedCopies.addAndGet(refusedCopies);
+        }
     }
 
     /** Consumer thread: it is about to park waiting for a message. Volatile RMW, a full fence. */
@@ -282,7 +445,51 @@ final class MessageQueue
         final Consumer[] next = java.util.Arrays.copyOf(current, current.length + 1);
         next[current.length] = consumer;
         hadConsumer = true;
+        regate(next);
         CONSUMERS.setRelease(this, next);
+        if (store != null)
+        {
+            store.consumerAdded(next);
+        }
+    }
+
+    /**
+     * Consumer priorities: when the consumers do not all have one priority, each must check before
+     * polling that no higher one could take the message ({@link Consumer}'s gated mode); when they do,
+     * none pays for the check. Under the topology lock.
+     */
+    private static void regate(final Consumer[] consumers)
+    {
+        boolean mixed = false;
+        for (final Consumer consumer : consumers)
+        {
+            mixed |= consumer.priority() != consumers[0].priority();
+        }
+        for (final Consumer consumer : consumers)
+        {
+            consumer.setGated(mixed);
+        }
+    }
+
+    /** A consumer of priority {@code priority} ran out of credit: lower ones may now take messages. */
+    void wakeConsumersBelow(final int priority)
+    {
+        for (final Consumer consumer : consumers())
+        {
+            if (consumer.priority() < priority)
+            {
+                consumer.wakeIfSleeping();
+            }
+        }
+    }
+
+    /** Under the topology lock, once {@code leaver}'s unacknowledged messages are requeued: single-active-consumer handover. */
+    void consumerLeft(final Consumer leaver)
+    {
+        if (store != null)
+        {
+            store.consumerLeft(leaver, consumers());
+        }
     }
 
     /**
@@ -309,7 +516,16 @@ final class MessageQueue
         final Consumer[] next = new Consumer[current.length - 1];
         System.arraycopy(current, 0, next, 0, index);
         System.arraycopy(current, index + 1, next, index, current.length - index - 1);
+        regate(next);
         CONSUMERS.setRelease(this, next);
+        if (store != null && next.length == 0)
+        {
+            store.touch(); // x-expires: the idle time starts when the last consumer goes
+        }
+        for (final Consumer remaining : next)
+        {
+            remaining.wakeIfSleeping(); // one that waited for its turn (priority, single active) re-checks
+        }
         return next.length == 0 && spec.autoDelete() && hadConsumer;
     }
 
@@ -330,7 +546,8 @@ final class MessageQueue
     /** @return messages ready for delivery (requeued and never delivered), approximate under concurrency. */
     int messageCount()
     {
-        return requeued.size() + ready.size();
+        final PolicyStore store = this.store;
+        return store != null ? store.messageCount() : requeued.size() + ready.size();
     }
 
     /** Removes every ready message (not those delivered and unacknowledged, as AMQP says). */
@@ -360,6 +577,10 @@ final class MessageQueue
 
     private int drain()
     {
+        if (store != null)
+        {
+            return store.drain();
+        }
         int removed = 0;
         Envelope envelope;
         while ((envelope = requeued.poll()) != null || (envelope = ready.poll()) != null)
@@ -370,10 +591,63 @@ final class MessageQueue
         return removed;
     }
 
-    /** @return messages removed by drop-head overflow since declaration. */
+    /** @return messages removed by drop-head overflow since declaration (reason maxlen, whichever limit). */
     long droppedHeadCount()
     {
         return droppedHead.get();
+    }
+
+    /** @return messages that left the queue for {@code reason} (dead-lettered or, without a dead-letter exchange, dropped). */
+    long removedCount(final DeathReason reason)
+    {
+        switch (reason)
+        {
+            case REJECTED:
+                return rejectedByConsumers.get();
+            case EXPIRED:
+                return expired.get();
+            case MAXLEN:
+                return droppedHead.get();
+            case DELIVERY_LIMIT:
+            default:
+                return pastDeliveryLimit.get();
+        }
+    }
+
+    /**
+     * @return publishes refused by {@code reject-publish-dlx} (each also in the publisher's refusedQueues):
+     * with a dead-letter exchange, each was dead-lettered although it never entered the queue.
+     */
+    long refusedToDeadLetterCount()
+    {
+        return refusedToDeadLetter.get();
+    }
+
+    /** @return dead-lettered messages from this queue that at least one queue accepted. */
+    long deadLetteredCount()
+    {
+        return deadLettered.get();
+    }
+
+    /** @return copies of this queue's dead letters that target queues accepted (a fanout dead-letter exchange makes several per message). */
+    long deadLetterAcceptedCopies()
+    {
+        return deadLetterAcceptedCopies.get();
+    }
+
+    /** @return copies of this queue's dead letters that a full target queue refused (dead-lettering never blocks). */
+    long deadLetterRefusedCopies()
+    {
+        return deadLetterRefusedCopies.get();
+    }
+
+    /**
+     * @return this queue's dead letters that no queue accepted: the dead-letter exchange is missing or
+     * internal, nothing is bound, every target was a cycle (dropped as RabbitMQ does) or refused.
+     */
+    long deadLetterUnroutableCount()
+    {
+        return deadLetterUnroutable.get();
     }
 
     /** @return messages removed because the queue was deleted (including late arrivals). */
@@ -390,7 +664,8 @@ final class MessageQueue
 
     QueueInfo info()
     {
-        return new QueueInfo(name, messageCount(), consumerCount());
+        return new QueueInfo(name, messageCount(), consumerCount(), expired.get(), droppedHead.get(),
+            rejectedByConsumers.get(), pastDeliveryLimit.get(), deadLettered.get());
     }
 
     @Override

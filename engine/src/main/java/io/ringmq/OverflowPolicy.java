@@ -6,13 +6,29 @@ import io.ringmq.error.InvalidArgumentException;
  * What a publish does when a queue is full: the queue argument {@code x-overflow}, as in RabbitMQ,
  * plus {@link #BLOCK}, RingMQ's back-pressure. Nothing is ever lost silently: the publisher's
  * {@link PublishResult} counts every message a queue refused or dropped.
+ * <p>
+ * A queue is full when whichever of its limits is reached first: its ring's
+ * {@linkplain QueueSpec#capacity() capacity}, {@code x-max-length} (ready messages) or
+ * {@code x-max-length-bytes} (their body bytes; an object payload counts as 0 bytes). The one
+ * policy applies to all three. Without {@code x-overflow} the policy is {@link #DROP_HEAD} when
+ * {@code x-max-length} or {@code x-max-length-bytes} is set (RabbitMQ's default), else {@link #BLOCK}.
  */
 public enum OverflowPolicy
 {
-    /** {@code drop-head}: the oldest ready message is removed (counted, and dead-lettered once that exists) to make room. */
+    /**
+     * {@code drop-head}: the message at the head (the next one a consumer would get) is removed to make
+     * room, counted, and dead-lettered with reason {@code maxlen} when the queue has a dead-letter exchange.
+     * A message that can never fit ({@code x-max-length} 0, or a body larger than {@code x-max-length-bytes})
+     * is taken and dropped at once, as RabbitMQ does.
+     */
     DROP_HEAD("drop-head"),
-    /** {@code reject-publish}: the new message is refused by this queue; the publisher is told. */
+    /** {@code reject-publish}: the new message is refused by this queue; the publisher is told ({@link PublishResult#refusedQueues()}). */
     REJECT_PUBLISH("reject-publish"),
+    /**
+     * {@code reject-publish-dlx}: the new message is refused, as with {@link #REJECT_PUBLISH}, and
+     * dead-lettered with reason {@code maxlen} when the queue has a dead-letter exchange.
+     */
+    REJECT_PUBLISH_DLX("reject-publish-dlx"),
     /** {@code block} (RingMQ): the publisher waits for room, up to its channel's publish timeout, then is refused. */
     BLOCK("block");
 
@@ -40,6 +56,6 @@ public enum OverflowPolicy
             }
         }
         throw new InvalidArgumentException("invalid x-overflow '" + value +
-            "': expected drop-head, reject-publish or block");
+            "': expected drop-head, reject-publish, reject-publish-dlx or block");
     }
 }

@@ -1,44 +1,217 @@
 package io.ringmq;
 
 import io.ringmq.error.InvalidArgumentException;
+import io.ringmq.routing.Names;
 
+import java.util.Map;
 import java.util.Set;
 
 /**
- * Validation of the {@code x-} queue arguments RabbitMQ defines, at declare time.
+ * Parses and validates the {@code x-} queue arguments RabbitMQ defines, at declare time (when the
+ * {@link QueueSpec} is built), into {@link QueuePolicies}.
+ * <p>
+ * The rules are RabbitMQ's ({@code rabbit_amqqueue:declare_args}): integral arguments accept any
+ * Java integral type ({@code Byte}, {@code Short}, {@code Integer}, {@code Long}) as RabbitMQ
+ * accepts any AMQP integer type, and nothing else (not a numeric string, not a floating-point
+ * number); names are strings; {@code x-single-active-consumer} is a {@code Boolean}. Each error names
+ * the argument, the queue and the value, and is an {@link InvalidArgumentException}
+ * (406 PRECONDITION_FAILED, as RabbitMQ answers).
  * <p>
  * Arguments RabbitMQ does not know are kept and ignored, as RabbitMQ does. Arguments RabbitMQ
- * knows but this version of RingMQ does not implement yet are refused with a clear error rather
- * than accepted and silently ignored: a queue that promised a TTL it does not enforce would lose
- * the user's intent without a word.
+ * knows but RingMQ does not implement are refused with a clear error rather than accepted and
+ * silently ignored: a queue that promised a behaviour it does not have would lose the user's intent
+ * without a word.
  */
 final class QueueArguments
 {
-    private static final Set<String> NOT_YET_SUPPORTED = Set.of(
-        "x-message-ttl", "x-expires", "x-max-length", "x-max-length-bytes", "x-dead-letter-exchange",
-        "x-dead-letter-routing-key", "x-max-priority", "x-single-active-consumer", "x-delivery-limit",
-        "x-queue-mode", "x-queue-master-locator");
+    static final String MESSAGE_TTL = "x-message-ttl";
+    static final String EXPIRES = "x-expires";
+    static final String MAX_LENGTH = "x-max-length";
+    static final String MAX_LENGTH_BYTES = "x-max-length-bytes";
+    static final String DEAD_LETTER_EXCHANGE = "x-dead-letter-exchange";
+    static final String DEAD_LETTER_ROUTING_KEY = "x-dead-letter-routing-key";
+    static final String MAX_PRIORITY = "x-max-priority";
+    static final String SINGLE_ACTIVE_CONSUMER = "x-single-active-consumer";
+    static final String DELIVERY_LIMIT = "x-delivery-limit";
+    static final String QUEUE_TYPE = "x-queue-type";
+
+    /** RabbitMQ's bound for TTLs and expiries (rabbit_misc:check_expiry): 2^32 - 1 ms. */
+    static final long MAX_EXPIRY_MILLIS = 4_294_967_295L;
+    /** RabbitMQ's largest supported {@code x-max-priority}. */
+    static final int MAX_PRIORITY_LEVEL = 255;
+
+    private static final Set<String> NOT_SUPPORTED = Set.of("x-queue-mode", "x-queue-master-locator");
 
     private QueueArguments()
     {
     }
 
-    static void validate(final QueueSpec spec)
+    /** @return the parsed policies, with the overflow default applied. @throws InvalidArgumentException naming the bad argument. */
+    static QueuePolicies parse(final String queue, final Map<String, Object> arguments)
     {
-        for (final String key : spec.arguments().keySet())
+        for (final String key : arguments.keySet())
         {
-            if (NOT_YET_SUPPORTED.contains(key))
+            if (NOT_SUPPORTED.contains(key))
             {
-                throw new InvalidArgumentException("queue argument '" + key + "' of queue '" + spec.name() +
-                    "' is not supported by this version of RingMQ");
+                throw new InvalidArgumentException("queue argument '" + key + "' of " + describe(queue) +
+                    " is not supported by this version of RingMQ");
             }
         }
-        final Object queueType = spec.arguments().get("x-queue-type");
+        final Object queueType = arguments.get(QUEUE_TYPE);
         if (queueType != null && !"classic".equals(queueType))
         {
-            throw new InvalidArgumentException("x-queue-type '" + queueType + "' of queue '" + spec.name() +
-                "' is not supported: RingMQ queues are in-memory classic queues");
+            throw new InvalidArgumentException("x-queue-type '" + queueType + "' of " + describe(queue) +
+                " is not supported: RingMQ queues are in-memory classic queues");
         }
-        // x-overflow was parsed (and rejected when invalid) when the spec was built.
+        final long ttl = integral(queue, arguments, MESSAGE_TTL, 0, MAX_EXPIRY_MILLIS, "milliseconds");
+        final long expires = integral(queue, arguments, EXPIRES, 1, MAX_EXPIRY_MILLIS, "milliseconds");
+        final long maxLength = integral(queue, arguments, MAX_LENGTH, 0, Long.MAX_VALUE, "messages");
+        final long maxLengthBytes = integral(queue, arguments, MAX_LENGTH_BYTES, 0, Long.MAX_VALUE, "bytes");
+        final long maxPriority = integral(queue, arguments, MAX_PRIORITY, 0, MAX_PRIORITY_LEVEL, "priority levels");
+        final long deliveryLimit = integral(queue, arguments, DELIVERY_LIMIT, 0, Long.MAX_VALUE, "returns");
+        final String dlx = string(queue, arguments, DEAD_LETTER_EXCHANGE);
+        final String dlrk = string(queue, arguments, DEAD_LETTER_ROUTING_KEY);
+        if (dlx != null)
+        {
+            try
+            {
+                Names.checkExchangeName(dlx);
+            }
+            catch (final InvalidArgumentException ex)
+            {
+                throw invalid(queue, DEAD_LETTER_EXCHANGE, dlx, ex.getMessage());
+            }
+        }
+        if (dlrk != null)
+        {
+            if (dlx == null)
+            {
+                // rabbit_amqqueue:check_dlxrk_arg: a routing key without an exchange is an error.
+                throw new InvalidArgumentException("x-dead-letter-routing-key '" + dlrk + "' of " + describe(queue) +
+                    " requires x-dead-letter-exchange, which is not set");
+            }
+            try
+            {
+                Names.checkRoutingKey(dlrk);
+            }
+            catch (final InvalidArgumentException ex)
+            {
+                throw invalid(queue, DEAD_LETTER_ROUTING_KEY, dlrk, ex.getMessage());
+            }
+        }
+        final boolean singleActiveConsumer;
+        final Object sac = arguments.get(SINGLE_ACTIVE_CONSUMER);
+        if (arguments.containsKey(SINGLE_ACTIVE_CONSUMER) && !(sac instanceof Boolean))
+        {
+            throw invalid(queue, SINGLE_ACTIVE_CONSUMER, sac, "expected a Boolean");
+        }
+        singleActiveConsumer = Boolean.TRUE.equals(sac);
+        final OverflowPolicy overflow;
+        if (arguments.containsKey(QueueSpec.X_OVERFLOW))
+        {
+            final Object value = arguments.get(QueueSpec.X_OVERFLOW);
+            try
+            {
+                overflow = OverflowPolicy.fromArgument(value);
+            }
+            catch (final InvalidArgumentException ex)
+            {
+                throw invalid(queue, QueueSpec.X_OVERFLOW, value,
+                    "expected drop-head, reject-publish, reject-publish-dlx or block");
+            }
+        }
+        else
+        {
+            // RabbitMQ's default with a length limit; RingMQ's back-pressure for a full ring otherwise.
+            overflow = maxLength != QueuePolicies.UNSET || maxLengthBytes != QueuePolicies.UNSET ?
+                OverflowPolicy.DROP_HEAD : OverflowPolicy.BLOCK;
+        }
+        return new QueuePolicies(ttl, expires, maxLength, maxLengthBytes, overflow, dlx, dlrk, (int)Math.max(0, maxPriority),
+            singleActiveConsumer, deliveryLimit);
+    }
+
+    /** @return the integral argument {@code key} within [min, max], or UNSET when absent. */
+    private static long integral(final String queue, final Map<String, Object> arguments, final String key,
+        final long min, final long max, final String unit)
+    {
+        if (!arguments.containsKey(key))
+        {
+            return QueuePolicies.UNSET;
+        }
+        final Object value = arguments.get(key);
+        if (!(value instanceof Long || value instanceof Integer || value instanceof Short || value instanceof Byte))
+        {
+            throw invalid(queue, key, value, "expected an integer (Byte, Short, Integer or Long) of " + unit);
+        }
+        final long n = ((Number)value).longValue();
+        if (n < min || n > max)
+        {
+            throw invalid(queue, key, value, "expected " + unit + " from " + min + " to " + max);
+        }
+        return n;
+    }
+
+    private static String string(final String queue, final Map<String, Object> arguments, final String key)
+    {
+        if (!arguments.containsKey(key))
+        {
+            return null;
+        }
+        final Object value = arguments.get(key);
+        if (!(value instanceof String))
+        {
+            throw invalid(queue, key, value, "expected a String");
+        }
+        return (String)value;
+    }
+
+    private static InvalidArgumentException invalid(final String queue, final String key, final Object value,
+        final String expectation)
+    {
+        final String text = String.valueOf(value);
+        final String shortened = text.length() <= 64 ? text : text.substring(0, 64) + "...(" + text.length() + " chars)";
+        final String shown = value == null ? "null" :
+            value.getClass().getSimpleName() + " " + (value instanceof String ? "'" + shortened + "'" : shortened);
+        return new InvalidArgumentException("invalid " + key + " of " + describe(queue) + ": " + shown + "; " + expectation);
+    }
+
+    private static String describe(final String queue)
+    {
+        return queue.isEmpty() ? "a server-named queue" : "queue '" + queue + "'";
+    }
+
+    /** @return true when both argument maps declare the same thing, integers compared by value whatever their Java type (as RabbitMQ compares type classes). */
+    static boolean equivalent(final Map<String, Object> a, final Map<String, Object> b)
+    {
+        if (a.size() != b.size())
+        {
+            return false;
+        }
+        for (final Map.Entry<String, Object> entry : a.entrySet())
+        {
+            if (!b.containsKey(entry.getKey()))
+            {
+                return false;
+            }
+            final Object x = entry.getValue();
+            final Object y = b.get(entry.getKey());
+            if (isIntegral(x) && isIntegral(y))
+            {
+                if (((Number)x).longValue() != ((Number)y).longValue())
+                {
+                    return false;
+                }
+            }
+            else if (x == null ? y != null : !x.equals(y))
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static boolean isIntegral(final Object value)
+    {
+        return value instanceof Long || value instanceof Integer || value instanceof Short || value instanceof Byte;
     }
 }

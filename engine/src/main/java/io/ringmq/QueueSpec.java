@@ -3,6 +3,7 @@ package io.ringmq;
 import io.ringmq.error.InvalidArgumentException;
 import io.ringmq.routing.Names;
 
+import java.time.Duration;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -13,7 +14,27 @@ import java.util.Objects;
  * {@code x-} arguments) plus the one thing RingMQ adds: the capacity of the queue's ring.
  * <p>
  * Redeclaring a queue succeeds when the spec is equivalent and fails with
- * {@link io.ringmq.error.PreconditionFailedException} otherwise, as in AMQP.
+ * {@link io.ringmq.error.PreconditionFailedException} otherwise, as in AMQP. Integral arguments are
+ * compared by value, whatever their Java integral type, as RabbitMQ compares them.
+ *
+ * <h2>Queue policies</h2>
+ * The RabbitMQ queue arguments are supported with RabbitMQ's names and meanings, each also settable
+ * through a typed builder method; they are validated when the spec is built
+ * ({@link io.ringmq.error.InvalidArgumentException} naming the argument, queue and value):
+ * <ul>
+ *   <li>{@code x-message-ttl} ({@link Builder#messageTtl}): ready messages older than this expire;
+ *       see {@link MessageProperties#expiration()} for the per-message TTL.</li>
+ *   <li>{@code x-expires} ({@link Builder#expires}): the queue is deleted once unused that long.</li>
+ *   <li>{@code x-max-length}, {@code x-max-length-bytes} ({@link Builder#maxLength},
+ *       {@link Builder#maxLengthBytes}), with {@code x-overflow}: see {@link OverflowPolicy}.</li>
+ *   <li>{@code x-dead-letter-exchange}, {@code x-dead-letter-routing-key}
+ *       ({@link Builder#deadLetterExchange}, {@link Builder#deadLetterRoutingKey}).</li>
+ *   <li>{@code x-max-priority} ({@link Builder#maxPriority}).</li>
+ *   <li>{@code x-single-active-consumer} ({@link Builder#singleActiveConsumer}).</li>
+ *   <li>{@code x-delivery-limit} ({@link Builder#deliveryLimit}).</li>
+ * </ul>
+ * A queue declared with none of them is a <em>plain</em> queue and runs on the engine's original
+ * path, paying nothing for the features it does not use.
  */
 public final class QueueSpec
 {
@@ -31,6 +52,8 @@ public final class QueueSpec
     private final int capacity;
     private final Map<String, Object> arguments;
     private final OverflowPolicy overflow;
+    /** Null for a plain queue. */
+    private final QueuePolicies policies;
 
     private QueueSpec(final Builder b)
     {
@@ -41,8 +64,9 @@ public final class QueueSpec
         capacity = b.capacity;
         arguments = b.arguments.isEmpty() ?
             Collections.emptyMap() : Collections.unmodifiableMap(new LinkedHashMap<>(b.arguments));
-        overflow = arguments.containsKey(X_OVERFLOW) ?
-            OverflowPolicy.fromArgument(arguments.get(X_OVERFLOW)) : OverflowPolicy.BLOCK;
+        final QueuePolicies parsed = QueueArguments.parse(name, arguments);
+        overflow = parsed.overflow();
+        policies = parsed.isPlain() ? null : parsed;
     }
 
     /**
@@ -95,17 +119,27 @@ public final class QueueSpec
         return arguments;
     }
 
-    /** @return what a publish does when the queue is full ({@code x-overflow}; {@link OverflowPolicy#BLOCK} when absent). */
+    /**
+     * @return what a publish does when the queue is full ({@code x-overflow}); when absent,
+     * {@link OverflowPolicy#DROP_HEAD} if {@code x-max-length} or {@code x-max-length-bytes} is set,
+     * else {@link OverflowPolicy#BLOCK}.
+     */
     public OverflowPolicy overflow()
     {
         return overflow;
+    }
+
+    /** @return the parsed policies, or null for a plain queue. */
+    QueuePolicies policies()
+    {
+        return policies;
     }
 
     /** @return true when {@code other} declares the same queue in every respect but the name. */
     boolean isEquivalentTo(final QueueSpec other)
     {
         return durable == other.durable && exclusive == other.exclusive && autoDelete == other.autoDelete &&
-            capacity == other.capacity && arguments.equals(other.arguments);
+            capacity == other.capacity && QueueArguments.equivalent(arguments, other.arguments);
     }
 
     QueueSpec withName(final String newName)
@@ -191,6 +225,120 @@ public final class QueueSpec
             return this;
         }
 
+        /**
+         * Sets {@code x-message-ttl}: a ready message expires once it has been in the queue this long
+         * (whole milliseconds, 0 to 2^32-1 ms). An expired message is never delivered: it is dropped, or
+         * dead-lettered with reason {@code expired}, when it reaches the head of the queue (checked by
+         * every get and consumer poll) and by the broker's sweeper, which visits queues with policies
+         * every {@value Broker#HOUSEKEEPING_PERIOD_MILLIS} ms so that a queue without consumers sheds them
+         * too. A requeued message keeps its original age. A TTL of 0 expires every message a consumer has
+         * not taken by the time it is checked: RingMQ consumers poll rather than being handed messages,
+         * so unlike RabbitMQ it does not mean "deliver only if a consumer is waiting".
+         */
+        public Builder messageTtl(final Duration ttl)
+        {
+            arguments.put(QueueArguments.MESSAGE_TTL, millis(ttl, "message TTL"));
+            return this;
+        }
+
+        /**
+         * Sets {@code x-expires}: the queue is deleted after being unused this long (at least 1 ms) —
+         * no consumer, no {@link Channel#get}, no redeclaration — checked by the broker's sweeper every
+         * {@value Broker#HOUSEKEEPING_PERIOD_MILLIS} ms. Its messages go with it (not dead-lettered, as in RabbitMQ).
+         */
+        public Builder expires(final Duration idle)
+        {
+            arguments.put(QueueArguments.EXPIRES, millis(idle, "queue expiry"));
+            return this;
+        }
+
+        /** Sets {@code x-max-length}: the most ready messages the queue holds (unacknowledged ones do not count); see {@link OverflowPolicy}. */
+        public Builder maxLength(final long messages)
+        {
+            arguments.put(QueueArguments.MAX_LENGTH, messages);
+            return this;
+        }
+
+        /** Sets {@code x-max-length-bytes}: the most body bytes its ready messages hold (object payloads count 0); see {@link OverflowPolicy}. */
+        public Builder maxLengthBytes(final long bytes)
+        {
+            arguments.put(QueueArguments.MAX_LENGTH_BYTES, bytes);
+            return this;
+        }
+
+        /**
+         * Sets {@code x-dead-letter-exchange} ("" is the default exchange): messages that die in the queue
+         * are republished there instead of dropped, as RabbitMQ does. A message dies when it is rejected or
+         * nacked without requeue (reason {@code rejected}), expires ({@code expired}), is dropped or refused
+         * by a length limit ({@code maxlen}: drop-head, reject-publish-dlx) or passes the delivery limit
+         * ({@code delivery_limit}); not when the queue is purged or deleted.
+         * <p>
+         * The republished message keeps its body (the same array or object, not copied) and properties,
+         * with the routing key {@code x-dead-letter-routing-key} if set, no {@code expiration}, and the
+         * {@code x-death} history in its headers: a list of tables, most recent first, one per
+         * (queue, reason) with {@code queue}, {@code reason}, {@code count}, {@code time}, {@code exchange},
+         * {@code routing-keys} (and {@code original-expiration}); plus {@code x-first-death-queue},
+         * {@code -reason}, {@code -exchange} and {@code x-last-death-*} headers. A dead letter that would
+         * return to a queue it already died in, with no rejection anywhere in that cycle, is not delivered
+         * there (RabbitMQ's cycle rule); with no other target it is dropped.
+         * <p>
+         * Dead-lettering happens on the thread that removed the message and never blocks: a full target
+         * queue refuses the copy whatever its overflow policy. A missing dead-letter exchange drops the
+         * message. {@link QueueInfo} counts what was dead-lettered.
+         */
+        public Builder deadLetterExchange(final String exchange)
+        {
+            arguments.put(QueueArguments.DEAD_LETTER_EXCHANGE, exchange);
+            return this;
+        }
+
+        /** Sets {@code x-dead-letter-routing-key}: the routing key dead letters are republished with (else their own); needs a dead-letter exchange. */
+        public Builder deadLetterRoutingKey(final String routingKey)
+        {
+            arguments.put(QueueArguments.DEAD_LETTER_ROUTING_KEY, routingKey);
+            return this;
+        }
+
+        /**
+         * Sets {@code x-max-priority} (0 to 255; 0, as in RabbitMQ, means no priorities): messages of higher
+         * {@linkplain MessageProperties#priority() priority} are delivered first, equal priorities in FIFO
+         * order; a message without priority counts as 0 and one above the maximum as the maximum. Each
+         * priority level has its own ring of {@link #capacity} slots, allocated on its first message.
+         */
+        public Builder maxPriority(final int maxPriority)
+        {
+            arguments.put(QueueArguments.MAX_PRIORITY, maxPriority);
+            return this;
+        }
+
+        /**
+         * Sets {@code x-single-active-consumer}: only one consumer receives at a time — the one with the
+         * highest {@linkplain ConsumeOptions#priority() priority}, the earliest registered among equals. When it
+         * goes (cancelled, or its channel closed) its unacknowledged messages are requeued in order first,
+         * and only then does the next consumer take over, so they are redelivered to it ahead of the rest,
+         * flagged redelivered. A newly registered consumer does not displace the active one. {@link Channel#get}
+         * is not a consumer and is not restricted.
+         */
+        public Builder singleActiveConsumer(final boolean single)
+        {
+            arguments.put(QueueArguments.SINGLE_ACTIVE_CONSUMER, single);
+            return this;
+        }
+
+        /**
+         * Sets {@code x-delivery-limit} (RabbitMQ quorum-queue semantics): each time a delivered message is
+         * returned to the queue — nack or reject with requeue, a handler error with requeue, or its
+         * consumer cancelled or channel closed while it was unacknowledged — its delivery count grows; when
+         * the count would exceed {@code limit} the message is dead-lettered with reason
+         * {@code delivery_limit} (or dropped) instead of requeued. So a message is delivered at most
+         * {@code limit + 1} times; 0 means it is never redelivered.
+         */
+        public Builder deliveryLimit(final int limit)
+        {
+            arguments.put(QueueArguments.DELIVERY_LIMIT, limit);
+            return this;
+        }
+
         /** Adds one {@code x-} argument, validated when the queue is declared (and here, where cheap). */
         public Builder argument(final String key, final Object value)
         {
@@ -212,11 +360,19 @@ public final class QueueSpec
             return this;
         }
 
+        /** @throws InvalidArgumentException naming the argument, queue and value, for an invalid {@code x-} argument. */
         public QueueSpec build()
         {
-            final QueueSpec spec = new QueueSpec(this);
-            QueueArguments.validate(spec);
-            return spec;
+            return new QueueSpec(this); // parses and validates the arguments
+        }
+
+        private static long millis(final Duration duration, final String what)
+        {
+            if (duration == null || duration.isNegative())
+            {
+                throw new InvalidArgumentException(what + " must be zero or positive, was " + duration);
+            }
+            return duration.toMillis();
         }
     }
 }

@@ -417,6 +417,23 @@ public final class RoutingTable<Q>
      */
     public int route(final String exchange, final String routingKey, final Map<String, ?> headers, final DestinationSet<Q> out)
     {
+        return route(exchange, routingKey, headers, out, false);
+    }
+
+    /**
+     * Routes a message the broker republishes itself (a dead letter): as {@link #route}, except that
+     * the first exchange may be internal — RabbitMQ lets a queue's dead-letter exchange be internal,
+     * since no client publishes to it directly.
+     */
+    public int routeFromBroker(final String exchange, final String routingKey, final Map<String, ?> headers,
+        final DestinationSet<Q> out)
+    {
+        return route(exchange, routingKey, headers, out, true);
+    }
+
+    private int route(final String exchange, final String routingKey, final Map<String, ?> headers,
+        final DestinationSet<Q> out, final boolean internalAllowed)
+    {
         out.clear();
         if (exchange == null)
         {
@@ -429,7 +446,7 @@ public final class RoutingTable<Q>
         {
             throw new NotFoundException("no exchange " + Names.quote(exchange) + " in vhost '/'");
         }
-        if (first.internal)
+        if (first.internal && !internalAllowed)
         {
             throw new AccessRefusedException("cannot publish to internal exchange " + Names.quote(exchange) + " in vhost '/'");
         }

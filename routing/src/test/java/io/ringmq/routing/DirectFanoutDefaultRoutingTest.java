@@ -86,6 +86,17 @@ class DirectFanoutDefaultRoutingTest
     }
 
     @Test
+    void theBrokerItselfMayRouteFromAnInternalExchange()
+    {
+        final RoutingTable<String> table = Tables.withQueues("q");
+        table.declareExchange(ExchangeSpec.builder("inner", ExchangeType.FANOUT).internal(true).build());
+        table.bindQueue("inner", "q", "", null);
+        final DestinationSet<String> out = new DestinationSet<>();
+        assertEquals(1, table.routeFromBroker("inner", "k", null, out));
+        assertEquals("q", out.get(0));
+    }
+
+    @Test
     void invalidRoutingKeysAreRefusedBeforeAnyLookup()
     {
         final RoutingTable<String> table = Tables.withQueues("q");

@@ -1,0 +1,150 @@
+package io.ringmq;
+
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The broker's timer work, on one daemon thread started when the first queue with policies is
+ * declared and shut down (and joined) by {@link Broker#close()}; a broker without such queues never
+ * starts it.
+ * <p>
+ * Every {@value Broker#HOUSEKEEPING_PERIOD_MILLIS} ms it visits each queue with policies: it removes
+ * expired messages at the heads of its levels ({@link PolicyStore#sweepExpired}), so a queue without
+ * consumers sheds them too, and it deletes a queue with {@code x-expires} that has been unused long
+ * enough. Plain queues are never visited: their JCTools rings cannot remove a head conditionally, and
+ * they need not pay for a sweep.
+ */
+final class Housekeeper
+{
+    private static final AtomicInteger THREADS = new AtomicInteger();
+
+    private final Broker broker;
+    private final Set<MessageQueue> queues = ConcurrentHashMap.newKeySet();
+    /** Guarded by the broker's topology lock. */
+    private ScheduledExecutorService executor;
+    /** Guarded by the broker's topology lock. */
+    private boolean shutDown;
+    /** The executor's one thread, joined on shutdown: a terminated executor's thread may still be exiting. */
+    private final List<Thread> threads = new CopyOnWriteArrayList<>();
+
+    Housekeeper(final Broker broker)
+    {
+        this.broker = broker;
+    }
+
+    /** Under the topology lock: {@code queue} (with policies) is swept from now on; starts the thread on first use. */
+    void add(final MessageQueue queue)
+    {
+        queues.add(queue);
+        if (executor == null && !shutDown)
+        {
+            executor = Executors.newSingleThreadScheduledExecutor(task ->
+            {
+                final Thread thread = new Thread(task, "ringmq-housekeeper-" + THREADS.incrementAndGet());
+                thread.setDaemon(true);
+                threads.add(thread);
+                return thread;
+            });
+            executor.scheduleWithFixedDelay(this::sweep, Broker.HOUSEKEEPING_PERIOD_MILLIS,
+                Broker.HOUSEKEEPING_PERIOD_MILLIS, TimeUnit.MILLISECONDS);
+        }
+    }
+
+    void remove(final MessageQueue queue)
+    {
+        queues.remove(queue);
+    }
+
+    /** @return true once the thread has been started (tests). */
+    boolean isStarted()
+    {
+        return executor != null;
+    }
+
+    /**
+     * Stops the thread and waits for a sweep in progress to end. Called by {@link Broker#close()} with
+     * the topology lock <em>not</em> held (a sweep may need it to expire a queue).
+     */
+    void shutDown(final ScheduledExecutorService running)
+    {
+        if (running == null)
+        {
+            return;
+        }
+        running.shutdownNow();
+        boolean interrupted = false;
+        while (true)
+        {
+            try
+            {
+                if (running.awaitTermination(1, TimeUnit.SECONDS))
+                {
+                    break;
+                }
+            }
+            catch (final InterruptedException ex)
+            {
+                interrupted = true;
+            }
+        }
+        for (final Thread thread : threads)
+        {
+            while (thread.isAlive())
+            {
+                try
+                {
+                    thread.join();
+                }
+                catch (final InterruptedException ex)
+                {
+                    interrupted = true;
+                }
+            }
+        }
+        if (interrupted)
+        {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Under the topology lock: no thread starts after this. @return the executor to shut down, or null. */
+    ScheduledExecutorService detach()
+    {
+        shutDown = true;
+        final ScheduledExecutorService running = executor;
+        executor = null;
+        return running;
+    }
+
+    private void sweep()
+    {
+        // A scheduled task that throws is never run again: nothing may escape.
+        final long now = System.nanoTime();
+        for (final MessageQueue queue : queues)
+        {
+            try
+            {
+                if (queue.isDeleted())
+                {
+                    continue;
+                }
+                final PolicyStore store = queue.store();
+                store.sweepExpired();
+                if (store.isUnusedLongerThanExpiry(now))
+                {
+                    broker.expireIfUnused(queue);
+                }
+            }
+            catch (final RuntimeException ex)
+            {
+                System.getLogger("io.ringmq").log(System.Logger.Level.WARNING, "housekeeping of " + queue + " failed", ex);
+            }
+        }
+    }
+}

@@ -1,0 +1,291 @@
+package io.ringmq.internal;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.util.Objects;
+import java.util.function.Predicate;
+
+/**
+ * A bounded, lock-free, multi-producer multi-consumer FIFO ring with one operation JCTools'
+ * {@code MpmcArrayQueue} does not offer: {@link #pollIf}, which takes the head only when a
+ * condition accepts it, atomically with respect to every other poller.
+ * <p>
+ * <b>Why not JCTools here:</b> the engine's plain queues use JCTools. A queue with a message TTL
+ * also needs a sweeper that removes an expired head while consumers poll the same ring; with
+ * {@code poll} alone the sweeper would take a head that is <em>not</em> expired and could not put it
+ * back at the head. This ring is the same algorithm (Dmitry Vyukov's bounded MPMC queue, with a
+ * sequence per slot), so the condition can be tested between reading the head and claiming it.
+ * <p>
+ * <b>Algorithm:</b> slot {@code i} starts with sequence {@code i}. A producer at index {@code p}
+ * owns slot {@code p & mask} when its sequence is {@code p}: it claims the index by CAS, writes the
+ * element, and stores sequence {@code p + 1} with release. A consumer at index {@code c} finds the
+ * element published when the sequence is {@code c + 1} (acquire), claims the index by CAS, clears
+ * the slot and stores sequence {@code c + capacity} with release, handing the slot to the producer
+ * of the next lap. Between the acquire of {@code c + 1} and the consumer-index CAS the element
+ * cannot change: only the winner of that CAS may free the slot. That window is where
+ * {@link #pollIf} tests its condition.
+ * <p>
+ * <b>Progress:</b> lock-free, except that a consumer which finds a slot claimed but not yet written
+ * by a producer spins until the producer writes it (as JCTools' {@code poll} does).
+ * <p>
+ * Accessor names follow JCTools: {@code lv} load volatile, {@code la} load acquire, {@code so}
+ * store ordered (release), {@code cas}, {@code lp}/{@code sp} plain.
+ *
+ * @param <E> the element type; null is not an element.
+ */
+public final class MpmcRing<E> extends MpmcRingPad2
+{
+    private static final VarHandle SEQUENCE = MethodHandles.arrayElementVarHandle(long[].class);
+
+    private final long[] sequences;
+    private final Object[] elements;
+    private final int mask;
+
+    /** @param capacity a power of two, at least 2. */
+    public MpmcRing(final int capacity)
+    {
+        if (capacity < 2 || Integer.bitCount(capacity) != 1)
+        {
+            throw new IllegalArgumentException("capacity must be a power of two >= 2, was " + capacity);
+        }
+        this.mask = capacity - 1;
+        this.elements = new Object[capacity];
+        this.sequences = new long[capacity];
+        for (int i = 0; i < capacity; i++)
+        {
+            sequences[i] = i;
+        }
+        // The constructor's plain writes are published with the ring itself (final fields).
+    }
+
+    /** @return the number of slots. */
+    public int capacity()
+    {
+        return mask + 1;
+    }
+
+    /**
+     * Any thread: appends {@code element}.
+     *
+     * @return false when the ring is full.
+     */
+    public boolean offer(final E element)
+    {
+        Objects.requireNonNull(element, "element");
+        final long[] sequences = this.sequences;
+        final int mask = this.mask;
+        while (true)
+        {
+            final long pIndex = lvProducerIndex();
+            final int offset = (int)(pIndex & mask);
+            final long sequence = laSequence(sequences, offset);
+            if (sequence == pIndex)
+            {
+                if (casProducerIndex(pIndex, pIndex + 1))
+                {
+                    spElement(offset, element);
+                    soSequence(sequences, offset, pIndex + 1); // pairs with laSequence in pollIf
+                    return true;
+                }
+            }
+            else if (sequence < pIndex)
+            {
+                // The slot still holds the element of the previous lap: the ring is full unless its
+                // consumer has already claimed it and is about to hand the slot over.
+                if (pIndex - (mask + 1) >= lvConsumerIndex())
+                {
+                    return false;
+                }
+                Thread.onSpinWait();
+            }
+            // sequence > pIndex: another producer claimed this index; read the index again.
+        }
+    }
+
+    /** Any thread: @return the head, removed, or null when the ring is empty. */
+    public E poll()
+    {
+        return pollIf(null);
+    }
+
+    /**
+     * Any thread: removes and returns the head if {@code condition} accepts it.
+     * <p>
+     * The condition may be called with an element that another poller takes at the same moment
+     * (then this call retries with the new head), so it must have no side effect and must tolerate
+     * an element that its taker is already using.
+     *
+     * @param condition null accepts every element.
+     * @return the removed head, or null when the ring is empty or the condition refused its head.
+     */
+    @SuppressWarnings("unchecked")
+    public E pollIf(final Predicate<? super E> condition)
+    {
+        final long[] sequences = this.sequences;
+        final int mask = this.mask;
+        while (true)
+        {
+            final long cIndex = lvConsumerIndex();
+            final int offset = (int)(cIndex & mask);
+            final long sequence = laSequence(sequences, offset);
+            final long published = cIndex + 1;
+            if (sequence == published)
+            {
+                // Visible: the acquire above pairs with the producer's release of this sequence. Only
+                // the winner of the CAS below clears it, so if we win, this is the element we take.
+                final E element = (E)lpElement(offset);
+                if (element == null)
+                {
+                    continue; // another poller won and cleared it: the index has moved
+                }
+                if (condition != null && !condition.test(element))
+                {
+                    if (lvConsumerIndex() == cIndex)
+                    {
+                        return null; // the head, still the head, is refused
+                    }
+                    continue; // we tested a head someone else took: test the new one
+                }
+                if (casConsumerIndex(cIndex, published))
+                {
+                    spElement(offset, null);
+                    soSequence(sequences, offset, cIndex + mask + 1); // pairs with laSequence in offer
+                    return element;
+                }
+            }
+            else if (sequence < published)
+            {
+                // Not yet written: empty, unless a producer has claimed the index and is writing it.
+                if (cIndex >= lvProducerIndex())
+                {
+                    return null;
+                }
+                Thread.onSpinWait();
+            }
+            // sequence > published: another poller took this index; read the index again.
+        }
+    }
+
+    /** @return true when no element is in the ring (a snapshot). */
+    public boolean isEmpty()
+    {
+        return lvConsumerIndex() >= lvProducerIndex();
+    }
+
+    /** @return the number of elements, a consistent snapshot of the two indexes. */
+    public int size()
+    {
+        long after = lvConsumerIndex();
+        while (true)
+        {
+            final long before = after;
+            final long pIndex = lvProducerIndex();
+            after = lvConsumerIndex();
+            if (before == after)
+            {
+                final long size = pIndex - after;
+                return (int)Math.max(0, Math.min(size, mask + 1L));
+            }
+        }
+    }
+
+    private Object lpElement(final int offset)
+    {
+        return elements[offset];
+    }
+
+    private void spElement(final int offset, final Object element)
+    {
+        elements[offset] = element;
+    }
+
+    private static long laSequence(final long[] sequences, final int offset)
+    {
+        return (long)SEQUENCE.getAcquire(sequences, offset);
+    }
+
+    private static void soSequence(final long[] sequences, final int offset, final long value)
+    {
+        SEQUENCE.setRelease(sequences, offset, value);
+    }
+}
+
+/** Cache-line padding before the producer index: keeps it off the line of the object header and of whatever precedes it. */
+abstract class MpmcRingPad0
+{
+    long p00, p01, p02, p03, p04, p05, p06, p07;
+}
+
+/** The producer index: written by producers only (CAS), read by consumers to tell empty from in-flight. */
+abstract class MpmcRingProducerIndex extends MpmcRingPad0
+{
+    private static final VarHandle PRODUCER_INDEX;
+
+    static
+    {
+        try
+        {
+            PRODUCER_INDEX = MethodHandles.lookup().findVarHandle(MpmcRingProducerIndex.class, "producerIndex", long.class);
+        }
+        catch (final ReflectiveOperationException ex)
+        {
+            throw new ExceptionInInitializerError(ex);
+        }
+    }
+
+    @SuppressWarnings("unused")
+    private volatile long producerIndex;
+
+    final long lvProducerIndex()
+    {
+        return (long)PRODUCER_INDEX.getVolatile(this);
+    }
+
+    final boolean casProducerIndex(final long expected, final long next)
+    {
+        return PRODUCER_INDEX.compareAndSet(this, expected, next);
+    }
+}
+
+/** Padding between the two indexes: producers and consumers CAS them from different threads. */
+abstract class MpmcRingPad1 extends MpmcRingProducerIndex
+{
+    long p10, p11, p12, p13, p14, p15, p16, p17;
+}
+
+/** The consumer index: written by consumers only (CAS), read by producers to tell full from in-flight. */
+abstract class MpmcRingConsumerIndex extends MpmcRingPad1
+{
+    private static final VarHandle CONSUMER_INDEX;
+
+    static
+    {
+        try
+        {
+            CONSUMER_INDEX = MethodHandles.lookup().findVarHandle(MpmcRingConsumerIndex.class, "consumerIndex", long.class);
+        }
+        catch (final ReflectiveOperationException ex)
+        {
+            throw new ExceptionInInitializerError(ex);
+        }
+    }
+
+    @SuppressWarnings("unused")
+    private volatile long consumerIndex;
+
+    final long lvConsumerIndex()
+    {
+        return (long)CONSUMER_INDEX.getVolatile(this);
+    }
+
+    final boolean casConsumerIndex(final long expected, final long next)
+    {
+        return CONSUMER_INDEX.compareAndSet(this, expected, next);
+    }
+}
+
+/** Padding after the consumer index: the ring's final fields, read by every thread, sit on their own line. */
+abstract class MpmcRingPad2 extends MpmcRingConsumerIndex
+{
+    long p20, p21, p22, p23, p24, p25, p26, p27;
+}
