@@ -8,6 +8,7 @@ import io.ringmq.routing.DestinationSet;
 import io.ringmq.routing.ExchangeSpec;
 import io.ringmq.routing.ExchangeType;
 
+import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -34,6 +35,20 @@ public final class Channel implements AutoCloseable
     /** How long a publish waits for room in a full {@link OverflowPolicy#BLOCK} queue unless told otherwise. */
     public static final Duration DEFAULT_PUBLISH_TIMEOUT = Duration.ofSeconds(10);
 
+    private static final VarHandle OPEN;
+
+    static
+    {
+        try
+        {
+            OPEN = MethodHandles.lookup().findVarHandle(Channel.class, "open", boolean.class);
+        }
+        catch (final ReflectiveOperationException ex)
+        {
+            throw new ExceptionInInitializerError(ex);
+        }
+    }
+
     private final Broker broker;
     private final int number;
     private final DestinationSet<MessageQueue> destinations = new DestinationSet<>();
@@ -43,10 +58,15 @@ public final class Channel implements AutoCloseable
     /** The get path's result holder for queues with policies. */
     private final Taken getTaken = new Taken();
     private final Set<Consumer> consumers = ConcurrentHashMap.newKeySet();
+    /** Cleared once, by compareAndSet, by whichever of the owner or the broker closes the channel first. */
+    @SuppressWarnings("unused")
     private volatile boolean open = true;
     private volatile ReturnListener returnListener;
     private long publishTimeoutNanos = DEFAULT_PUBLISH_TIMEOUT.toNanos();
-    /** The last auto-ack get's envelope: kept until the next get so that its flyweight stays readable. */
+    /**
+     * The last auto-ack get's envelope: kept until the next get so that its flyweight stays readable.
+     * Only the channel's own (publishing/getting) thread reads or writes it.
+     */
     private Envelope pendingAutoAckGet;
 
     Channel(final Broker broker, final int number)
@@ -165,7 +185,12 @@ public final class Channel implements AutoCloseable
         return broker.queue(queue, this).info();
     }
 
-    /** AMQP {@code queue.delete}. @return the messages deleted with it (0 when it did not exist). */
+    /**
+     * AMQP {@code queue.delete}.
+     *
+     * @return the messages deleted with it (0 when it did not exist). A publish racing the delete may
+     * still land a message in the queue after this count was taken; it is discarded too.
+     */
     public int queueDelete(final String queue)
     {
         return queueDelete(queue, false, false);
@@ -439,6 +464,17 @@ public final class Channel implements AutoCloseable
         else
         {
             tag = getScope.hold(envelope, origin);
+            // A close racing this get (from another thread: the broker closing) requeues what the scope
+            // holds after clearing "open"; the fence orders our hold before reading "open", so either the
+            // close sees the tag or we see the close (and requeue it ourselves: claims are exactly-once).
+            VarHandle.fullFence();
+            if (!open)
+            {
+                getScope.requeueAll();
+                getDelivery.clear();
+                throw new BrokerClosedException("channel " + number + " was closed during basic.get on '" + queue +
+                    "'; the message was requeued");
+            }
         }
         getDelivery.set(envelope, tag, redelivered, q.name());
         return getDelivery;
@@ -510,11 +546,10 @@ public final class Channel implements AutoCloseable
 
     private void close(final String reason)
     {
-        if (!open)
+        if (!OPEN.compareAndSet(this, true, false)) // the channel's owner and the broker may both close it
         {
             return;
         }
-        open = false;
         final List<Consumer> mine = new ArrayList<>(consumers);
         for (final Consumer consumer : mine)
         {
@@ -527,7 +562,9 @@ public final class Channel implements AutoCloseable
                 consumer.stop(reason);
             }
         }
-        releasePendingAutoAckGet();
+        // The last auto-ack get's envelope (pendingAutoAckGet) is left alone: only the channel's own
+        // thread may touch it, and that message was delivered; the envelope goes to the garbage
+        // collector instead of back to the pool.
         getScope.requeueAll();
         broker.deleteExclusiveQueuesOf(this);
         broker.channelClosed(this);

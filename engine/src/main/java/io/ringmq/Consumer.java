@@ -9,6 +9,7 @@ import org.agrona.concurrent.YieldingIdleStrategy;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 
@@ -83,6 +84,8 @@ public final class Consumer implements AutoCloseable
     private final IdleStrategy idleStrategy;
     private final boolean blocking;
     private final Thread thread;
+    /** Counted down once the winning {@link #stop} has joined the thread and requeued what it held. */
+    private final CountDownLatch stopped = new CountDownLatch(1);
     /** Tags for auto-ack deliveries, which need no table. Consumer thread only. */
     private long nextAutoAckTag = 1;
     /** Idle rounds since the last delivery, for the BLOCKING strategy's spin-then-park. Consumer thread only. */
@@ -245,33 +248,25 @@ public final class Consumer implements AutoCloseable
             current = (int)STATE.getVolatile(this);
             if (current == STOPPED)
             {
+                // Another thread is stopping it: cancel() still promises that, when it returns, the
+                // delivery in progress is over and the unacknowledged ones are back in the queue.
+                awaitStopped();
                 return;
             }
         }
         while (!STATE.compareAndSet(this, current, STOPPED));
         LockSupport.unpark(thread);
-        if (Thread.currentThread() != thread)
+        try
         {
-            boolean interrupted = false;
-            while (thread.isAlive())
+            joinUnlessSelf();
+            if (scope != null)
             {
-                try
-                {
-                    thread.join();
-                }
-                catch (final InterruptedException ex)
-                {
-                    interrupted = true;
-                }
-            }
-            if (interrupted)
-            {
-                Thread.currentThread().interrupt();
+                scope.requeueAll(); // a deleted queue discards instead (MessageQueue.requeue)
             }
         }
-        if (scope != null)
+        finally
         {
-            scope.requeueAll(); // a deleted queue discards instead (MessageQueue.requeue)
+            stopped.countDown(); // before the listener, which may itself cancel and then wait on this
         }
         if (reason != null)
         {
@@ -284,6 +279,55 @@ public final class Consumer implements AutoCloseable
                 System.getLogger("io.ringmq").log(System.Logger.Level.WARNING,
                     "cancel listener of consumer " + consumerTag + " threw", ex);
             }
+        }
+    }
+
+    private void awaitStopped()
+    {
+        if (Thread.currentThread() == thread)
+        {
+            return; // its own handler cancelling while another thread stops it: that thread waits for us
+        }
+        joinUnlessSelf();
+        boolean interrupted = false;
+        while (stopped.getCount() > 0)
+        {
+            try
+            {
+                stopped.await();
+            }
+            catch (final InterruptedException ex)
+            {
+                interrupted = true;
+            }
+        }
+        if (interrupted)
+        {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private void joinUnlessSelf()
+    {
+        if (Thread.currentThread() == thread)
+        {
+            return;
+        }
+        boolean interrupted = false;
+        while (thread.isAlive())
+        {
+            try
+            {
+                thread.join();
+            }
+            catch (final InterruptedException ex)
+            {
+                interrupted = true;
+            }
+        }
+        if (interrupted)
+        {
+            Thread.currentThread().interrupt();
         }
     }
 

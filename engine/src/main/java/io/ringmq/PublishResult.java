@@ -67,7 +67,9 @@ public final class PublishResult
 
     /**
      * @return queue deliveries refused: the queue was full with {@code reject-publish}, a blocked
-     * publish timed out, or the queue was deleted while the publish ran.
+     * publish timed out, or the queue had been deleted when the publish reached it. (A queue deleted
+     * just after taking the message counts it as accepted: the message then goes with the queue, like
+     * every other message it held, and is counted as discarded there, never silently lost.)
      */
     public int refusedQueues()
     {
