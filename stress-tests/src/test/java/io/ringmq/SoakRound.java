@@ -1,0 +1,885 @@
+package io.ringmq;
+
+import io.ringmq.error.NotFoundException;
+import io.ringmq.error.PreconditionFailedException;
+import io.ringmq.routing.ExchangeType;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * One round of the soak test: a fresh broker, a fixed topology, and for a bounded time threads
+ * that publish, consume (push and get), ack, nack, reject, requeue, cancel, bind, unbind, purge and
+ * delete; then every thread stops, the queues are drained, and the {@link SoakLedger} must balance.
+ * <p>
+ * Every thread draws its operations from its own {@link Random}, seeded from the run's seed, the
+ * round and the thread's index: the sequence of operations is reproducible by seed, the
+ * interleaving only as far as scheduling allows.
+ * <p>
+ * Topology: queues q0 (block, 1024), q1 (reject-publish, 64), q2 (drop-head, 64), q3 (block, 256,
+ * deleted and redeclared during the round); exchanges fan (fanout), dir (direct) and top (topic),
+ * bound and unbound at random. Multiple acks are used only where nothing else can settle the same
+ * scope's tags concurrently (get channels, and consumers on queues that are never deleted), so that
+ * the ledger knows which copies they settled.
+ */
+final class SoakRound
+{
+    private static final int PUBLISHERS = 3;
+    private static final int GETTERS = 2;
+    private static final int CONSUMER_OWNERS = 3;
+    private static final int SHARED_ACKERS = 2;
+    private static final String[] DIRECT_KEYS = {"k0", "k1", "k2", "k3"};
+    private static final String[] TOPIC_PATTERNS = {"a.*", "#", "*.b", "a.b"};
+    private static final String[] TOPIC_KEYS = {"a.b", "a.c", "b.b", "c"};
+    private static final WaitStrategy[] WAITS = {WaitStrategy.BLOCKING, WaitStrategy.YIELDING, WaitStrategy.BACKOFF,
+        WaitStrategy.SLEEPING, WaitStrategy.BLOCKING};
+    private static final int[] PREFETCHES = {0, 1, 2, 8, 32};
+
+    private final long seed;
+    private final int round;
+    private final long millis;
+    private final SoakLedger ledger;
+    private final Broker broker = Broker.builder().envelopePool(512, 64).build();
+    /** Every incarnation of every queue, for the counts only the engine keeps (dropped, rejected, discarded). */
+    private final List<MessageQueue> incarnations = new CopyOnWriteArrayList<>();
+    private volatile boolean stopping;
+    private final List<Thread> threads = new ArrayList<>();
+    private final List<Throwable> crashes = new CopyOnWriteArrayList<>();
+    /**
+     * Deliveries handed to the shared ackers, which settle them from other threads than the one
+     * that received them, racing the owner's cancel or close (each tag must go to exactly one).
+     */
+    private final ConcurrentLinkedQueue<Handed> handedToAckers = new ConcurrentLinkedQueue<>();
+    private volatile boolean ackersStopping;
+
+    SoakRound(final long seed, final int round, final long millis, final int capacity)
+    {
+        this.seed = seed;
+        this.round = round;
+        this.millis = millis;
+        this.ledger = new SoakLedger(capacity);
+    }
+
+    SoakLedger ledger()
+    {
+        return ledger;
+    }
+
+    List<Throwable> crashes()
+    {
+        return crashes;
+    }
+
+    private Random random(final int thread)
+    {
+        return new Random(seed * 0x9E3779B97F4A7C15L + round * 1_000_003L + thread);
+    }
+
+    /** Runs the round; the ledger and {@link #crashes()} say how it went. @return a summary line. */
+    String run() throws InterruptedException
+    {
+        try (Channel admin = broker.openChannel())
+        {
+            admin.exchangeDeclare("fan", ExchangeType.FANOUT);
+            admin.exchangeDeclare("dir", ExchangeType.DIRECT);
+            admin.exchangeDeclare("top", ExchangeType.TOPIC);
+            for (int q = 0; q < SoakLedger.QUEUES.length; q++)
+            {
+                declare(admin, q);
+            }
+            admin.queueBind("q0", "fan", "");
+            admin.queueBind("q2", "fan", "");
+            admin.queueBind("q1", "dir", "k1");
+            admin.queueBind("q3", "top", "a.*");
+        }
+        int index = 0;
+        for (int p = 0; p < PUBLISHERS; p++)
+        {
+            final int publisher = p;
+            start("publisher-" + p, index++, random -> publish(publisher, random));
+        }
+        for (int g = 0; g < GETTERS; g++)
+        {
+            start("getter-" + g, index++, this::get);
+        }
+        for (int c = 0; c < CONSUMER_OWNERS; c++)
+        {
+            start("consumer-owner-" + c, index++, this::ownConsumers);
+        }
+        start("binder", index++, this::bindAndUnbind);
+        start("admin", index++, this::purgeAndDelete);
+        // Started, and so joined, last: they settle for the others until those have stopped.
+        final List<Thread> ackers = new ArrayList<>();
+        for (int a = 0; a < SHARED_ACKERS; a++)
+        {
+            start("shared-acker-" + a, index++, this::ackHanded);
+            ackers.add(threads.get(threads.size() - 1));
+        }
+
+        Thread.sleep(millis);
+        stopping = true;
+        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        for (final Thread thread : threads)
+        {
+            if (ackers.contains(thread))
+            {
+                ackersStopping = true;
+            }
+            thread.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())));
+            if (thread.isAlive())
+            {
+                final StackTraceElement[] stack = thread.getStackTrace();
+                final AssertionError stuck = new AssertionError("thread " + thread.getName() + " did not stop within 30 s");
+                stuck.setStackTrace(stack);
+                crashes.add(stuck);
+            }
+        }
+        try
+        {
+            drainAndCount();
+        }
+        catch (final RuntimeException | AssertionError error)
+        {
+            crashes.add(error);
+        }
+        finally
+        {
+            try
+            {
+                broker.close();
+            }
+            catch (final RuntimeException error)
+            {
+                crashes.add(error);
+            }
+        }
+        return summary();
+    }
+
+    private void declare(final Channel admin, final int q)
+    {
+        final String name = SoakLedger.QUEUES[q];
+        final QueueSpec spec;
+        switch (q)
+        {
+            case 0:
+                spec = QueueSpec.builder(name).capacity(1024).overflow(OverflowPolicy.BLOCK).build();
+                break;
+            case 1:
+                spec = QueueSpec.builder(name).capacity(64).overflow(OverflowPolicy.REJECT_PUBLISH).build();
+                break;
+            case 2:
+                spec = QueueSpec.builder(name).capacity(64).overflow(OverflowPolicy.DROP_HEAD).build();
+                break;
+            default:
+                spec = QueueSpec.builder(name).capacity(256).overflow(OverflowPolicy.BLOCK).build();
+                break;
+        }
+        admin.queueDeclare(spec);
+        incarnations.add(Internals.queue(broker, name));
+    }
+
+    private interface Work
+    {
+        void run(Random random) throws Exception;
+    }
+
+    private void start(final String name, final int index, final Work work)
+    {
+        final Random random = random(index);
+        final Thread thread = new Thread(() ->
+        {
+            try
+            {
+                work.run(random);
+            }
+            catch (final Throwable error)
+            {
+                crashes.add(error);
+            }
+        }, "soak-r" + round + "-" + name);
+        threads.add(thread);
+        thread.start();
+    }
+
+    // ------------------------------------------------------------------ publishers
+
+    private void publish(final int publisher, final Random random)
+    {
+        final Channel channel = broker.openChannel();
+        channel.setPublishTimeout(Duration.ofMillis(1));
+        final long start = System.nanoTime();
+        final int perPublisher = ledger.capacity / PUBLISHERS;
+        int sequence = 0;
+        final byte[][] batch = new byte[8][];
+        final int[] batchIds = new int[8];
+        while (!stopping)
+        {
+            // Pace to the id budget: spread this publisher's ids over the round.
+            final double elapsed = (System.nanoTime() - start) / (millis * 1e6);
+            if (sequence >= perPublisher || sequence > perPublisher * Math.min(1.0, elapsed + 0.05))
+            {
+                LockSupport.parkNanos(100_000);
+                continue;
+            }
+            final String exchange;
+            final String key;
+            final int target = random.nextInt(10);
+            if (target < 4)
+            {
+                exchange = "";
+                key = SoakLedger.QUEUES[random.nextInt(SoakLedger.QUEUES.length)];
+            }
+            else if (target < 7)
+            {
+                exchange = "fan";
+                key = "";
+            }
+            else if (target < 9)
+            {
+                exchange = "dir";
+                key = DIRECT_KEYS[random.nextInt(DIRECT_KEYS.length)];
+            }
+            else
+            {
+                exchange = "top";
+                key = TOPIC_KEYS[random.nextInt(TOPIC_KEYS.length)];
+            }
+            if (random.nextInt(10) == 0)
+            {
+                final int count = Math.min(1 + random.nextInt(batch.length), perPublisher - sequence);
+                for (int i = 0; i < count; i++)
+                {
+                    batchIds[i] = (sequence++) * PUBLISHERS + publisher;
+                    batch[i] = SoakLedger.body(batchIds[i]);
+                }
+                final PublishResult result = channel.publishBatch(exchange, key, false, null, batch, 0, count);
+                for (int i = 0; i < count; i++)
+                {
+                    ledger.published(batchIds[i], result, true);
+                }
+                ledger.publishResult(result);
+            }
+            else
+            {
+                final int id = (sequence++) * PUBLISHERS + publisher;
+                final PublishResult result = channel.publish(exchange, key, SoakLedger.body(id));
+                ledger.published(id, result, false);
+                ledger.publishResult(result);
+            }
+            ledger.operations.increment();
+        }
+        channel.close();
+    }
+
+    // ------------------------------------------------------------------ get (pull) consumers
+
+    /** One outstanding delivery: its tag, id and queue. */
+    private static final class Held
+    {
+        final long tag;
+        final int id;
+        final String queue;
+
+        Held(final long tag, final int id, final String queue)
+        {
+            this.tag = tag;
+            this.id = id;
+            this.queue = queue;
+        }
+    }
+
+    /** A delivery handed to the shared ackers, with the scope it must be settled on. */
+    private static final class Handed
+    {
+        final Consumer consumer;
+        final Channel channel;
+        final long tag;
+        final int id;
+        final String queue;
+        final String by;
+
+        Handed(final Consumer consumer, final Channel channel, final long tag, final int id, final String queue,
+            final String by)
+        {
+            this.consumer = consumer;
+            this.channel = channel;
+            this.tag = tag;
+            this.id = id;
+            this.queue = queue;
+            this.by = by;
+        }
+
+        boolean scopeOpen()
+        {
+            return consumer != null ? consumer.isActive() : channel.isOpen();
+        }
+    }
+
+    /**
+     * Settles deliveries other threads received. A settle may lose the tag to its scope's cancel or
+     * close (which requeues it): then it must fail with PRECONDITION_FAILED, and only then.
+     */
+    private void ackHanded(final Random random)
+    {
+        final String by = Thread.currentThread().getName();
+        while (!ackersStopping || !handedToAckers.isEmpty())
+        {
+            final Handed h = handedToAckers.poll();
+            if (h == null)
+            {
+                LockSupport.parkNanos(20_000);
+                continue;
+            }
+            ledger.operations.increment();
+            final int how = random.nextInt(10);
+            try
+            {
+                if (how < 7)
+                {
+                    if (h.consumer != null)
+                    {
+                        h.consumer.ack(h.tag, false);
+                    }
+                    else
+                    {
+                        h.channel.ack(h.tag, false);
+                    }
+                    ledger.settled(h.id, h.queue, false, by + " ack for " + h.by);
+                }
+                else if (how < 8)
+                {
+                    if (h.consumer != null)
+                    {
+                        h.consumer.reject(h.tag, false);
+                    }
+                    else
+                    {
+                        h.channel.reject(h.tag, false);
+                    }
+                    ledger.settled(h.id, h.queue, true, by + " reject for " + h.by);
+                }
+                else if (h.consumer != null)
+                {
+                    h.consumer.nack(h.tag, false, true);
+                }
+                else
+                {
+                    h.channel.nack(h.tag, false, true);
+                }
+            }
+            catch (final PreconditionFailedException ex)
+            {
+                if (h.scopeOpen())
+                {
+                    ledger.violation(by + " could not settle tag " + h.tag + " of " + ledger.describe(h.id,
+                        SoakLedger.queueIndex(h.queue)) + " for " + h.by + ", whose scope is still open and " +
+                        "nobody else settles that tag");
+                }
+            }
+        }
+    }
+
+    private void get(final Random random)
+    {
+        Channel channel = broker.openChannel();
+        // A channel whose tags also go to the shared ackers settles only one tag at a time itself:
+        // a multiple settle would take tags the ackers were given.
+        boolean sharing = random.nextBoolean();
+        final List<Held> held = new ArrayList<>();
+        final String by = Thread.currentThread().getName();
+        while (!stopping)
+        {
+            ledger.operations.increment();
+            final int action = random.nextInt(100);
+            if (action < 2)
+            {
+                channel.close(); // requeues whatever it held, in tag order (racing the shared ackers)
+                held.clear();
+                channel = broker.openChannel();
+                sharing = random.nextBoolean();
+                continue;
+            }
+            if (action < 10 && !held.isEmpty())
+            {
+                settleHeld(channel, held, random, by, sharing);
+                continue;
+            }
+            final String queue = SoakLedger.QUEUES[random.nextInt(SoakLedger.QUEUES.length)];
+            final boolean autoAck = random.nextInt(4) == 0;
+            final Delivery delivery;
+            try
+            {
+                delivery = channel.get(queue, autoAck);
+            }
+            catch (final NotFoundException ex)
+            {
+                continue; // q3 between deletion and redeclaration
+            }
+            if (delivery == null)
+            {
+                Thread.yield();
+                continue;
+            }
+            final int id = ledger.delivered(delivery.body(), delivery.queue(), delivery.redelivered(), by);
+            if (autoAck)
+            {
+                ledger.settled(id, queue, false, by + " auto-ack get");
+                continue;
+            }
+            final long tag = delivery.deliveryTag();
+            final int settle = random.nextInt(100);
+            if (settle < 50)
+            {
+                channel.ack(tag, false);
+                ledger.settled(id, queue, false, by + " ack");
+            }
+            else if (settle < 62)
+            {
+                channel.nack(tag, false, true);
+            }
+            else if (settle < 70)
+            {
+                channel.reject(tag, false);
+                ledger.settled(id, queue, true, by + " reject");
+            }
+            else if (settle < 75)
+            {
+                channel.reject(tag, true);
+            }
+            else if (sharing && settle < 88)
+            {
+                handedToAckers.add(new Handed(null, channel, tag, id, queue, by));
+            }
+            else
+            {
+                held.add(new Held(tag, id, queue));
+                if (held.size() > 32)
+                {
+                    settleHeld(channel, held, random, by, sharing);
+                }
+            }
+        }
+        channel.close();
+    }
+
+    /** Settles some of what a get channel holds; only this thread settles that channel's tags. */
+    private void settleHeld(final Channel channel, final List<Held> held, final Random random, final String by,
+        final boolean sharing)
+    {
+        final int how = sharing ? 3 : random.nextInt(4);
+        final Held last = held.get(held.size() - 1);
+        switch (how)
+        {
+            case 0:
+                channel.ack(last.tag, true);
+                for (final Held h : held)
+                {
+                    ledger.settled(h.id, h.queue, false, by + " ack multiple");
+                }
+                held.clear();
+                break;
+            case 1:
+                channel.nack(last.tag, true, true);
+                held.clear();
+                break;
+            case 2:
+                channel.nack(0, true, false); // tag 0 with multiple: everything outstanding
+                for (final Held h : held)
+                {
+                    ledger.settled(h.id, h.queue, true, by + " nack-all without requeue");
+                }
+                held.clear();
+                break;
+            default:
+                final Held one = held.remove(random.nextInt(held.size()));
+                channel.ack(one.tag, false);
+                ledger.settled(one.id, one.queue, false, by + " ack");
+                break;
+        }
+    }
+
+    // ------------------------------------------------------------------ push consumers
+
+    private void ownConsumers(final Random random) throws InterruptedException
+    {
+        final Channel channel = broker.openChannel();
+        final String by = Thread.currentThread().getName();
+        while (!stopping)
+        {
+            final PushConsumer consumer = PushConsumer.start(this, channel, random, by);
+            if (consumer == null)
+            {
+                continue;
+            }
+            final long lifetime = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(5 + random.nextInt(200));
+            while (!stopping && System.nanoTime() - lifetime < 0 && consumer.consumer.isActive())
+            {
+                ledger.operations.increment();
+                consumer.settleDeferred(random);
+                LockSupport.parkNanos(random.nextInt(50_000));
+            }
+            consumer.consumer.cancel(); // requeues, in order, whatever it still held
+            consumer.settleDeferred(random); // tags it held are unknown now: each settle must fail
+        }
+        channel.close();
+    }
+
+    /** A push consumer and what its owner thread settles for it. */
+    private static final class PushConsumer
+    {
+        final SoakRound round;
+        final Random random;
+        final String queue;
+        final boolean autoAck;
+        final boolean deferred;
+        /** Deferred deliveries go to the shared ackers; the owner only cancels. */
+        final boolean shared;
+        final boolean requeueOnError;
+        final int prefetch;
+        final String by;
+        final AtomicReference<Consumer> self = new AtomicReference<>();
+        final ConcurrentLinkedQueue<Held> handedOver = new ConcurrentLinkedQueue<>();
+        final List<Held> held = new ArrayList<>();
+        Consumer consumer;
+
+        private PushConsumer(final SoakRound round, final Random random, final String by)
+        {
+            this.round = round;
+            this.random = new Random(random.nextLong()); // the consumer thread's own sequence
+            this.queue = SoakLedger.QUEUES[random.nextInt(SoakLedger.QUEUES.length)];
+            this.autoAck = random.nextInt(5) == 0;
+            this.deferred = !autoAck && random.nextBoolean();
+            this.shared = deferred && random.nextBoolean();
+            this.requeueOnError = random.nextBoolean();
+            this.prefetch = PREFETCHES[random.nextInt(PREFETCHES.length)];
+            this.by = by + "/" + queue + (autoAck ? "/auto" : shared ? "/shared" : deferred ? "/deferred" : "/immediate") + "/prefetch" + prefetch;
+        }
+
+        static PushConsumer start(final SoakRound round, final Channel channel, final Random random, final String by)
+        {
+            final PushConsumer pc = new PushConsumer(round, random, by);
+            final ConsumeOptions options = ConsumeOptions.builder()
+                .autoAck(pc.autoAck)
+                .prefetch(pc.prefetch)
+                .waitStrategy(WAITS[random.nextInt(WAITS.length)])
+                .onHandlerError(pc.requeueOnError)
+                .handlerErrorListener((tag, message, error) -> { })
+                .build();
+            try
+            {
+                pc.consumer = channel.consume(pc.queue, options, pc::handle);
+            }
+            catch (final NotFoundException ex)
+            {
+                return null; // q3 between deletion and redeclaration
+            }
+            pc.self.set(pc.consumer);
+            return pc;
+        }
+
+        /** Consumer thread. */
+        private void handle(final Delivery delivery)
+        {
+            final SoakLedger ledger = round.ledger;
+            final int id = ledger.delivered(delivery.body(), delivery.queue(), delivery.redelivered(), by);
+            final Consumer c = self.get();
+            if (c != null && prefetch > 0 && c.unackedCount() > prefetch)
+            {
+                ledger.violation(by + " holds " + c.unackedCount() + " unacked deliveries, more than its prefetch " + prefetch);
+            }
+            final int action = random.nextInt(100);
+            if (action < 3)
+            {
+                if (!requeueOnError)
+                {
+                    ledger.settled(id, queue, true, by + " handler error without requeue");
+                }
+                throw new IllegalStateException("soak: a handler that throws"); // requeued, or rejected, by the engine
+            }
+            if (autoAck)
+            {
+                ledger.settled(id, queue, false, by + " auto-ack");
+                return;
+            }
+            if (shared && c != null)
+            {
+                round.handedToAckers.add(new Handed(c, null, delivery.deliveryTag(), id, queue, by));
+                return;
+            }
+            if (deferred) // or shared, before consume() returned the consumer to hand over with
+            {
+                handedOver.add(new Held(delivery.deliveryTag(), id, queue));
+                return;
+            }
+            if (action < 65)
+            {
+                delivery.ack();
+                ledger.settled(id, queue, false, by + " ack");
+            }
+            else if (action < 78)
+            {
+                delivery.nack(true);
+            }
+            else if (action < 88)
+            {
+                delivery.reject(false);
+                ledger.settled(id, queue, true, by + " reject");
+            }
+            else
+            {
+                delivery.reject(true);
+            }
+        }
+
+        /** Owner thread: settles deferred deliveries; a cancelled consumer's tags fail as unknown. */
+        void settleDeferred(final Random ownerRandom)
+        {
+            final SoakLedger ledger = round.ledger;
+            Held h;
+            while ((h = handedOver.poll()) != null)
+            {
+                held.add(h);
+            }
+            if (held.isEmpty())
+            {
+                return;
+            }
+            final int how = ownerRandom.nextInt(10);
+            // q3 can be deleted, and its deletion requeues a consumer's tags from another thread:
+            // a multiple ack there would settle an unknown subset, so q3 settles one tag at a time.
+            // A shared consumer's other tags are with the shared ackers: a multiple settle would take them.
+            if (how < 2 && !"q3".equals(queue) && !shared)
+            {
+                final Held last = held.get(held.size() - 1);
+                try
+                {
+                    consumer.ack(last.tag, true);
+                    for (final Held one : held)
+                    {
+                        ledger.settled(one.id, one.queue, false, by + " ack multiple");
+                    }
+                }
+                catch (final PreconditionFailedException ex)
+                {
+                    // cancelled: all were requeued
+                }
+                held.clear();
+                return;
+            }
+            if (how < 3 && !"q3".equals(queue) && !shared)
+            {
+                final Held last = held.get(held.size() - 1);
+                try
+                {
+                    consumer.nack(last.tag, true, true);
+                }
+                catch (final PreconditionFailedException ex)
+                {
+                    // cancelled: all were requeued
+                }
+                held.clear();
+                return;
+            }
+            final Held one = held.remove(ownerRandom.nextInt(held.size()));
+            try
+            {
+                if (how < 7)
+                {
+                    consumer.ack(one.tag, false);
+                    ledger.settled(one.id, one.queue, false, by + " deferred ack");
+                }
+                else if (how < 8)
+                {
+                    consumer.reject(one.tag, false);
+                    ledger.settled(one.id, one.queue, true, by + " deferred reject");
+                }
+                else
+                {
+                    consumer.nack(one.tag, false, true);
+                }
+            }
+            catch (final PreconditionFailedException ex)
+            {
+                if (consumer.isActive())
+                {
+                    ledger.violation(by + " could not settle tag " + one.tag + " of " + ledger.describe(one.id,
+                        SoakLedger.queueIndex(one.queue)) + " though its consumer is active and nobody else settles it");
+                }
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------ topology
+
+    private void bindAndUnbind(final Random random)
+    {
+        final Channel channel = broker.openChannel();
+        while (!stopping)
+        {
+            ledger.operations.increment();
+            final String queue = SoakLedger.QUEUES[random.nextInt(SoakLedger.QUEUES.length)];
+            final boolean bind = random.nextBoolean();
+            try
+            {
+                switch (random.nextInt(3))
+                {
+                    case 0:
+                        if (bind)
+                        {
+                            channel.queueBind(queue, "fan", "");
+                        }
+                        else
+                        {
+                            channel.queueUnbind(queue, "fan", "");
+                        }
+                        break;
+                    case 1:
+                        final String key = DIRECT_KEYS[random.nextInt(DIRECT_KEYS.length)];
+                        if (bind)
+                        {
+                            channel.queueBind(queue, "dir", key);
+                        }
+                        else
+                        {
+                            channel.queueUnbind(queue, "dir", key);
+                        }
+                        break;
+                    default:
+                        final String pattern = TOPIC_PATTERNS[random.nextInt(TOPIC_PATTERNS.length)];
+                        if (bind)
+                        {
+                            channel.queueBind(queue, "top", pattern);
+                        }
+                        else
+                        {
+                            channel.queueUnbind(queue, "top", pattern);
+                        }
+                        break;
+                }
+            }
+            catch (final NotFoundException ex)
+            {
+                // q3 between deletion and redeclaration
+            }
+            LockSupport.parkNanos(random.nextInt(200_000));
+        }
+        channel.close();
+    }
+
+    private void purgeAndDelete(final Random random)
+    {
+        final Channel channel = broker.openChannel();
+        while (!stopping)
+        {
+            ledger.operations.increment();
+            final int action = random.nextInt(10);
+            if (action < 6)
+            {
+                final String queue = SoakLedger.QUEUES[random.nextInt(SoakLedger.QUEUES.length)];
+                try
+                {
+                    ledger.purged.add(channel.queuePurge(queue));
+                }
+                catch (final NotFoundException ex)
+                {
+                    // q3 between deletion and redeclaration
+                }
+            }
+            else if (action < 8)
+            {
+                channel.queueDelete("q3"); // what it held is counted in that incarnation's discardedCount
+                LockSupport.parkNanos(random.nextInt(1_000_000));
+                declare(channel, 3);
+                channel.queueBind("q3", "top", TOPIC_PATTERNS[random.nextInt(TOPIC_PATTERNS.length)]);
+                if (random.nextBoolean())
+                {
+                    channel.queueBind("q3", "fan", "");
+                }
+            }
+            LockSupport.parkNanos(1_000_000 + random.nextInt(20_000_000));
+        }
+        channel.close();
+    }
+
+    // ------------------------------------------------------------------ the books
+
+    /** Every thread has stopped: takes what is left, then balances the books. */
+    private void drainAndCount()
+    {
+        try (Channel channel = broker.openChannel())
+        {
+            for (final String queue : SoakLedger.QUEUES)
+            {
+                Delivery delivery;
+                while ((delivery = channel.get(queue, true)) != null)
+                {
+                    final int id = ledger.delivered(delivery.body(), queue, delivery.redelivered(), "final drain");
+                    ledger.settled(id, queue, false, "final drain");
+                    ledger.drained.increment();
+                }
+                final int left = channel.queueDeclarePassive(queue).messageCount();
+                if (left != 0)
+                {
+                    ledger.violation("queue " + queue + " still reports " + left + " messages after the final drain");
+                }
+            }
+        }
+        ledger.checkIds();
+        final long accepted = ledger.acceptedTotal.sum();
+        final long settled = ledger.settled.sum();
+        final long dropped = ledger.droppedByPublishResult.sum();
+        final long purged = ledger.purged.sum();
+        long discarded = 0;
+        long droppedHead = 0;
+        long rejectedByEngine = 0;
+        for (final MessageQueue queue : incarnations)
+        {
+            discarded += queue.discardedCount();
+            droppedHead += queue.droppedHeadCount();
+            rejectedByEngine += queue.rejectedCount();
+        }
+        if (accepted != settled + dropped + purged + discarded)
+        {
+            ledger.violation("copies accepted (" + accepted + ") != settled by consumers (" + settled + ") + dropped (" +
+                dropped + ") + purged (" + purged + ") + discarded with a deleted queue (" + discarded + "): " +
+                (accepted - settled - dropped - purged - discarded) + " copies unaccounted for");
+        }
+        if (dropped != droppedHead)
+        {
+            ledger.violation("publishers were told of " + dropped + " drop-head drops, the queues counted " + droppedHead);
+        }
+        if (ledger.rejected.sum() != rejectedByEngine)
+        {
+            ledger.violation("consumers rejected " + ledger.rejected.sum() + " copies without requeue, the queues counted " +
+                rejectedByEngine);
+        }
+        this.discarded = discarded;
+    }
+
+    private long discarded;
+
+    private String summary()
+    {
+        return String.format("round %d: %d ops, %d publishes, %d copies routed, %d accepted, %d refused; " +
+                "%d deliveries (%d redelivered); settled %d (%d rejected, %d drained at the end), dropped %d, purged %d, " +
+                "discarded with q3 %d, q3 incarnations %d",
+            round, ledger.operations.sum(), ledger.publishes.sum(), ledger.routedTotal.sum(), ledger.acceptedTotal.sum(),
+            ledger.refusedTotal.sum(), ledger.deliveries.sum(), ledger.redeliveries.sum(), ledger.settled.sum(),
+            ledger.rejected.sum(), ledger.drained.sum(), ledger.droppedByPublishResult.sum(), ledger.purged.sum(),
+            discarded, incarnations.size() - SoakLedger.QUEUES.length + 1);
+    }
+
+    static String describeTopology()
+    {
+        return "q0 block/1024, q1 reject-publish/64, q2 drop-head/64, q3 block/256 (deleted and redeclared); " +
+            "exchanges fan (fanout), dir (direct), top (topic)";
+    }
+}
