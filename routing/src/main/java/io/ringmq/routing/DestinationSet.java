@@ -59,6 +59,13 @@ public final class DestinationSet<Q>
     private int[] hashLoopFrom = new int[8];
     private int hashLoopEpoch = 1;
 
+    // The route this set holds, when it may be reused as is (see isMemoOf); memoSnapshot is null otherwise.
+    private Object memoSnapshot;
+    private String memoExchange;
+    private String memoRoutingKey;
+    private boolean memoInternalAllowed;
+    private boolean headersConsulted;
+
     /** Creates an empty set. */
     public DestinationSet()
     {
@@ -100,8 +107,41 @@ public final class DestinationSet<Q>
      * Empties the set and starts a new route: a new epoch, so every stamp of the previous route is
      * stale, and the routing key not split yet.
      */
+    /**
+     * @return true when this set holds the route of exactly this publish in exactly this snapshot:
+     * the same String instances (so no comparison is needed) and no headers exchange on the way (whose
+     * answer depends on the message's headers). Only the owning thread calls it.
+     */
+    boolean isMemoOf(final Object snapshot, final String exchange, final String routingKey, final boolean internalAllowed)
+    {
+        return memoSnapshot == snapshot && memoExchange == exchange && memoRoutingKey == routingKey &&
+            memoInternalAllowed == internalAllowed;
+    }
+
+    /** Records the route just computed as reusable, unless a headers exchange was consulted. */
+    void memoize(final Object snapshot, final String exchange, final String routingKey, final boolean internalAllowed)
+    {
+        if (!headersConsulted)
+        {
+            memoSnapshot = snapshot;
+            memoExchange = exchange;
+            memoRoutingKey = routingKey;
+            memoInternalAllowed = internalAllowed;
+        }
+    }
+
+    /** A headers exchange was walked: this route depends on the message's headers, not only on its key. */
+    void markHeadersConsulted()
+    {
+        headersConsulted = true;
+    }
+
     void clear()
     {
+        memoSnapshot = null;
+        memoExchange = null;
+        memoRoutingKey = null;
+        headersConsulted = false;
         // Null the slots we filled, so that a long-lived per-thread set does not keep a deleted
         // queue (and whatever it holds) reachable.
         Arrays.fill(queues, 0, size, null);

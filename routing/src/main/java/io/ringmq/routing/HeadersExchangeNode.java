@@ -44,6 +44,7 @@ final class HeadersExchangeNode<Q> extends ExchangeNode<Q>
     @Override
     int route(final Snapshot<Q> snapshot, final String routingKey, final Map<String, ?> headers, final DestinationSet<Q> out)
     {
+        out.markHeadersConsulted();
         final Binding<Q>[] bindings = this.bindings;
         int matched = 0;
         for (final Binding<Q> binding : bindings)

@@ -434,13 +434,20 @@ public final class RoutingTable<Q>
     private int route(final String exchange, final String routingKey, final Map<String, ?> headers,
         final DestinationSet<Q> out, final boolean internalAllowed)
     {
+        final Snapshot<Q> snapshot = laSnapshot();
+        // A publisher usually sends many messages with the very same exchange and key strings: when
+        // nothing could have changed the answer (same snapshot, same String instances, no headers
+        // exchange on the way), the set already holds it. Identity, not equals: nothing to compare.
+        if (out.isMemoOf(snapshot, exchange, routingKey, internalAllowed))
+        {
+            return out.size();
+        }
         out.clear();
         if (exchange == null)
         {
             throw new InvalidArgumentException("exchange name must not be null");
         }
         Names.checkRoutingKey(routingKey);
-        final Snapshot<Q> snapshot = laSnapshot();
         final ExchangeNode<Q> first = snapshot.exchanges.get(exchange);
         if (first == null)
         {
@@ -462,6 +469,7 @@ public final class RoutingTable<Q>
                 ExchangeNode.visit(snapshot.exchanges.get(alternate), out);
             }
         }
+        out.memoize(snapshot, exchange, routingKey, internalAllowed);
         return out.size();
     }
 
