@@ -1,0 +1,154 @@
+package io.ringmq.bench.report;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+
+import org.knowm.xchart.BitmapEncoder;
+import org.knowm.xchart.CategoryChart;
+import org.knowm.xchart.CategoryChartBuilder;
+import org.knowm.xchart.style.Styler;
+
+import io.ringmq.bench.contenders.Contenders;
+import io.ringmq.bench.contenders.Shape;
+
+/** The PNG charts of the report, drawn with XChart. Log-scale y: the contenders span four decades. */
+final class Charts
+{
+    static final String THROUGHPUT_PNG = "throughput.png";
+
+    private static final int WIDTH = 1100;
+    private static final int HEIGHT = 620;
+    private static final String[] PERCENTILES = {"p50", "p99", "p99.9", "max"};
+
+    private Charts()
+    {
+    }
+
+    /** Grouped bars: x = shape, one series per contender, y = messages delivered per second. */
+    static Path throughput(final List<ThroughputRow> rows, final Path dir) throws IOException
+    {
+        final CategoryChart chart = new CategoryChartBuilder().width(WIDTH).height(HEIGHT)
+            .title("Throughput: messages delivered per second (log scale; higher is better)")
+            .xAxisTitle("shape (fanout counts one delivery per consumer)")
+            .yAxisTitle("messages delivered / s")
+            .build();
+        style(chart);
+        final Set<Shape> shapes = new TreeSet<>();
+        rows.forEach(r -> shapes.add(r.shape()));
+        for (final String contender : inRegistryOrder(rows.stream().map(ThroughputRow::contender).toList()))
+        {
+            final List<String> xs = new ArrayList<>();
+            final List<Number> ys = new ArrayList<>();
+            for (final Shape shape : shapes)
+            {
+                xs.add(shape.label());
+                // A contender not run on a shape gets a gap (null), which XChart skips.
+                ys.add(rows.stream()
+                    .filter(r -> r.shape() == shape && r.contender().equals(contender) && r.score() > 0)
+                    .map(r -> (Number) r.score())
+                    .findFirst().orElse(null));
+            }
+            chart.addSeries(contender, xs, ys);
+        }
+        decades(chart, rows.stream().mapToDouble(ThroughputRow::score).filter(v -> v > 0).toArray());
+        return save(chart, dir.resolve(THROUGHPUT_PNG));
+    }
+
+    /** One chart per offered rate: x = percentile, one series per contender, y = microseconds. */
+    static List<Path> latency(final List<LatencyRow> rows, final Path dir) throws IOException
+    {
+        final List<Path> files = new ArrayList<>();
+        final Set<Long> rates = new TreeSet<>();
+        rows.forEach(r -> rates.add(r.rate()));
+        for (final long rate : rates)
+        {
+            final CategoryChart chart = new CategoryChartBuilder().width(WIDTH).height(HEIGHT)
+                .title(String.format("Publish-to-delivery latency at %,d msgs/s offered, "
+                    + "from intended send time (log scale; lower is better)", rate))
+                .xAxisTitle("percentile")
+                .yAxisTitle("microseconds")
+                .build();
+            style(chart);
+            final List<Double> values = new ArrayList<>();
+            final List<LatencyRow> atRate = rows.stream().filter(r -> r.rate() == rate).toList();
+            for (final String contender : inRegistryOrder(atRate.stream().map(LatencyRow::contender).toList()))
+            {
+                final LatencyRow row = atRate.stream().filter(r -> r.contender().equals(contender)).findFirst().orElseThrow();
+                if (row.count() > 0)
+                {
+                    values.addAll(List.of(floor(row.p50Micros()), floor(row.maxMicros())));
+                    chart.addSeries(row.contender(), List.of(PERCENTILES), List.of(
+                        floor(row.p50Micros()), floor(row.p99Micros()), floor(row.p999Micros()), floor(row.maxMicros())));
+                }
+            }
+            if (!chart.getSeriesMap().isEmpty())
+            {
+                decades(chart, values.stream().mapToDouble(Double::doubleValue).toArray());
+                files.add(save(chart, dir.resolve("latency-" + rate + ".png")));
+            }
+        }
+        return files;
+    }
+
+    /**
+     * Series in registration order, unknown names last: XChart colours series by position, so this keeps
+     * one colour per contender across all charts.
+     */
+    static List<String> inRegistryOrder(final List<String> names)
+    {
+        final Set<String> ordered = new LinkedHashSet<>();
+        for (final String registered : Contenders.names())
+        {
+            if (names.contains(registered))
+            {
+                ordered.add(registered);
+            }
+        }
+        ordered.addAll(names);
+        return List.copyOf(ordered);
+    }
+
+    /** Log axes cannot show 0; a sub-microsecond percentile is drawn at 0.01 us (the table has the value). */
+    private static double floor(final double micros)
+    {
+        return Math.max(micros, 0.01);
+    }
+
+    /**
+     * Bar charts anchor the y axis at 0, which a log axis cannot show: bound it to whole decades around
+     * the data instead.
+     */
+    private static void decades(final CategoryChart chart, final double[] values)
+    {
+        if (values.length == 0)
+        {
+            return;
+        }
+        final double min = java.util.Arrays.stream(values).min().orElse(1);
+        final double max = java.util.Arrays.stream(values).max().orElse(10);
+        chart.getStyler().setYAxisMin(Math.pow(10, Math.floor(Math.log10(min))));
+        chart.getStyler().setYAxisMax(Math.pow(10, Math.ceil(Math.log10(max * 1.0001))));
+    }
+
+    private static void style(final CategoryChart chart)
+    {
+        final var styler = chart.getStyler();
+        styler.setYAxisLogarithmic(true);
+        styler.setLegendPosition(Styler.LegendPosition.OutsideE);
+        styler.setChartBackgroundColor(java.awt.Color.WHITE);
+        styler.setPlotGridVerticalLinesVisible(false);
+        styler.setAvailableSpaceFill(0.8);
+        styler.setOverlapped(false);
+    }
+
+    private static Path save(final CategoryChart chart, final Path file) throws IOException
+    {
+        BitmapEncoder.saveBitmap(chart, file.toString(), BitmapEncoder.BitmapFormat.PNG);
+        return file;
+    }
+}

@@ -1,0 +1,125 @@
+package io.ringmq.bench.report;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Turns JMH JSON results (and the latency benchmark's histogram lines) into {@code RESULTS.md} and PNG
+ * charts.
+ *
+ * <pre>
+ * java -cp bench/target/benchmarks.jar io.ringmq.bench.report.ReportMain \
+ *     --out docs/bench --profile quick --command "bench/scripts/run.sh quick" \
+ *     [--latency docs/bench/latency-quick.jsonl] [--note "load average 0.1"] \
+ *     results-quick.json [more JMH JSON files...]
+ * </pre>
+ *
+ * Missing input files are skipped with a note, so a partial run still gets a report.
+ */
+public final class ReportMain
+{
+    /** What one run of the generator produced. */
+    public record Report(Path markdown, List<Path> charts, int throughputRows, int latencyRows)
+    {
+    }
+
+    private ReportMain()
+    {
+    }
+
+    public static void main(final String[] args) throws IOException
+    {
+        System.setProperty("java.awt.headless", "true");
+        Path out = Path.of("docs/bench");
+        String profile = "unspecified";
+        String command = "(not given)";
+        final List<Path> latency = new ArrayList<>();
+        final List<Path> jmh = new ArrayList<>();
+        final List<String> notes = new ArrayList<>();
+        for (int i = 0; i < args.length; i++)
+        {
+            switch (args[i])
+            {
+                case "--out" -> out = Path.of(args[++i]);
+                case "--profile" -> profile = args[++i];
+                case "--command" -> command = args[++i];
+                case "--latency" -> latency.add(Path.of(args[++i]));
+                case "--note" -> notes.add(args[++i]);
+                case "--help", "-h" ->
+                {
+                    System.out.println("usage: ReportMain --out DIR --profile NAME --command CMD "
+                        + "[--latency FILE.jsonl]... [--note TEXT]... JMH.json...");
+                    return;
+                }
+                default -> jmh.add(Path.of(args[i]));
+            }
+        }
+        final Report report = generate(out, profile, command, notes, jmh, latency);
+        System.out.println("report: " + report.markdown() + " (" + report.throughputRows() + " throughput rows, "
+            + report.latencyRows() + " latency rows); charts: " + report.charts());
+    }
+
+    /** Reads the inputs and writes RESULTS.md and the charts into {@code out}. */
+    public static Report generate(final Path out, final String profile, final String command,
+                                  final List<String> notes, final List<Path> jmhFiles, final List<Path> latencyFiles)
+        throws IOException
+    {
+        Files.createDirectories(out);
+        final List<JmhResult> results = new ArrayList<>();
+        final List<String> sources = new ArrayList<>();
+        for (final Path file : jmhFiles)
+        {
+            if (Files.isRegularFile(file))
+            {
+                results.addAll(JmhResult.read(file));
+                sources.add("`" + file.getFileName() + "` (" + Files.getLastModifiedTime(file) + ")");
+            }
+            else
+            {
+                System.err.println("report: skipping missing " + file);
+            }
+        }
+        final List<ThroughputRow> throughput = ThroughputRow.of(results);
+        final List<LatencyRow> latency = new ArrayList<>();
+        for (final Path file : latencyFiles)
+        {
+            if (Files.isRegularFile(file))
+            {
+                latency.addAll(LatencyRow.read(file, results));
+                sources.add("`" + file.getFileName() + "`");
+            }
+            else
+            {
+                System.err.println("report: skipping missing " + file);
+            }
+        }
+        latency.sort(LatencyRow.ORDER);
+
+        final List<Path> charts = new ArrayList<>();
+        if (!throughput.isEmpty())
+        {
+            charts.add(Charts.throughput(throughput, out));
+        }
+        final List<Path> latencyCharts = Charts.latency(latency, out);
+        charts.addAll(latencyCharts);
+
+        final String jdk = results.isEmpty()
+            ? System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version")
+            : results.get(0).vmName() + " " + results.get(0).vmVersion() + " (JDK " + results.get(0).jdkVersion() + ")";
+        final ResultsMarkdown.Header header = new ResultsMarkdown.Header(
+            ZonedDateTime.now().format(DateTimeFormatter.RFC_1123_DATE_TIME), jdk,
+            Runtime.getRuntime().availableProcessors(), System.getProperty("os.name") + " " + System.getProperty("os.arch"),
+            profile, command, notes, sources);
+        final String markdown = ResultsMarkdown.render(header, results, throughput, latency,
+            latencyCharts.stream().map(p -> p.getFileName().toString()).toList());
+        final Path md = out.resolve("RESULTS.md");
+        Files.writeString(md, markdown, StandardCharsets.UTF_8);
+        return new Report(md, charts, throughput.size(), latency.size());
+    }
+}
