@@ -1,11 +1,8 @@
 package io.ringmq;
 
 import io.ringmq.error.InvalidArgumentException;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -15,29 +12,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 /** Consumer priorities ({@code x-priority}): higher consumers take messages while they have credit; lower ones only when they do not. */
-class ConsumerPriorityTest
+class ConsumerPriorityTest extends BrokerTestBase
 {
-    private Broker broker;
-    private Channel channel;
-
-    @BeforeEach
-    void open()
-    {
-        broker = Broker.create();
-        channel = broker.openChannel();
-    }
-
-    @AfterEach
-    void close()
-    {
-        broker.close();
-    }
-
-    private static byte[] seq(final int value)
-    {
-        return ByteBuffer.allocate(4).putInt(value).array();
-    }
-
     @Test
     void aHigherPriorityConsumerWithCreditGetsEverything()
     {

@@ -2,11 +2,9 @@ package io.ringmq;
 
 import io.ringmq.routing.ExchangeSpec;
 import io.ringmq.routing.ExchangeType;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Date;
@@ -23,35 +21,14 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Dead-letter exchanges: what is dead-lettered, the x-death history RabbitMQ records, cycles, and never blocking. */
-class DeadLetterTest
+class DeadLetterTest extends BrokerTestBase
 {
-    private Broker broker;
-    private Channel channel;
-
     @BeforeEach
-    void open()
+    void declareFixture()
     {
-        broker = Broker.create();
-        channel = broker.openChannel();
         channel.exchangeDeclare("dlx", ExchangeType.FANOUT);
         channel.queueDeclare("dead");
         channel.queueBind("dead", "dlx", "");
-    }
-
-    @AfterEach
-    void close()
-    {
-        broker.close();
-    }
-
-    private static byte[] seq(final int value)
-    {
-        return ByteBuffer.allocate(4).putInt(value).array();
-    }
-
-    private static int seqOf(final byte[] body)
-    {
-        return ByteBuffer.wrap(body).getInt();
     }
 
     @SuppressWarnings("unchecked")

@@ -1,11 +1,9 @@
 package io.ringmq;
 
 import io.ringmq.routing.ExchangeType;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -16,30 +14,14 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** {@code x-delivery-limit}: a message returned more often than the limit is dead-lettered with reason delivery_limit. */
-class DeliveryLimitTest
+class DeliveryLimitTest extends BrokerTestBase
 {
-    private Broker broker;
-    private Channel channel;
-
     @BeforeEach
-    void open()
+    void declareFixture()
     {
-        broker = Broker.create();
-        channel = broker.openChannel();
         channel.exchangeDeclare("dlx", ExchangeType.FANOUT);
         channel.queueDeclare("dead");
         channel.queueBind("dead", "dlx", "");
-    }
-
-    @AfterEach
-    void close()
-    {
-        broker.close();
-    }
-
-    private static byte[] seq(final int value)
-    {
-        return ByteBuffer.allocate(4).putInt(value).array();
     }
 
     @Test

@@ -1,11 +1,9 @@
 package io.ringmq;
 
 import io.ringmq.routing.ExchangeType;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -17,35 +15,14 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** {@code x-max-length}, {@code x-max-length-bytes} and {@code x-overflow}, with the ring's capacity as one more limit. */
-class LengthLimitTest
+class LengthLimitTest extends BrokerTestBase
 {
-    private Broker broker;
-    private Channel channel;
-
     @BeforeEach
-    void open()
+    void declareFixture()
     {
-        broker = Broker.create();
-        channel = broker.openChannel();
         channel.exchangeDeclare("dlx", ExchangeType.FANOUT);
         channel.queueDeclare("dead");
         channel.queueBind("dead", "dlx", "");
-    }
-
-    @AfterEach
-    void close()
-    {
-        broker.close();
-    }
-
-    private static byte[] seq(final int value)
-    {
-        return ByteBuffer.allocate(4).putInt(value).array();
-    }
-
-    private static int seqOf(final byte[] body)
-    {
-        return ByteBuffer.wrap(body).getInt();
     }
 
     private List<Integer> drain(final String queue)

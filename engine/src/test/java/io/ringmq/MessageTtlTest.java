@@ -1,13 +1,10 @@
 package io.ringmq;
 
 import io.ringmq.routing.ExchangeType;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -25,36 +22,10 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * it has passed, which holds however slow the machine is, and waits for the broker's sweeper with
  * liveness bounds.
  */
-class MessageTtlTest
+class MessageTtlTest extends BrokerTestBase
 {
     private static final MessageProperties ONE_MILLISECOND = MessageProperties.builder().expiration("1").build();
     private static final MessageProperties ONE_HOUR = MessageProperties.builder().expiration("3600000").build();
-
-    private Broker broker;
-    private Channel channel;
-
-    @BeforeEach
-    void open()
-    {
-        broker = Broker.create();
-        channel = broker.openChannel();
-    }
-
-    @AfterEach
-    void close()
-    {
-        broker.close();
-    }
-
-    private static byte[] seq(final int value)
-    {
-        return ByteBuffer.allocate(4).putInt(value).array();
-    }
-
-    private static int seqOf(final byte[] body)
-    {
-        return ByteBuffer.wrap(body).getInt();
-    }
 
     /** Sleeps at least {@code millis}: afterwards, a TTL of {@code millis} or less has certainly passed. */
     private static void outlive(final long millis) throws InterruptedException

@@ -1,10 +1,7 @@
 package io.ringmq;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -13,34 +10,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** {@code x-max-priority}: higher priorities first, FIFO within a priority, RabbitMQ's treatment of missing and excess priorities. */
-class PriorityQueueTest
+class PriorityQueueTest extends BrokerTestBase
 {
-    private Broker broker;
-    private Channel channel;
-
-    @BeforeEach
-    void open()
-    {
-        broker = Broker.create();
-        channel = broker.openChannel();
-    }
-
-    @AfterEach
-    void close()
-    {
-        broker.close();
-    }
-
-    private static byte[] seq(final int value)
-    {
-        return ByteBuffer.allocate(4).putInt(value).array();
-    }
-
-    private static int seqOf(final byte[] body)
-    {
-        return ByteBuffer.wrap(body).getInt();
-    }
-
     private void publish(final String queue, final int priority, final int value)
     {
         final MessageProperties props = priority < 0 ? MessageProperties.EMPTY : MessageProperties.builder().priority(priority).build();

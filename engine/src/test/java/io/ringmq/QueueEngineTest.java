@@ -4,13 +4,10 @@ import io.ringmq.error.AccessRefusedException;
 import io.ringmq.error.NotFoundException;
 import io.ringmq.error.PreconditionFailedException;
 import io.ringmq.routing.ExchangeType;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
-import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -32,34 +29,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The queue engine's promises, each proven through the public API. */
-class QueueEngineTest
+class QueueEngineTest extends BrokerTestBase
 {
-    private Broker broker;
-    private Channel channel;
-
-    @BeforeEach
-    void open()
-    {
-        broker = Broker.create();
-        channel = broker.openChannel();
-    }
-
-    @AfterEach
-    void close()
-    {
-        broker.close();
-    }
-
-    private static byte[] seq(final int value)
-    {
-        return ByteBuffer.allocate(4).putInt(value).array();
-    }
-
-    private static int seqOf(final byte[] body)
-    {
-        return ByteBuffer.wrap(body).getInt();
-    }
-
     // ------------------------------------------------------------------ order and overflow
 
     @Test

@@ -1,10 +1,8 @@
 package io.ringmq;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -15,33 +13,12 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** {@code x-single-active-consumer}: one consumer at a time, and a handover that loses and reorders nothing. */
-class SingleActiveConsumerTest
+class SingleActiveConsumerTest extends BrokerTestBase
 {
-    private Broker broker;
-    private Channel channel;
-
     @BeforeEach
-    void open()
+    void declareFixture()
     {
-        broker = Broker.create();
-        channel = broker.openChannel();
         channel.queueDeclare(QueueSpec.builder("q").singleActiveConsumer(true).build());
-    }
-
-    @AfterEach
-    void close()
-    {
-        broker.close();
-    }
-
-    private static byte[] seq(final int value)
-    {
-        return ByteBuffer.allocate(4).putInt(value).array();
-    }
-
-    private static int seqOf(final byte[] body)
-    {
-        return ByteBuffer.wrap(body).getInt();
     }
 
     @Test
