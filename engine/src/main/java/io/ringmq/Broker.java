@@ -120,6 +120,7 @@ public final class Broker implements AutoCloseable
         {
             queue.markDeleted();
         }
+        pool.close(); // last: the drains above still return envelopes
     }
 
     // ------------------------------------------------------------------ package-private engine API

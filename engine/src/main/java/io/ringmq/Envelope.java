@@ -32,7 +32,8 @@ final class Envelope
         }
     }
 
-    private final EnvelopePool pool;
+    /** Where a released envelope goes; emptied when the broker closes (see {@link EnvelopePool.Home}). */
+    private final EnvelopePool.Home home;
 
     String exchange;
     String routingKey;
@@ -53,9 +54,9 @@ final class Envelope
     @SuppressWarnings("unused")
     private long stampNanos;
 
-    Envelope(final EnvelopePool pool)
+    Envelope(final EnvelopePool.Home home)
     {
-        this.pool = pool;
+        this.home = home;
     }
 
     /** Publisher only, before the envelope is visible to any other thread. */
@@ -139,7 +140,11 @@ final class Envelope
             properties = null;
             body = null;
             payload = null;
-            pool.recycle(this);
+            final EnvelopePool pool = home.pool;
+            if (pool != null) // a closed broker's envelopes are left to the garbage collector
+            {
+                pool.recycle(this);
+            }
         }
         else if (remaining < 0)
         {

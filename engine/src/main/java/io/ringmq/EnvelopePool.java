@@ -31,6 +31,25 @@ final class EnvelopePool
     private final MpmcArrayQueue<Magazine> empty;
     private final ThreadLocal<Cache> caches = ThreadLocal.withInitial(Cache::new);
     private final AtomicLong allocated = new AtomicLong();
+    private final Home home = new Home(this);
+
+    /**
+     * The envelopes' way back to their pool, cut when the broker closes. Without the cut a closed
+     * broker would never be collected: each thread's cache (the value of {@link #caches}) holds
+     * envelopes, envelopes would hold the pool, and the pool holds the {@link ThreadLocal} that is
+     * the cache entry's (weak) key, so the key could never be cleared while the thread lives.
+     * A plain field: a release that still sees the pool after the close only returns an envelope
+     * to a pool nobody uses.
+     */
+    static final class Home
+    {
+        EnvelopePool pool;
+
+        Home(final EnvelopePool pool)
+        {
+            this.pool = pool;
+        }
+    }
 
     /** A stack of free envelopes, owned by one thread at a time (ownership passes through the depot's rings). */
     static final class Magazine
@@ -146,6 +165,13 @@ final class EnvelopePool
         cache.loaded.push(envelope);
     }
 
+    /** The broker closed: envelopes stop returning here, so that no thread's cache keeps the pool alive. */
+    void close()
+    {
+        home.pool = null;
+        caches.remove(); // the closing thread's own entry goes at once; other threads' go once the pool is collected
+    }
+
     /** @return envelopes created since the broker started (prefill included). */
     long allocated()
     {
@@ -155,6 +181,6 @@ final class EnvelopePool
     private Envelope newEnvelope()
     {
         allocated.incrementAndGet();
-        return new Envelope(this);
+        return new Envelope(home);
     }
 }

@@ -4,8 +4,9 @@ import io.ringmq.routing.DestinationSet;
 
 /**
  * White-box access for the stress tests that must count what the public API does not report
- * (what a deleted queue discarded). It lives in package {@code io.ringmq} of the stress-tests
- * module, which shares the package with the engine on the class path.
+ * (what a deleted queue discarded, what a queue dead-lettered) or reach what it does not expose (a
+ * queue's policy store, the broker's sweeper). It lives in package {@code io.ringmq} of the
+ * stress-tests module, which shares the package with the engine on the class path.
  */
 final class Internals
 {
@@ -23,5 +24,25 @@ final class Internals
             throw new IllegalStateException("no queue '" + name + "'");
         }
         return routed.get(0);
+    }
+
+    /** @return the policy store of {@code name}'s live queue (null for a plain queue). */
+    static PolicyStore store(final Broker broker, final String name)
+    {
+        return queue(broker, name).store();
+    }
+
+    /**
+     * Stops the broker's housekeeping thread (the TTL sweeper) and waits for a sweep in progress to end,
+     * as {@link Broker#close()} would, but leaves the broker open: once every other thread has stopped,
+     * nothing moves any more, so the queues' counts can be read as one consistent snapshot. Called before
+     * the first queue with policies, it keeps the thread from ever starting. Call it only while no other
+     * thread declares queues (the housekeeper's fields are guarded by the broker's topology lock, which
+     * this cannot take); {@link Broker#close()} later finds nothing to stop.
+     */
+    static void stopHousekeeping(final Broker broker)
+    {
+        final Housekeeper housekeeper = broker.housekeeper();
+        housekeeper.shutDown(housekeeper.detach());
     }
 }

@@ -17,17 +17,19 @@ import java.util.concurrent.locks.LockSupport;
 /**
  * One round of the soak test: a fresh broker, a fixed topology, and for a bounded time threads
  * that publish, consume (push and get), ack, nack, reject, requeue, cancel, bind, unbind, purge and
- * delete; then every thread stops, the queues are drained, and the {@link SoakLedger} must balance.
+ * delete; then every thread stops, the books are balanced once with the queues still full and once
+ * after they were drained, and the {@link SoakLedger} must agree with the engine's counts.
  * <p>
  * Every thread draws its operations from its own {@link Random}, seeded from the run's seed, the
  * round and the thread's index: the sequence of operations is reproducible by seed, the
  * interleaving only as far as scheduling allows.
  * <p>
- * Topology: queues q0 (block, 1024), q1 (reject-publish, 64), q2 (drop-head, 64), q3 (block, 256,
- * deleted and redeclared during the round); exchanges fan (fanout), dir (direct) and top (topic),
- * bound and unbound at random. Multiple acks are used only where nothing else can settle the same
- * scope's tags concurrently (get channels, and consumers on queues that are never deleted), so that
- * the ledger knows which copies they settled.
+ * Topology: see {@link SoakQueues} — plain queues q0..q3 behind fanout, direct and topic exchanges
+ * that are bound and unbound at random; q4 (length limit, drop-head), q5 (message TTL, single active
+ * consumer) and q6 (byte limit with reject-publish-dlx, delivery limit), reached through the default
+ * exchange only, dead-letter into dlq. Multiple acks are used only where nothing else can settle the
+ * same scope's tags concurrently (get channels, and consumers on queues that are never deleted), so
+ * that the ledger knows which copies they settled.
  */
 final class SoakRound
 {
@@ -41,13 +43,24 @@ final class SoakRound
     private static final WaitStrategy[] WAITS = {WaitStrategy.BLOCKING, WaitStrategy.YIELDING, WaitStrategy.BACKOFF,
         WaitStrategy.SLEEPING, WaitStrategy.BLOCKING};
     private static final int[] PREFETCHES = {0, 1, 2, 8, 32};
+    /** Index {@code n}: a per-message TTL of {@code n} ms (index 0 unused). */
+    private static final MessageProperties[] EXPIRING = new MessageProperties[SoakQueues.MAX_TTL_MILLIS + 1];
+
+    static
+    {
+        for (int ms = 1; ms <= SoakQueues.MAX_TTL_MILLIS; ms++)
+        {
+            EXPIRING[ms] = MessageProperties.builder().expiration(Integer.toString(ms)).build();
+        }
+    }
 
     private final long seed;
     private final int round;
     private final long millis;
+    private final long queueTtlMillis;
     private final SoakLedger ledger;
     private final Broker broker = Broker.builder().envelopePool(512, 64).build();
-    /** Every incarnation of every queue, for the counts only the engine keeps (dropped, rejected, discarded). */
+    /** Every incarnation of every queue, for the counts only the engine keeps (dropped, expired, dead-lettered...). */
     private final List<MessageQueue> incarnations = new CopyOnWriteArrayList<>();
     private volatile boolean stopping;
     private final List<Thread> threads = new ArrayList<>();
@@ -58,13 +71,15 @@ final class SoakRound
      */
     private final ConcurrentLinkedQueue<Handed> handedToAckers = new ConcurrentLinkedQueue<>();
     private volatile boolean ackersStopping;
+    private String balance = "";
 
     SoakRound(final long seed, final int round, final long millis, final int capacity)
     {
         this.seed = seed;
         this.round = round;
         this.millis = millis;
-        this.ledger = new SoakLedger(capacity);
+        this.queueTtlMillis = 1 + random(-1).nextInt(SoakQueues.MAX_TTL_MILLIS);
+        this.ledger = new SoakLedger(capacity, queueTtlMillis);
     }
 
     SoakLedger ledger()
@@ -90,7 +105,8 @@ final class SoakRound
             admin.exchangeDeclare("fan", ExchangeType.FANOUT);
             admin.exchangeDeclare("dir", ExchangeType.DIRECT);
             admin.exchangeDeclare("top", ExchangeType.TOPIC);
-            for (int q = 0; q < SoakLedger.QUEUES.length; q++)
+            admin.exchangeDeclare(SoakQueues.DLX, ExchangeType.FANOUT);
+            for (int q = 0; q < SoakQueues.COUNT; q++)
             {
                 declare(admin, q);
             }
@@ -165,25 +181,12 @@ final class SoakRound
 
     private void declare(final Channel admin, final int q)
     {
-        final String name = SoakLedger.QUEUES[q];
-        final QueueSpec spec;
-        switch (q)
+        admin.queueDeclare(SoakQueues.spec(q, queueTtlMillis));
+        incarnations.add(Internals.queue(broker, SoakQueues.NAMES[q]));
+        if (q == SoakQueues.DLQ)
         {
-            case 0:
-                spec = QueueSpec.builder(name).capacity(1024).overflow(OverflowPolicy.BLOCK).build();
-                break;
-            case 1:
-                spec = QueueSpec.builder(name).capacity(64).overflow(OverflowPolicy.REJECT_PUBLISH).build();
-                break;
-            case 2:
-                spec = QueueSpec.builder(name).capacity(64).overflow(OverflowPolicy.DROP_HEAD).build();
-                break;
-            default:
-                spec = QueueSpec.builder(name).capacity(256).overflow(OverflowPolicy.BLOCK).build();
-                break;
+            admin.queueBind(SoakQueues.NAMES[q], SoakQueues.DLX, "");
         }
-        admin.queueDeclare(spec);
-        incarnations.add(Internals.queue(broker, name));
     }
 
     private interface Work
@@ -231,18 +234,25 @@ final class SoakRound
             }
             final String exchange;
             final String key;
-            final int target = random.nextInt(10);
-            if (target < 4)
+            int home = -1;
+            final int target = random.nextInt(20);
+            if (target < 6)
             {
                 exchange = "";
-                key = SoakLedger.QUEUES[random.nextInt(SoakLedger.QUEUES.length)];
+                key = SoakQueues.NAMES[random.nextInt(SoakQueues.ROUTED)];
             }
-            else if (target < 7)
+            else if (target < 10)
+            {
+                exchange = ""; // q4..q6 have this one route: the books know what each accepted
+                home = SoakQueues.MAXLEN + random.nextInt(3);
+                key = SoakQueues.NAMES[home];
+            }
+            else if (target < 15)
             {
                 exchange = "fan";
                 key = "";
             }
-            else if (target < 9)
+            else if (target < 19)
             {
                 exchange = "dir";
                 key = DIRECT_KEYS[random.nextInt(DIRECT_KEYS.length)];
@@ -252,6 +262,8 @@ final class SoakRound
                 exchange = "top";
                 key = TOPIC_KEYS[random.nextInt(TOPIC_KEYS.length)];
             }
+            final int ttl = random.nextInt(10) == 0 ? 1 + random.nextInt(SoakQueues.MAX_TTL_MILLIS) : 0;
+            final MessageProperties properties = ttl > 0 ? EXPIRING[ttl] : MessageProperties.EMPTY;
             if (random.nextInt(10) == 0)
             {
                 final int count = Math.min(1 + random.nextInt(batch.length), perPublisher - sequence);
@@ -259,20 +271,23 @@ final class SoakRound
                 {
                     batchIds[i] = (sequence++) * PUBLISHERS + publisher;
                     batch[i] = SoakLedger.body(batchIds[i]);
+                    ledger.publishing(batchIds[i], home, ttl);
                 }
-                final PublishResult result = channel.publishBatch(exchange, key, false, null, batch, 0, count);
+                final PublishResult result = channel.publishBatch(exchange, key, false, properties, batch, 0, count);
+                final long after = System.nanoTime();
                 for (int i = 0; i < count; i++)
                 {
-                    ledger.published(batchIds[i], result, true);
+                    ledger.published(batchIds[i], result, true, after);
                 }
-                ledger.publishResult(result);
+                ledger.publishResult(result, home);
             }
             else
             {
                 final int id = (sequence++) * PUBLISHERS + publisher;
-                final PublishResult result = channel.publish(exchange, key, SoakLedger.body(id));
-                ledger.published(id, result, false);
-                ledger.publishResult(result);
+                ledger.publishing(id, home, ttl);
+                final PublishResult result = channel.publish(exchange, key, properties, SoakLedger.body(id));
+                ledger.published(id, result, false, System.nanoTime());
+                ledger.publishResult(result, home);
             }
             ledger.operations.increment();
         }
@@ -412,8 +427,9 @@ final class SoakRound
                 settleHeld(channel, held, random, by, sharing);
                 continue;
             }
-            final String queue = SoakLedger.QUEUES[random.nextInt(SoakLedger.QUEUES.length)];
+            final String queue = SoakQueues.NAMES[random.nextInt(SoakQueues.COUNT)];
             final boolean autoAck = random.nextInt(4) == 0;
+            final long takenAfter = System.nanoTime();
             final Delivery delivery;
             try
             {
@@ -421,14 +437,14 @@ final class SoakRound
             }
             catch (final NotFoundException ex)
             {
-                continue; // q3 between deletion and redeclaration
+                continue; // q3 or dlq between deletion and redeclaration
             }
             if (delivery == null)
             {
                 Thread.yield();
                 continue;
             }
-            final int id = ledger.delivered(delivery.body(), delivery.queue(), delivery.redelivered(), by);
+            final int id = ledger.delivered(delivery, takenAfter, by);
             if (autoAck)
             {
                 ledger.settled(id, queue, false, by + " auto-ack get");
@@ -538,6 +554,8 @@ final class SoakRound
         final SoakRound round;
         final Random random;
         final String queue;
+        /** q3 and dlq: their deletion requeues a consumer's tags from another thread. */
+        final boolean deletable;
         final boolean autoAck;
         final boolean deferred;
         /** Deferred deliveries go to the shared ackers; the owner only cancels. */
@@ -549,12 +567,19 @@ final class SoakRound
         final ConcurrentLinkedQueue<Held> handedOver = new ConcurrentLinkedQueue<>();
         final List<Held> held = new ArrayList<>();
         Consumer consumer;
+        /**
+         * Consumer thread: when its previous handler call returned (at first, when consume was called).
+         * The consumer takes its next message after that, so a TTL must not have passed by then.
+         */
+        long lastHandlerExit;
 
         private PushConsumer(final SoakRound round, final Random random, final String by)
         {
             this.round = round;
             this.random = new Random(random.nextLong()); // the consumer thread's own sequence
-            this.queue = SoakLedger.QUEUES[random.nextInt(SoakLedger.QUEUES.length)];
+            final int q = random.nextInt(SoakQueues.COUNT);
+            this.queue = SoakQueues.NAMES[q];
+            this.deletable = SoakQueues.deletable(q);
             this.autoAck = random.nextInt(5) == 0;
             this.deferred = !autoAck && random.nextBoolean();
             this.shared = deferred && random.nextBoolean();
@@ -573,13 +598,14 @@ final class SoakRound
                 .onHandlerError(pc.requeueOnError)
                 .handlerErrorListener((tag, message, error) -> { })
                 .build();
+            pc.lastHandlerExit = System.nanoTime(); // published to the consumer thread by its start
             try
             {
                 pc.consumer = channel.consume(pc.queue, options, pc::handle);
             }
             catch (final NotFoundException ex)
             {
-                return null; // q3 between deletion and redeclaration
+                return null; // q3 or dlq between deletion and redeclaration
             }
             pc.self.set(pc.consumer);
             return pc;
@@ -588,8 +614,20 @@ final class SoakRound
         /** Consumer thread. */
         private void handle(final Delivery delivery)
         {
+            try
+            {
+                handleOne(delivery);
+            }
+            finally
+            {
+                lastHandlerExit = System.nanoTime();
+            }
+        }
+
+        private void handleOne(final Delivery delivery)
+        {
             final SoakLedger ledger = round.ledger;
-            final int id = ledger.delivered(delivery.body(), delivery.queue(), delivery.redelivered(), by);
+            final int id = ledger.delivered(delivery, lastHandlerExit, by);
             final Consumer c = self.get();
             if (c != null && prefetch > 0 && c.unackedCount() > prefetch)
             {
@@ -653,10 +691,10 @@ final class SoakRound
                 return;
             }
             final int how = ownerRandom.nextInt(10);
-            // q3 can be deleted, and its deletion requeues a consumer's tags from another thread:
-            // a multiple ack there would settle an unknown subset, so q3 settles one tag at a time.
+            // q3 and dlq can be deleted, and a deletion requeues a consumer's tags from another thread:
+            // a multiple ack there would settle an unknown subset, so they settle one tag at a time.
             // A shared consumer's other tags are with the shared ackers: a multiple settle would take them.
-            if (how < 2 && !"q3".equals(queue) && !shared)
+            if (how < 2 && !deletable && !shared)
             {
                 final Held last = held.get(held.size() - 1);
                 try
@@ -674,7 +712,7 @@ final class SoakRound
                 held.clear();
                 return;
             }
-            if (how < 3 && !"q3".equals(queue) && !shared)
+            if (how < 3 && !deletable && !shared)
             {
                 final Held last = held.get(held.size() - 1);
                 try
@@ -719,13 +757,14 @@ final class SoakRound
 
     // ------------------------------------------------------------------ topology
 
+    /** Binds and unbinds q0..q3 only: q4..q6 and dlq keep their one route, so each one's intake is known. */
     private void bindAndUnbind(final Random random)
     {
         final Channel channel = broker.openChannel();
         while (!stopping)
         {
             ledger.operations.increment();
-            final String queue = SoakLedger.QUEUES[random.nextInt(SoakLedger.QUEUES.length)];
+            final String queue = SoakQueues.NAMES[random.nextInt(SoakQueues.ROUTED)];
             final boolean bind = random.nextBoolean();
             try
             {
@@ -780,29 +819,36 @@ final class SoakRound
         while (!stopping)
         {
             ledger.operations.increment();
-            final int action = random.nextInt(10);
-            if (action < 6)
+            final int action = random.nextInt(20);
+            if (action < 12)
             {
-                final String queue = SoakLedger.QUEUES[random.nextInt(SoakLedger.QUEUES.length)];
+                final int q = random.nextInt(SoakQueues.COUNT);
                 try
                 {
-                    ledger.purged.add(channel.queuePurge(queue));
+                    ledger.purged[q].add(channel.queuePurge(SoakQueues.NAMES[q]));
                 }
                 catch (final NotFoundException ex)
                 {
-                    // q3 between deletion and redeclaration
+                    // q3 or dlq between deletion and redeclaration
                 }
             }
-            else if (action < 8)
+            else if (action < 16)
             {
                 channel.queueDelete("q3"); // what it held is counted in that incarnation's discardedCount
                 LockSupport.parkNanos(random.nextInt(1_000_000));
-                declare(channel, 3);
+                declare(channel, SoakQueues.Q3);
                 channel.queueBind("q3", "top", TOPIC_PATTERNS[random.nextInt(TOPIC_PATTERNS.length)]);
                 if (random.nextBoolean())
                 {
                     channel.queueBind("q3", "fan", "");
                 }
+            }
+            else if (action < 17)
+            {
+                // Dead letters meanwhile find no queue: counted as unroutable by the queue they died in.
+                channel.queueDelete("dlq");
+                LockSupport.parkNanos(random.nextInt(1_000_000));
+                declare(channel, SoakQueues.DLQ);
             }
             LockSupport.parkNanos(1_000_000 + random.nextInt(20_000_000));
         }
@@ -811,19 +857,92 @@ final class SoakRound
 
     // ------------------------------------------------------------------ the books
 
-    /** Every thread has stopped: takes what is left, then balances the books. */
+    /** One queue's counts, summed over its incarnations. */
+    private static final class Counts
+    {
+        final long[] removed = new long[DeathReason.count()];
+        long discarded;
+        long droppedHead;
+        long rejected;
+        long refusedToDeadLetter;
+        long deadLettered;
+        long deadLetterAccepted;
+        long deadLetterRefused;
+        long deadLetterUnroutable;
+        long ready;
+        long strandedInDeleted;
+
+        long removedTotal()
+        {
+            long sum = 0;
+            for (final long n : removed)
+            {
+                sum += n;
+            }
+            return sum;
+        }
+
+        void add(final MessageQueue queue)
+        {
+            for (final DeathReason reason : DeathReason.values())
+            {
+                removed[reason.ordinal()] += queue.removedCount(reason);
+            }
+            discarded += queue.discardedCount();
+            droppedHead += queue.droppedHeadCount();
+            rejected += queue.rejectedCount();
+            refusedToDeadLetter += queue.refusedToDeadLetterCount();
+            deadLettered += queue.deadLetteredCount();
+            deadLetterAccepted += queue.deadLetterAcceptedCopies();
+            deadLetterRefused += queue.deadLetterRefusedCopies();
+            deadLetterUnroutable += queue.deadLetterUnroutableCount();
+            ready += queue.messageCount();
+            strandedInDeleted += queue.isDeleted() ? queue.messageCount() : 0;
+        }
+
+        long removed(final DeathReason reason)
+        {
+            return removed[reason.ordinal()];
+        }
+    }
+
+    private Counts[] counts()
+    {
+        final Counts[] counts = new Counts[SoakQueues.COUNT];
+        for (int q = 0; q < SoakQueues.COUNT; q++)
+        {
+            counts[q] = new Counts();
+        }
+        for (final MessageQueue queue : incarnations)
+        {
+            counts[SoakQueues.index(queue.name())].add(queue);
+        }
+        return counts;
+    }
+
+    /**
+     * Every thread has stopped (every channel is closed, so nothing is unacknowledged): stops the
+     * broker's sweeper so that nothing moves, balances the books with the queues as they are, drains
+     * them (the dead-lettering queues before dlq, which their expired heads may still feed), and
+     * balances again.
+     */
     private void drainAndCount()
     {
+        Internals.stopHousekeeping(broker);
+        balance("with the queues as they were left", counts());
         try (Channel channel = broker.openChannel())
         {
-            for (final String queue : SoakLedger.QUEUES)
+            for (int q = 0; q < SoakQueues.COUNT; q++)
             {
+                final String queue = SoakQueues.NAMES[q];
                 Delivery delivery;
+                long takenAfter = System.nanoTime();
                 while ((delivery = channel.get(queue, true)) != null)
                 {
-                    final int id = ledger.delivered(delivery.body(), queue, delivery.redelivered(), "final drain");
+                    final int id = ledger.delivered(delivery, takenAfter, "final drain");
                     ledger.settled(id, queue, false, "final drain");
-                    ledger.drained.increment();
+                    ledger.drained[q].increment();
+                    takenAfter = System.nanoTime();
                 }
                 final int left = channel.queueDeclarePassive(queue).messageCount();
                 if (left != 0)
@@ -833,53 +952,218 @@ final class SoakRound
             }
         }
         ledger.checkIds();
-        final long accepted = ledger.acceptedTotal.sum();
-        final long settled = ledger.settled.sum();
-        final long dropped = ledger.droppedByPublishResult.sum();
-        final long purged = ledger.purged.sum();
-        long discarded = 0;
-        long droppedHead = 0;
-        long rejectedByEngine = 0;
-        for (final MessageQueue queue : incarnations)
-        {
-            discarded += queue.discardedCount();
-            droppedHead += queue.droppedHeadCount();
-            rejectedByEngine += queue.rejectedCount();
-        }
-        if (accepted != settled + dropped + purged + discarded)
-        {
-            ledger.violation("copies accepted (" + accepted + ") != settled by consumers (" + settled + ") + dropped (" +
-                dropped + ") + purged (" + purged + ") + discarded with a deleted queue (" + discarded + "): " +
-                (accepted - settled - dropped - purged - discarded) + " copies unaccounted for");
-        }
-        if (dropped != droppedHead)
-        {
-            ledger.violation("publishers were told of " + dropped + " drop-head drops, the queues counted " + droppedHead);
-        }
-        if (ledger.rejected.sum() != rejectedByEngine)
-        {
-            ledger.violation("consumers rejected " + ledger.rejected.sum() + " copies without requeue, the queues counted " +
-                rejectedByEngine);
-        }
-        this.discarded = discarded;
+        final Counts[] counts = counts();
+        balance("after the final drain", counts);
+        checkCauses(counts);
     }
 
-    private long discarded;
+    /**
+     * The ledger identity of every queue: what it accepted = acked by consumers + removed for each
+     * reason (removedCount: rejected, expired, maxlen, delivery_limit) + discarded with a deleted
+     * incarnation + purged + still ready + unacknowledged (0: every channel is closed). q4..q6 and dlq
+     * are balanced one by one (their intake is known exactly); q0..q3 together.
+     */
+    private void balance(final String when, final Counts[] counts)
+    {
+        long homeAccepted = 0;
+        long deadLettersAccepted = 0;
+        for (int q = SoakQueues.MAXLEN; q <= SoakQueues.LIMIT; q++)
+        {
+            homeAccepted += ledger.acceptedByHome[q].sum();
+            deadLettersAccepted += counts[q].deadLetterAccepted;
+            balanceOne(when, SoakQueues.NAMES[q], ledger.acceptedByHome[q].sum(), counts, q, q);
+        }
+        balanceOne(when, "dlq", deadLettersAccepted, counts, SoakQueues.DLQ, SoakQueues.DLQ);
+        balanceOne(when, "q0..q3", ledger.acceptedTotal.sum() - homeAccepted, counts, 0, SoakQueues.ROUTED - 1);
+        if (!balance.isEmpty())
+        {
+            return; // the summary shows the first balance: the one with messages still ready
+        }
+        final StringBuilder b = new StringBuilder("balance " + when + ": accepted = acked + removed + discarded + purged + ready");
+        for (int q = 0; q < SoakQueues.COUNT; q++)
+        {
+            final Counts c = counts[q];
+            b.append(String.format("; %s %d = %d + %d + %d + %d + %d", SoakQueues.NAMES[q],
+                ledger.acked[q].sum() + c.removedTotal() + c.discarded + ledger.purged[q].sum() + c.ready,
+                ledger.acked[q].sum(), c.removedTotal(), c.discarded, ledger.purged[q].sum(), c.ready));
+        }
+        balance = b.toString();
+    }
+
+    private void balanceOne(final String when, final String what, final long accepted, final Counts[] counts,
+        final int from, final int to)
+    {
+        long acked = 0;
+        long removed = 0;
+        long discarded = 0;
+        long purged = 0;
+        long ready = 0;
+        for (int q = from; q <= to; q++)
+        {
+            acked += ledger.acked[q].sum();
+            removed += counts[q].removedTotal();
+            discarded += counts[q].discarded;
+            purged += ledger.purged[q].sum();
+            ready += counts[q].ready;
+        }
+        final long out = acked + removed + discarded + purged + ready;
+        if (accepted != out)
+        {
+            ledger.violation(what + ", " + when + ": copies accepted (" + accepted + ") != acked (" + acked +
+                ") + removed by policy (" + removed + ") + discarded with a deleted queue (" + discarded + ") + purged (" +
+                purged + ") + ready (" + ready + ") + unacked (0): " + (accepted - out) + " copies unaccounted for");
+        }
+    }
+
+    /** Each cause's count, against what publishers and consumers were told and what dlq received. */
+    private void checkCauses(final Counts[] counts)
+    {
+        long droppedHead = 0;
+        for (int q = 0; q < SoakQueues.COUNT; q++)
+        {
+            final Counts c = counts[q];
+            final String name = SoakQueues.NAMES[q];
+            droppedHead += c.droppedHead;
+            if (ledger.rejected[q].sum() != c.removed(DeathReason.REJECTED))
+            {
+                violation(name + ": consumers rejected " + ledger.rejected[q].sum() + " copies without requeue, the queue " +
+                    "counted " + c.removed(DeathReason.REJECTED));
+            }
+            if (c.strandedInDeleted != 0)
+            {
+                violation(name + ": " + c.strandedInDeleted + " messages are still in a deleted incarnation: neither " +
+                    "delivered nor counted as discarded");
+            }
+            if (!SoakQueues.deadLetters(q) && (c.deadLettered | c.deadLetterUnroutable | c.refusedToDeadLetter) != 0)
+            {
+                violation(name + " has no dead-letter exchange but counted dead letters: " + c.deadLettered + " routed, " +
+                    c.deadLetterUnroutable + " unroutable, " + c.refusedToDeadLetter + " refused publishes");
+            }
+            for (final DeathReason reason : DeathReason.values())
+            {
+                final boolean possible = q == SoakQueues.DLQ ? reason == DeathReason.REJECTED :
+                    q < SoakQueues.ROUTED ? reason != DeathReason.DELIVERY_LIMIT && (reason != DeathReason.MAXLEN || q == 2) :
+                    SoakQueues.mayDie(q, reason, true) && !(q == SoakQueues.LIMIT && reason == DeathReason.MAXLEN);
+                if (!possible && c.removed(reason) != 0)
+                {
+                    violation(name + " counted " + c.removed(reason) + " messages removed for " + reason.value() +
+                        ", which its policies cannot produce" + (q == SoakQueues.DLQ ? " (a dead letter has no expiration)" : ""));
+                }
+            }
+        }
+        if (ledger.droppedByPublishResult.sum() != droppedHead)
+        {
+            violation("publishers were told of " + ledger.droppedByPublishResult.sum() + " drop-head drops, the queues counted " +
+                droppedHead);
+        }
+        final Counts q4 = counts[SoakQueues.MAXLEN];
+        if (ledger.droppedByHome[SoakQueues.MAXLEN].sum() != q4.removed(DeathReason.MAXLEN))
+        {
+            violation("q4: publishers were told of " + ledger.droppedByHome[SoakQueues.MAXLEN].sum() + " drops, q4 counted " +
+                q4.removed(DeathReason.MAXLEN) + " removed for maxlen");
+        }
+        final Counts q6 = counts[SoakQueues.LIMIT];
+        if (ledger.refusedByHome[SoakQueues.LIMIT].sum() != q6.refusedToDeadLetter)
+        {
+            violation("q6: publishers were told of " + ledger.refusedByHome[SoakQueues.LIMIT].sum() + " refusals, q6 " +
+                "counted " + q6.refusedToDeadLetter + " refused to dead-letter (reject-publish-dlx refuses only to dead-letter)");
+        }
+        for (int q = SoakQueues.MAXLEN; q <= SoakQueues.LIMIT; q++)
+        {
+            final Counts c = counts[q];
+            final String name = SoakQueues.NAMES[q];
+            final long handled = c.removedTotal() + c.refusedToDeadLetter;
+            if (handled != c.deadLettered + c.deadLetterUnroutable)
+            {
+                violation(name + ": removed (" + c.removedTotal() + ") + refused to dead-letter (" + c.refusedToDeadLetter +
+                    ") != dead-lettered (" + c.deadLettered + ") + unroutable (" + c.deadLetterUnroutable + ")");
+            }
+            if (c.deadLetterAccepted != c.deadLettered)
+            {
+                violation(name + ": " + c.deadLettered + " dead letters reached a queue but " + c.deadLetterAccepted +
+                    " copies were accepted: its dead-letter exchange reaches dlq alone");
+            }
+            if (c.deadLetterRefused > c.deadLetterUnroutable)
+            {
+                violation(name + ": dlq refused " + c.deadLetterRefused + " dead letters, but only " +
+                    c.deadLetterUnroutable + " found no queue");
+            }
+            for (final DeathReason reason : DeathReason.values())
+            {
+                final long counted = q == SoakQueues.LIMIT && reason == DeathReason.MAXLEN ? c.refusedToDeadLetter :
+                    c.removed(reason);
+                if (ledger.deathsSeen(q, reason) > counted)
+                {
+                    violation("dlq consumers received " + ledger.deathsSeen(q, reason) + " dead letters from " + name +
+                        " for " + reason.value() + ", but " + name + " counted only " + counted);
+                }
+            }
+        }
+    }
+
+    private void violation(final String what)
+    {
+        ledger.violation(what);
+    }
 
     private String summary()
     {
-        return String.format("round %d: %d ops, %d publishes, %d copies routed, %d accepted, %d refused; " +
-                "%d deliveries (%d redelivered); settled %d (%d rejected, %d drained at the end), dropped %d, purged %d, " +
-                "discarded with q3 %d, q3 incarnations %d",
-            round, ledger.operations.sum(), ledger.publishes.sum(), ledger.routedTotal.sum(), ledger.acceptedTotal.sum(),
-            ledger.refusedTotal.sum(), ledger.deliveries.sum(), ledger.redeliveries.sum(), ledger.settled.sum(),
-            ledger.rejected.sum(), ledger.drained.sum(), ledger.droppedByPublishResult.sum(), ledger.purged.sum(),
-            discarded, incarnations.size() - SoakLedger.QUEUES.length + 1);
+        final Counts[] c = counts();
+        long expired = 0;
+        long deadLettered = 0;
+        long unroutable = 0;
+        long discarded = 0;
+        for (final Counts one : c)
+        {
+            expired += one.removed(DeathReason.EXPIRED);
+            discarded += one.discarded;
+            deadLettered += one.deadLettered;
+            unroutable += one.deadLetterUnroutable;
+        }
+        return String.format("round %d (q5 ttl %d ms): %d ops, %d publishes, %d copies routed, %d accepted, %d refused; " +
+                "%d deliveries (%d redelivered); acked %d, rejected %d (%d drained at the end), dropped %d, expired %d, " +
+                "past the delivery limit %d, refused to dead-letter %d, purged %d, discarded %d, q3 incarnations %d, " +
+                "dlq incarnations %d; dead-lettered %d (dlq refused %d, unroutable %d), received from dlq by x-death: %s; %s",
+            round, queueTtlMillis, ledger.operations.sum(), ledger.publishes.sum(), ledger.routedTotal.sum(),
+            ledger.acceptedTotal.sum(), ledger.refusedTotal.sum(), ledger.deliveries.sum(), ledger.redeliveries.sum(),
+            SoakLedger.sum(ledger.acked), SoakLedger.sum(ledger.rejected), SoakLedger.sum(ledger.drained),
+            ledger.droppedByPublishResult.sum(), expired, c[SoakQueues.LIMIT].removed(DeathReason.DELIVERY_LIMIT),
+            c[SoakQueues.LIMIT].refusedToDeadLetter, SoakLedger.sum(ledger.purged), discarded,
+            incarnations(SoakQueues.Q3), incarnations(SoakQueues.DLQ), deadLettered,
+            c[SoakQueues.MAXLEN].deadLetterRefused + c[SoakQueues.TTL].deadLetterRefused + c[SoakQueues.LIMIT].deadLetterRefused,
+            unroutable, deathsSeen(), balance);
+    }
+
+    /** @return the dead letters dlq consumers received, by source and reason (the x-death they carried). */
+    private String deathsSeen()
+    {
+        final StringBuilder b = new StringBuilder();
+        for (int q = SoakQueues.MAXLEN; q <= SoakQueues.LIMIT; q++)
+        {
+            b.append(b.length() == 0 ? "" : ", ").append(SoakQueues.NAMES[q]);
+            for (final DeathReason reason : DeathReason.values())
+            {
+                if (SoakQueues.mayDie(q, reason, true))
+                {
+                    b.append(' ').append(reason.value()).append(' ').append(ledger.deathsSeen(q, reason));
+                }
+            }
+        }
+        return b.toString();
+    }
+
+    private int incarnations(final int q)
+    {
+        int n = 0;
+        for (final MessageQueue queue : incarnations)
+        {
+            n += queue.name().equals(SoakQueues.NAMES[q]) ? 1 : 0;
+        }
+        return n;
     }
 
     static String describeTopology()
     {
-        return "q0 block/1024, q1 reject-publish/64, q2 drop-head/64, q3 block/256 (deleted and redeclared); " +
-            "exchanges fan (fanout), dir (direct), top (topic)";
+        return SoakQueues.describe();
     }
 }

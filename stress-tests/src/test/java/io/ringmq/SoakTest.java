@@ -9,8 +9,11 @@ import static org.junit.jupiter.api.Assertions.fail;
 /**
  * The seeded soak test: many threads publish, consume (push and get), ack, nack, reject, requeue,
  * cancel, bind, unbind, purge and delete for {@code -Dsoak.seconds} (default 20), in rounds of at
- * most five seconds on a fresh broker each; after each round every published copy must be accounted
- * for exactly once (see {@link SoakLedger} and {@link SoakRound}).
+ * most five seconds on a fresh broker each, through plain queues and queues with length limits, TTLs,
+ * a delivery limit and dead-lettering ({@link SoakQueues}); after each round every published copy must be
+ * accounted for exactly once, with its reason: settled by a consumer, removed by a policy, purged,
+ * discarded with a deleted queue, or refused to its publisher — and every dead letter, a new copy of the
+ * same message, likewise (see {@link SoakLedger} and {@link SoakRound}).
  * <p>
  * The seed is printed first; a failure prints it again with the command that replays it:
  * {@code mvn -pl stress-tests verify -Djcstress.skip=true -Dsoak.seed=SEED -Dsoak.seconds=N}.
