@@ -1,43 +1,67 @@
 #!/usr/bin/env bash
-# Side-by-side benchmarks: build, run JMH, write docs/bench/RESULTS.md and charts.
+# Benchmarks: build, run every JMH stage, write docs/bench/RESULTS.md (with its Targets) and charts.
 #
 #   bench/scripts/run.sh [quick|full]
 #
-# quick  1 fork, 1×2 s warmup, 3×2 s measurement (latency 2×3 s): ~5 minutes on 2 cores.
-#        RabbitMQ is skipped unless RINGMQ_BENCH_RABBIT=1 (then it is started and stopped here).
-#        RINGMQ_BENCH_RABBIT=only runs just the RabbitMQ throughput benchmarks (quick settings) into
-#        results-quick-rabbitmq.json and regenerates the quick report with them.
-# full   2 forks, 3×5 s warmup, 5×5 s measurement (latency 5×10 s), RabbitMQ started and stopped
-#        here (RINGMQ_BENCH_RABBIT=0 skips it): roughly an hour.
+# Stages, in this order, each its own JMH invocation, always with -prof gc:
+#   throughput  side by side, 4 shapes × every contender      -> results-<profile>.json
+#   latency     paced 1P1C, coordinated-omission corrected      -> results-<profile>-latency.json, latency-<profile>.jsonl
+#   engine      RingMqPushThroughput: RingMQ's push consumers   -> results-<profile>-engine.json
+#   routing     RoutingBenchmark route costs + baselines        -> results-<profile>-routing.json
+#               and its 100k-bindings declare single shot       -> results-<profile>-routing-declare.json
+#   priority    PriorityQueueBenchmark: plain vs priority       -> results-<profile>-priority.json
 #
-# Other settings: RINGMQ_BENCH_SKIP_BUILD=1 reuses bench/target/benchmarks.jar;
-# RINGMQ_BENCH_WAIT_QUIET=SECONDS waits up to that long for the 1-minute load average to drop below 0.5
-# (on a shared 2-core machine another build or test run distorts every number);
-# RINGMQ_BENCH_JMH_ARGS adds JMH options (e.g. "-p contender=disruptor,jctools").
-# Outputs (docs/bench/): results-<profile>.json, results-<profile>-latency.json,
-# latency-<profile>.jsonl, RESULTS.md, *.png. JMH's console output: bench/target/jmh-<profile>*.log.
+# quick  ~10 minutes on 2 cores, build included: 1 fork, 1 short warmup and 2-3 short measurement iterations,
+#        routing with 10 and 100,000 bindings only. RabbitMQ is skipped unless RINGMQ_BENCH_RABBIT=1 (then
+#        it is started and stopped here). RINGMQ_BENCH_RABBIT=only runs just the RabbitMQ throughput
+#        benchmarks into results-quick-rabbitmq.json and regenerates the quick report with them.
+# full   2 forks, long iterations, every parameter, RabbitMQ started and stopped here
+#        (RINGMQ_BENCH_RABBIT=0 skips it): about an hour and a half.
+#
+# Other settings:
+#   RINGMQ_BENCH_SKIP_BUILD=1        reuse bench/target/benchmarks.jar
+#   RINGMQ_BENCH_WAIT_QUIET=SECONDS  wait up to that long for the 1-minute load average to drop below 0.5
+#                                    (on a shared 2-core machine another build or test run distorts every number)
+#   RINGMQ_BENCH_STAGES="a b ..."    run only these stages (default: throughput latency engine routing priority);
+#                                    the report still merges every results-<profile>*.json it finds
+#   RINGMQ_BENCH_JMH_ARGS            more JMH options for every stage (e.g. "-p contender=disruptor,jctools")
+#   RINGMQ_BENCH_OUT=DIR             write results and the report there instead of docs/bench
+# JMH's console output: bench/target/jmh-<profile>-<stage>.log.
+#
+# The report notes, per stage, how much CPU *other* processes used while it ran (all CPUs' busy time from
+# /proc/stat, minus this script's own processes and the RabbitMQ node it started): the load average
+# cannot say that, since it counts the benchmark's own threads.
 set -uo pipefail
 
 PROFILE="${1:-quick}"
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 cd "${ROOT}"
-OUT="docs/bench"
+OUT="${RINGMQ_BENCH_OUT:-docs/bench}"
 JAR="bench/target/benchmarks.jar"
 LOGS="bench/target"
 RABBIT_SH="bench/scripts/rabbitmq.sh"
 COMMAND="bench/scripts/run.sh ${PROFILE}$( [[ -n "${RINGMQ_BENCH_RABBIT:-}" ]] && echo " (RINGMQ_BENCH_RABBIT=${RINGMQ_BENCH_RABBIT})")"
+STAGES=" ${RINGMQ_BENCH_STAGES:-throughput latency engine routing priority} "
 STARTED_AT=${SECONDS}
 
 case "${PROFILE}" in
     quick)
         THROUGHPUT_OPTS=(-f 1 -wi 1 -w 2s -i 3 -r 2s)
         LATENCY_OPTS=(-f 1 -wi 1 -w 2s -i 2 -r 3s)
+        ENGINE_OPTS=(-f 1 -wi 1 -w 2s -i 3 -r 2s)
+        ROUTING_OPTS=(-f 1 -wi 1 -w 1s -i 2 -r 1s -p bindings=10,100000)
+        DECLARE_OPTS=(-f 1 -wi 3 -i 5)
+        PRIORITY_OPTS=(-f 1 -wi 1 -w 1s -i 2 -r 1s)
         RATES="100000,1000000"
         RABBIT="${RINGMQ_BENCH_RABBIT:-0}"
         ;;
     full)
         THROUGHPUT_OPTS=(-f 2 -wi 3 -w 5s -i 5 -r 5s)
         LATENCY_OPTS=(-f 2 -wi 2 -w 5s -i 5 -r 10s)
+        ENGINE_OPTS=(-f 2 -wi 3 -w 5s -i 5 -r 5s)
+        ROUTING_OPTS=(-f 2 -wi 3 -w 1s -i 5 -r 1s)
+        DECLARE_OPTS=(-f 2 -wi 5 -i 10)
+        PRIORITY_OPTS=(-f 2 -wi 3 -w 1s -i 5 -r 1s)
         RATES="100000,1000000"
         RABBIT="${RINGMQ_BENCH_RABBIT:-1}"
         ;;
@@ -51,9 +75,34 @@ say() { echo "run.sh: $*" >&2; }
 
 load() { cut -d' ' -f1-3 /proc/loadavg; }
 
+wants() { [[ "${STAGES}" == *" $1 "* ]]; }
+
+CLK_TCK="$(getconf CLK_TCK 2>/dev/null || echo 100)"
+# Clock ticks all CPUs have spent busy (user, nice, system, irq, softirq) since boot.
+cpu_busy() { awk '/^cpu / { print $2 + $3 + $4 + $7 + $8 }' /proc/stat; }
+# OWN_CPU := clock ticks used by this shell's finished children: each JMH run with its forks, once it has
+# exited. `times` must run in this shell, not in a $(...) subshell, whose children are not ours.
+TIMES_FILE="${LOGS}/.run-times"
+own_cpu()
+{
+    times > "${TIMES_FILE}"
+    OWN_CPU="$(awk -v hz="${CLK_TCK}" 'NR == 2 { n = 0; for (i = 1; i <= 2; i++) { split($i, t, /[ms]/); n += t[1] * 60 + t[2] } printf "%d\n", n * hz }' "${TIMES_FILE}")"
+}
+# Clock ticks used by the RabbitMQ node, when there is one (it is part of the throughput stage's work).
+rabbit_cpu()
+{
+    local pid_file="${RINGMQ_RABBIT_DIR:-${TMPDIR:-/tmp}/ringmq-bench-rabbitmq}/rabbitmq.pid"
+    local ticks=""
+    [[ -f "${pid_file}" ]] && ticks="$(awk '{ print $14 + $15 }' "/proc/$(cat "${pid_file}")/stat" 2>/dev/null)"
+    echo "${ticks:-0}"
+}
+
+# "4 min 12 s" for a number of seconds.
+duration() { echo "$(( $1 / 60 )) min $(( $1 % 60 )) s"; }
+
 # --- RabbitMQ: started here only if asked, stopped here only if we started it -----------------------
 WE_STARTED_RABBIT=0
-cleanup()
+stop_rabbit()
 {
     if [[ ${WE_STARTED_RABBIT} -eq 1 ]]
     then
@@ -61,18 +110,30 @@ cleanup()
         WE_STARTED_RABBIT=0
     fi
 }
-trap cleanup EXIT
+trap stop_rabbit EXIT
 trap 'exit 130' INT TERM
 
 # --- build ---------------------------------------------------------------------------------------------
+NOTES=()
 if [[ "${RINGMQ_BENCH_SKIP_BUILD:-0}" != "1" ]]
 then
+    REVISION="$(git rev-parse --short HEAD 2>/dev/null || echo '?')"
+    DIRTY="$(git status --porcelain -- engine routing 2>/dev/null | wc -l)"
     say "building (mvn -q -pl bench -am package -Dmaven.test.skip=true)"
     # maven.test.skip rather than skipTests: other modules' tests need not even compile to benchmark.
-    if ! mvn -q -pl bench -am package -Dmaven.test.skip=true
+    if mvn -q -pl bench -am package -Dmaven.test.skip=true
     then
-        say "build failed; nothing was run"
-        exit 1
+        NOTES+=("engine and routing built from the working tree at ${REVISION} (${DIRTY} uncommitted file(s) under engine/ and routing/)")
+    else
+        # Someone may be half-way through an edit of engine/ or routing/: measure the installed engine
+        # rather than nothing, and say so in the report.
+        say "the reactor build failed; building bench alone against the ringmq-engine installed in ~/.m2"
+        if ! mvn -q -o -pl bench package -Dmaven.test.skip=true
+        then
+            say "build failed; nothing was run"
+            exit 1
+        fi
+        NOTES+=("the working tree at ${REVISION} did not build: engine and routing are the ringmq-engine/ringmq-routing jars installed in ~/.m2, not the working tree")
     fi
 fi
 if [[ ! -f "${JAR}" ]]
@@ -84,7 +145,7 @@ mkdir -p "${OUT}" "${LOGS}"
 
 # --- which contenders -------------------------------------------------------------------------------------
 RABBIT_OK=0
-if [[ "${RABBIT}" == "1" || "${RABBIT}" == "only" ]]
+if wants throughput && [[ "${RABBIT}" == "1" || "${RABBIT}" == "only" ]]
 then
     if "${RABBIT_SH}" status 2>/dev/null
     then
@@ -95,6 +156,7 @@ then
         RABBIT_OK=1
     else
         say "RabbitMQ could not be started (see above): running the other contenders without it"
+        NOTES+=("RabbitMQ was asked for but could not be started: no RabbitMQ rows")
     fi
 fi
 if [[ "${RABBIT}" == "only" ]]
@@ -106,62 +168,118 @@ then
     fi
     CONTENDERS="rabbitmq"
     SUFFIX="-rabbitmq"
+    STAGES=" throughput "
 elif [[ ${RABBIT_OK} -eq 1 ]]
 then
     CONTENDERS="$(java -cp "${JAR}" io.ringmq.bench.contenders.Contenders)"
     SUFFIX=""
-    rm -f "${OUT}/results-${PROFILE}-rabbitmq.json"   # superseded by this run
 else
     CONTENDERS="$(java -cp "${JAR}" io.ringmq.bench.contenders.Contenders --without rabbitmq)"
     SUFFIX=""
 fi
 
+WAITED=0
 if [[ "${RINGMQ_BENCH_WAIT_QUIET:-0}" -gt 0 ]]
 then
+    WAIT_FROM=${SECONDS}
     QUIET_DEADLINE=$((SECONDS + RINGMQ_BENCH_WAIT_QUIET))
     while awk -v l="$(load | cut -d' ' -f1)" 'BEGIN { exit !(l >= 0.5) }' && (( SECONDS < QUIET_DEADLINE ))
     do
         say "waiting for a quiet machine: load $(load)"
         sleep 15
     done
+    WAITED=$((SECONDS - WAIT_FROM))
 fi
 LOAD_BEFORE="$(load)"
-say "profile ${PROFILE}; contenders ${CONTENDERS}; load average before: ${LOAD_BEFORE}"
+say "profile ${PROFILE}; stages${STAGES}; contenders ${CONTENDERS}; load average before: ${LOAD_BEFORE}"
 if awk -v l="${LOAD_BEFORE%% *}" 'BEGIN { exit !(l > 0.5) }'
 then
     say "WARNING: the machine is busy (load ${LOAD_BEFORE%% *}); results will be disturbed"
 fi
 
-# --- throughput ------------------------------------------------------------------------------------------------
 # Extra JMH options, word-split on purpose.
 read -r -a EXTRA <<< "${RINGMQ_BENCH_JMH_ARGS:-}"
-java -jar "${JAR}" 'io\.ringmq\.bench\.throughput\..*' \
-    -p contender="${CONTENDERS}" "${THROUGHPUT_OPTS[@]}" -prof gc -foe false \
-    -rf json -rff "${OUT}/results-${PROFILE}${SUFFIX}.json" "${EXTRA[@]}" \
-    2>&1 | tee "${LOGS}/jmh-${PROFILE}${SUFFIX}.log"
-[[ ${PIPESTATUS[0]} -eq 0 ]] || say "JMH reported a failure in the throughput run (see ${LOGS}/jmh-${PROFILE}${SUFFIX}.log)"
+STAGE_TIMES=()
+STAGE_OTHERS=()
+
+# run_jmh STAGE RESULT_FILE JMH_ARGS...: one JMH invocation, its console kept in bench/target, its old
+# result file removed first so that a failed stage cannot leave a previous run's numbers in the report.
+run_jmh()
+{
+    local stage="$1" result="$2"
+    shift 2
+    local from=${SECONDS} busy_from own_from rabbit_from
+    own_cpu
+    busy_from="$(cpu_busy)"; own_from="${OWN_CPU}"; rabbit_from="$(rabbit_cpu)"
+    rm -f "${result}"
+    say "stage ${stage}: load $(load)"
+    java -jar "${JAR}" "$@" -prof gc -foe false -rf json -rff "${result}" "${EXTRA[@]}" \
+        2>&1 | tee "${LOGS}/jmh-${PROFILE}-${stage}.log"
+    [[ ${PIPESTATUS[0]} -eq 0 ]] || say "JMH reported a failure in stage ${stage} (see ${LOGS}/jmh-${PROFILE}-${stage}.log)"
+    local elapsed=$((SECONDS - from))
+    STAGE_TIMES+=("${stage} $(duration ${elapsed})")
+    own_cpu
+    STAGE_OTHERS+=("${stage} $(awk -v busy=$(( $(cpu_busy) - busy_from )) -v own=$(( OWN_CPU - own_from )) \
+        -v rabbit=$(( $(rabbit_cpu) - rabbit_from )) -v secs="${elapsed}" -v hz="${CLK_TCK}" \
+        'BEGIN { if (rabbit < 0) rabbit = 0; o = (busy - own - rabbit) / ((secs > 0 ? secs : 1) * hz); printf "%.2f", (o < 0 ? 0 : o) }')")
+}
+
+# --- throughput (side by side) ----------------------------------------------------------------------------
+if wants throughput
+then
+    if [[ -z "${SUFFIX}" ]]
+    then
+        rm -f "${OUT}/results-${PROFILE}-rabbitmq.json"   # a separate RabbitMQ run is superseded by this one
+    fi
+    run_jmh "throughput${SUFFIX}" "${OUT}/results-${PROFILE}${SUFFIX}.json" 'io\.ringmq\.bench\.throughput\..*' \
+        -p contender="${CONTENDERS}" "${THROUGHPUT_OPTS[@]}"
+fi
+stop_rabbit   # nothing below uses it: its Erlang VM must not share the cores with the RingMQ-only stages
 
 # --- latency (in-JVM and Artemis; RabbitMQ is not in its contender list) ------------------------------
-if [[ "${RABBIT}" != "only" ]]
+if wants latency
 then
     LATENCY_OUT="${OUT}/latency-${PROFILE}.jsonl"
     rm -f "${LATENCY_OUT}"
-    java -jar "${JAR}" 'io\.ringmq\.bench\.latency\..*' \
-        -p rate="${RATES}" "${LATENCY_OPTS[@]}" -prof gc -foe false \
-        -jvmArgsAppend "-Dringmq.bench.latency.out=${ROOT}/${LATENCY_OUT}" \
-        -rf json -rff "${OUT}/results-${PROFILE}-latency.json" "${EXTRA[@]}" \
-        2>&1 | tee "${LOGS}/jmh-${PROFILE}-latency.log"
-    [[ ${PIPESTATUS[0]} -eq 0 ]] || say "JMH reported a failure in the latency run (see ${LOGS}/jmh-${PROFILE}-latency.log)"
+    run_jmh latency "${OUT}/results-${PROFILE}-latency.json" 'io\.ringmq\.bench\.latency\..*' \
+        -p rate="${RATES}" "${LATENCY_OPTS[@]}" -jvmArgsAppend "-Dringmq.bench.latency.out=${ROOT}/${LATENCY_OUT}"
 fi
 
-cleanup
+# --- RingMQ alone: push consumers end to end, routing, priority queues --------------------------------------
+if wants engine
+then
+    run_jmh engine "${OUT}/results-${PROFILE}-engine.json" 'io\.ringmq\.bench\.engine\..*' "${ENGINE_OPTS[@]}"
+fi
+if wants routing
+then
+    # The declare single shot gets its own invocation: its shot counts are not the route benchmarks' iterations.
+    run_jmh routing "${OUT}/results-${PROFILE}-routing.json" 'io\.ringmq\.bench\.RoutingBenchmark\..*' \
+        -e 'RoutingBenchmark\.declareBindings' "${ROUTING_OPTS[@]}"
+    run_jmh routing-declare "${OUT}/results-${PROFILE}-routing-declare.json" \
+        'io\.ringmq\.bench\.RoutingBenchmark\.declareBindings' "${DECLARE_OPTS[@]}"
+fi
+if wants priority
+then
+    run_jmh priority "${OUT}/results-${PROFILE}-priority.json" 'io\.ringmq\.bench\.PriorityQueueBenchmark\..*' \
+        "${PRIORITY_OPTS[@]}"
+fi
 
 # --- report -------------------------------------------------------------------------------------------------------
 shopt -s nullglob
 RESULTS=("${OUT}"/results-"${PROFILE}"*.json)
+ELAPSED=$((SECONDS - STARTED_AT))
+NOTE_ARGS=()
+for note in "${NOTES[@]}"
+do
+    NOTE_ARGS+=(--note "${note}")
+done
 java -cp "${JAR}" io.ringmq.bench.report.ReportMain \
     --out "${OUT}" --profile "${PROFILE}" --command "${COMMAND}" \
-    --note "load average (1/5/15 min) before the run: ${LOAD_BEFORE}; after: $(load). Anything above ~0.1 before means other processes shared the cores." \
+    --note "load average (1/5/15 min) before the run: ${LOAD_BEFORE}; after: $(load) (after counts this run's own threads). Anything above ~0.1 before means other processes shared the cores." \
+    --note "CPU used by other processes while each stage ran, in cores of $(nproc) (/proc/stat busy time minus this run's JMH processes and RabbitMQ node; above ~0.1 the stage was disturbed): $(IFS=','; echo "${STAGE_OTHERS[*]}" | sed 's/,/, /g')." \
+    --note "wall time $(duration ${ELAPSED}) (build and $(duration ${WAITED}) waiting for a quiet machine included); stages: $(IFS=','; echo "${STAGE_TIMES[*]}" | sed 's/,/, /g')." \
+    "${NOTE_ARGS[@]}" \
     --latency "${OUT}/latency-${PROFILE}.jsonl" \
     "${RESULTS[@]}"
-say "done in $(( (SECONDS - STARTED_AT) / 60 )) min $(( (SECONDS - STARTED_AT) % 60 )) s: ${OUT}/RESULTS.md"
+rm -f "${TIMES_FILE}"
+say "done in $(duration $((SECONDS - STARTED_AT))): ${OUT}/RESULTS.md"

@@ -3,23 +3,30 @@ package io.ringmq.bench.report;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 
 import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.CategoryChart;
 import org.knowm.xchart.CategoryChartBuilder;
+import org.knowm.xchart.XYChart;
+import org.knowm.xchart.XYChartBuilder;
+import org.knowm.xchart.XYSeries;
 import org.knowm.xchart.style.Styler;
+import org.knowm.xchart.style.lines.SeriesLines;
 
 import io.ringmq.bench.contenders.Contenders;
 import io.ringmq.bench.contenders.Shape;
 
-/** The PNG charts of the report, drawn with XChart. Log-scale y: the contenders span four decades. */
+/** The PNG charts of the report, drawn with XChart. Log-scale y: the contenders span four decades, routes seven. */
 final class Charts
 {
     static final String THROUGHPUT_PNG = "throughput.png";
+    static final String ROUTING_PNG = "routing.png";
 
     private static final int WIDTH = 1100;
     private static final int HEIGHT = 620;
@@ -93,6 +100,68 @@ final class Charts
             }
         }
         return files;
+    }
+
+    /**
+     * Route cost against the number of bindings, both axes log: one line per {@code RoutingBenchmark} method
+     * that has a {@code bindings} parameter (RingMQ's routes and the naive baselines). Empty when the
+     * results have none.
+     */
+    static Optional<Path> routing(final List<SuiteRow> rows, final Path dir) throws IOException
+    {
+        final List<SuiteRow> sized = rows.stream()
+            .filter(r -> r.suite() == Suite.ROUTING && r.params().startsWith("bindings=") && r.score() > 0
+                && r.unit().endsWith("/op"))   // time per route (avgt), not a throughput someone asked for by hand
+            .toList();
+        if (sized.isEmpty())
+        {
+            return Optional.empty();
+        }
+        final String unit = sized.get(0).unit();
+        final XYChart chart = new XYChartBuilder().width(WIDTH).height(HEIGHT)
+            .title("Route cost per exchange type vs bindings (log-log; lower is better; baselines are naive "
+                + "structures in the same run)")
+            .xAxisTitle("bindings")
+            .yAxisTitle(unit.replace("/op", "") + " per route")
+            .build();
+        final var styler = chart.getStyler();
+        styler.setXAxisLogarithmic(true);
+        styler.setYAxisLogarithmic(true);
+        styler.setDefaultSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Line);
+        styler.setMarkerSize(8);
+        styler.setLegendPosition(Styler.LegendPosition.OutsideE);
+        styler.setChartBackgroundColor(java.awt.Color.WHITE);
+        styler.setXAxisDecimalPattern("#,###");
+        styler.setYAxisDecimalPattern("#,###.#");
+        final Set<String> methods = new LinkedHashSet<>();
+        sized.forEach(r -> methods.add(r.benchmark()));
+        for (final String method : methods)
+        {
+            final List<Double> xs = new ArrayList<>();
+            final List<Double> ys = new ArrayList<>();
+            sized.stream().filter(r -> r.benchmark().equals(method))
+                .sorted(Comparator.comparingDouble(Charts::bindings))
+                .forEach(r ->
+                {
+                    xs.add(bindings(r));
+                    ys.add(r.score());
+                });
+            final XYSeries series = chart.addSeries(method, xs, ys);
+            if (method.contains("Baseline"))
+            {
+                series.setLineStyle(SeriesLines.DASH_DASH);   // the naive structures, not RingMQ
+            }
+        }
+        final Path file = dir.resolve(ROUTING_PNG);
+        BitmapEncoder.saveBitmap(chart, file.toString(), BitmapEncoder.BitmapFormat.PNG);
+        return Optional.of(file);
+    }
+
+    private static double bindings(final SuiteRow row)
+    {
+        final String value = row.params().substring("bindings=".length());
+        final int comma = value.indexOf(',');
+        return Double.parseDouble(comma < 0 ? value : value.substring(0, comma));
     }
 
     /**

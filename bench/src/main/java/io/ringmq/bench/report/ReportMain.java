@@ -7,11 +7,15 @@ import java.nio.file.Path;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 
 /**
  * Turns JMH JSON results (and the latency benchmark's histogram lines) into {@code RESULTS.md} and PNG
- * charts.
+ * charts: the {@link Targets} computed from those results, the side-by-side throughput and latency
+ * tables, and one table per RingMQ-only benchmark class ({@link Suite}), with a routing chart.
  *
  * <pre>
  * java -cp bench/target/benchmarks.jar io.ringmq.bench.report.ReportMain \
@@ -25,7 +29,8 @@ import java.util.List;
 public final class ReportMain
 {
     /** What one run of the generator produced. */
-    public record Report(Path markdown, List<Path> charts, int throughputRows, int latencyRows)
+    public record Report(Path markdown, List<Path> charts, int throughputRows, int latencyRows, int suiteRows,
+                         int targets)
     {
     }
 
@@ -62,7 +67,8 @@ public final class ReportMain
         }
         final Report report = generate(out, profile, command, notes, jmh, latency);
         System.out.println("report: " + report.markdown() + " (" + report.throughputRows() + " throughput rows, "
-            + report.latencyRows() + " latency rows); charts: " + report.charts());
+            + report.latencyRows() + " latency rows, " + report.suiteRows() + " engine/routing/priority rows, "
+            + report.targets() + " targets); charts: " + report.charts());
     }
 
     /** Reads the inputs and writes RESULTS.md and the charts into {@code out}. */
@@ -108,6 +114,16 @@ public final class ReportMain
         }
         final List<Path> latencyCharts = Charts.latency(latency, out);
         charts.addAll(latencyCharts);
+        final Map<Suite, List<SuiteRow>> suites = new EnumMap<>(Suite.class);
+        final List<SuiteRow> suiteRows = new ArrayList<>();
+        for (final Suite suite : Suite.values())
+        {
+            suites.put(suite, SuiteRow.of(suite, results));
+            suiteRows.addAll(suites.get(suite));
+        }
+        final Optional<Path> routingChart = Charts.routing(suiteRows, out);
+        routingChart.ifPresent(charts::add);
+        final List<Targets.Target> targets = Targets.compute(results, latency);
 
         final String jdk = results.isEmpty()
             ? System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version")
@@ -117,9 +133,10 @@ public final class ReportMain
             Runtime.getRuntime().availableProcessors(), System.getProperty("os.name") + " " + System.getProperty("os.arch"),
             profile, command, notes, sources);
         final String markdown = ResultsMarkdown.render(header, results, throughput, latency,
-            latencyCharts.stream().map(p -> p.getFileName().toString()).toList());
+            latencyCharts.stream().map(p -> p.getFileName().toString()).toList(),
+            new ResultsMarkdown.Extras(targets, suites, routingChart.map(p -> p.getFileName().toString()).orElse(null)));
         final Path md = out.resolve("RESULTS.md");
         Files.writeString(md, markdown, StandardCharsets.UTF_8);
-        return new Report(md, charts, throughput.size(), latency.size());
+        return new Report(md, charts, throughput.size(), latency.size(), suiteRows.size(), targets.size());
     }
 }

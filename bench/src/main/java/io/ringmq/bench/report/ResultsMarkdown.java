@@ -1,8 +1,10 @@
 package io.ringmq.bench.report;
 
+import java.util.EnumMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 
 import io.ringmq.bench.contenders.Contenders;
@@ -21,8 +23,13 @@ final class ResultsMarkdown
     {
     }
 
+    /** Everything the report shows besides the side-by-side throughput and latency rows. */
+    record Extras(List<Targets.Target> targets, Map<Suite, List<SuiteRow>> suites, String routingChart)
+    {
+    }
+
     static String render(final Header header, final List<JmhResult> results, final List<ThroughputRow> throughput,
-                         final List<LatencyRow> latency, final List<String> latencyCharts)
+                         final List<LatencyRow> latency, final List<String> latencyCharts, final Extras extras)
     {
         final StringBuilder md = new StringBuilder(8192);
         md.append("# RingMQ side-by-side benchmarks\n\n");
@@ -40,6 +47,8 @@ final class ResultsMarkdown
             md.append("| Note | ").append(note).append(" |\n");
         }
         md.append('\n');
+
+        targets(md, extras.targets());
 
         md.append("## Throughput\n\n");
         md.append("Score: the `consumed` counter, messages handed to consumers per second (under fanout one per "
@@ -103,6 +112,12 @@ final class ResultsMarkdown
             }
         }
 
+        for (final Suite suite : Suite.values())
+        {
+            suite(md, suite, extras.suites().getOrDefault(suite, List.of()),
+                suite == Suite.ROUTING ? extras.routingChart() : null);
+        }
+
         md.append("## What is being compared\n\n");
         md.append("Not the same guarantees: read each number with its contender's semantics.\n\n");
         final Set<String> contenders = new LinkedHashSet<>();
@@ -131,6 +146,84 @@ final class ResultsMarkdown
         md.append("- Brokers also run their own threads (Artemis' server pool; RabbitMQ's client reader and "
             + "dispatch threads and the Erlang VM), competing for the same cores.\n");
         return md.toString();
+    }
+
+    private static void targets(final StringBuilder md, final List<Targets.Target> targets)
+    {
+        md.append("## Targets\n\n");
+        md.append("Computed by `io.ringmq.bench.report.Targets` from the results below (nothing is typed in): "
+            + "a contender name stands for its `OneToOneThroughput` `consumed` rate (the side-by-side harness, "
+            + "consumers on JMH threads), `push ack=…` for `RingMqPushThroughput.OneToOne` (RingMQ's own consumer "
+            + "thread). RingMQ is compared with the brokers acked against acked. Ratios are of means: with a "
+            + "quick profile's few iterations the errors in the tables can exceed a target's margin. n/a: an "
+            + "input was not run (RabbitMQ is only there when the run started it).\n\n");
+        if (targets.isEmpty())
+        {
+            md.append("_No targets._\n\n");
+            return;
+        }
+        md.append("| Target | Measured | Ratio / value | Goal | Result |\n");
+        md.append("|---|---|--:|---|---|\n");
+        final Map<Targets.Status, Integer> counts = new EnumMap<>(Targets.Status.class);
+        for (final Targets.Target t : targets)
+        {
+            counts.merge(t.status(), 1, Integer::sum);
+            md.append("| ").append(t.name())
+                .append(" | ").append(t.measured())
+                .append(" | ").append(t.value())
+                .append(" | ").append(t.goal())
+                .append(" | ").append(status(t.status()))
+                .append(" |\n");
+        }
+        md.append('\n').append(String.format(Locale.ROOT, "%d PASS, %d MISS, %d n/a.%n%n",
+            counts.getOrDefault(Targets.Status.PASS, 0), counts.getOrDefault(Targets.Status.MISS, 0),
+            counts.getOrDefault(Targets.Status.NOT_RUN, 0)));
+    }
+
+    static String status(final Targets.Status status)
+    {
+        return switch (status)
+        {
+            case PASS -> "**PASS**";
+            case MISS -> "**MISS**";
+            case NOT_RUN -> "n/a";
+        };
+    }
+
+    private static void suite(final StringBuilder md, final Suite suite, final List<SuiteRow> rows, final String chart)
+    {
+        md.append("## ").append(suite.title()).append(" (`").append(suite.simpleName()).append("`)\n\n");
+        md.append(suite.description()).append(" Score ± JMH's 99.9% confidence half-width; B/op is "
+            + "`gc.alloc.rate.norm` per benchmark invocation, all threads of the JVM.\n\n");
+        if (rows.isEmpty())
+        {
+            md.append("_Not in this run._\n\n");
+            return;
+        }
+        final boolean counters = rows.stream().anyMatch(r -> !r.counters().isEmpty());
+        md.append("| Benchmark | Params | Mode | Score ± error | Unit | gc.alloc.rate.norm B/op |")
+            .append(counters ? " Other metrics |" : "").append('\n');
+        md.append("|---|---|---|--:|---|--:|").append(counters ? "---|" : "").append('\n');
+        for (final SuiteRow row : rows)
+        {
+            md.append("| ").append(row.benchmark())
+                .append(" | ").append(row.params().isEmpty() ? "–" : row.params())
+                .append(" | ").append(row.mode())
+                .append(" | ").append(SuiteRow.number(row.score())).append(" ± ").append(SuiteRow.number(row.error()))
+                .append(" | ").append(row.unit())
+                .append(" | ").append(bytes(row.allocNorm()))
+                .append(" |");
+            if (counters)
+            {
+                md.append(' ').append(row.counters().isEmpty() ? "–" : row.counters()).append(" |");
+            }
+            md.append('\n');
+        }
+        md.append('\n');
+        if (chart != null)
+        {
+            md.append("![").append(suite.simpleName()).append("](").append(chart).append(")\n\n");
+        }
     }
 
     private static List<String> settings(final List<JmhResult> results)
