@@ -67,16 +67,20 @@ public class RingMqPushThroughput
         @Param({"YIELDING"})
         public String wait;
 
+        private final ExchangeType exchangeType;
+        private final int queues;
+        private final int consumersPerQueue;
         private Broker broker;
         /** One channel per JMH thread, by thread index: a channel publishes from one thread. */
         private Channel[] channels;
         private final byte[] body = Payload.bytes();
 
-        abstract ExchangeType exchangeType();
-
-        abstract int queues();
-
-        abstract int consumersPerQueue();
+        Topology(final ExchangeType exchangeType, final int queues, final int consumersPerQueue)
+        {
+            this.exchangeType = exchangeType;
+            this.queues = queues;
+            this.consumersPerQueue = consumersPerQueue;
+        }
 
         @Setup(Level.Trial)
         public void start(final BenchmarkParams params)
@@ -84,8 +88,8 @@ public class RingMqPushThroughput
             broker = Broker.create();
             try (Channel admin = broker.openChannel())
             {
-                admin.exchangeDeclare(EXCHANGE, exchangeType());
-                for (int q = 0; q < queues(); q++)
+                admin.exchangeDeclare(EXCHANGE, exchangeType);
+                for (int q = 0; q < queues; q++)
                 {
                     admin.queueDeclare(QueueSpec.builder("q" + q).capacity(CAPACITY).build());
                     admin.queueBind("q" + q, EXCHANGE, KEY);
@@ -96,9 +100,9 @@ public class RingMqPushThroughput
                 .waitStrategy(WaitStrategy.valueOf(wait)).build();
             final Channel consuming = broker.openChannel();
             final AtomicLong delivered = new AtomicLong();
-            for (int q = 0; q < queues(); q++)
+            for (int q = 0; q < queues; q++)
             {
-                for (int c = 0; c < consumersPerQueue(); c++)
+                for (int c = 0; c < consumersPerQueue; c++)
                 {
                     final Counter counter = new Counter(delivered);
                     consuming.consume("q" + q, options, autoAck ? d -> counter.count() : d ->
@@ -152,22 +156,9 @@ public class RingMqPushThroughput
     @State(Scope.Benchmark)
     public static class OneToOne extends Topology
     {
-        @Override
-        ExchangeType exchangeType()
+        public OneToOne()
         {
-            return ExchangeType.DIRECT;
-        }
-
-        @Override
-        int queues()
-        {
-            return 1;
-        }
-
-        @Override
-        int consumersPerQueue()
-        {
-            return 1;
+            super(ExchangeType.DIRECT, 1, 1);
         }
 
         @Benchmark
@@ -182,22 +173,9 @@ public class RingMqPushThroughput
     @State(Scope.Benchmark)
     public static class TwoToOne extends Topology
     {
-        @Override
-        ExchangeType exchangeType()
+        public TwoToOne()
         {
-            return ExchangeType.DIRECT;
-        }
-
-        @Override
-        int queues()
-        {
-            return 1;
-        }
-
-        @Override
-        int consumersPerQueue()
-        {
-            return 1;
+            super(ExchangeType.DIRECT, 1, 1);
         }
 
         @Benchmark
@@ -212,22 +190,9 @@ public class RingMqPushThroughput
     @State(Scope.Benchmark)
     public static class OneToTwoCompeting extends Topology
     {
-        @Override
-        ExchangeType exchangeType()
+        public OneToTwoCompeting()
         {
-            return ExchangeType.DIRECT;
-        }
-
-        @Override
-        int queues()
-        {
-            return 1;
-        }
-
-        @Override
-        int consumersPerQueue()
-        {
-            return 2;
+            super(ExchangeType.DIRECT, 1, 2);
         }
 
         @Benchmark
@@ -242,22 +207,9 @@ public class RingMqPushThroughput
     @State(Scope.Benchmark)
     public static class FanoutToFour extends Topology
     {
-        @Override
-        ExchangeType exchangeType()
+        public FanoutToFour()
         {
-            return ExchangeType.FANOUT;
-        }
-
-        @Override
-        int queues()
-        {
-            return 4;
-        }
-
-        @Override
-        int consumersPerQueue()
-        {
-            return 1;
+            super(ExchangeType.FANOUT, 4, 1);
         }
 
         @Benchmark
