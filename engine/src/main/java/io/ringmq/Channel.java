@@ -421,40 +421,19 @@ public final class Channel implements AutoCloseable
         final MessageQueue q = broker.queue(queue, this);
         releasePendingAutoAckGet();
         final PolicyStore store = q.store();
-        Envelope envelope;
-        boolean redelivered;
-        DeliveryOrigin origin = q;
         if (store != null)
         {
             store.touch();
-            if (!store.take(getTaken))
-            {
-                getDelivery.clear();
-                return null;
-            }
-            envelope = getTaken.envelope;
-            redelivered = getTaken.redelivered;
-            origin = getTaken.origin;
-            getTaken.clear();
         }
-        else
+        if (!q.take(getTaken))
         {
-            do
-            {
-                envelope = q.pollRequeued();
-                redelivered = envelope != null;
-                if (envelope == null)
-                {
-                    envelope = q.pollReady();
-                }
-                if (envelope == null)
-                {
-                    getDelivery.clear();
-                    return null;
-                }
-            }
-            while (envelope.properties.expirationNanos() >= 0 && q.expireIfDue(envelope)); // never deliver an expired one
+            getDelivery.clear();
+            return null;
         }
+        final Envelope envelope = getTaken.envelope;
+        final boolean redelivered = getTaken.redelivered;
+        final DeliveryOrigin origin = getTaken.origin;
+        getTaken.clear();
         final long tag;
         if (autoAck)
         {

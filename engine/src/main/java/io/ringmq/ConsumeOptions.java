@@ -97,13 +97,11 @@ public final class ConsumeOptions
      * get messages only when every higher-priority consumer of the queue is blocked — out of credit
      * (prefetch reached) or cancelled. Consumers of equal priority share messages as usual.
      * <p>
-     * RingMQ consumers poll their queue rather than being handed messages by a dispatcher, so the rule is
-     * applied by each consumer before each poll, lock-free and best effort: a lower consumer polls only
-     * when, at that instant, no higher consumer of the queue is active with credit. A consumer with
-     * automatic acknowledgement or prefetch 0 always has credit, so — exactly as in RabbitMQ — consumers
-     * below it receive nothing while it runs. Under concurrency a lower consumer may take a message just
-     * as a higher one regains credit. A queue whose consumers all have the same priority pays nothing
-     * for this.
+     * The queue's round-robin dispatch applies it to every message: the next message goes to the next
+     * consumer in the rotation among the highest-priority ones with credit. A consumer with automatic
+     * acknowledgement or prefetch 0 has credit while fewer than {@code Consumer.MAILBOX_LIMIT} messages
+     * wait for it, so consumers below it receive nothing while it keeps up — as in RabbitMQ, where it
+     * would be blocked only by flow control on its connection.
      */
     public int priority()
     {

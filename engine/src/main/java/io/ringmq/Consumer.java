@@ -17,23 +17,16 @@ import java.util.concurrent.locks.LockSupport;
  * A push consumer (AMQP {@code basic.consume}): its own thread takes messages from one queue —
  * requeued ones first — and hands them to its {@link DeliveryHandler}, while it has prefetch credit.
  * <p>
- * Several consumers on one queue compete: each message goes to exactly one. The consumers poll the
- * same lock-free queue, so a message goes to whichever consumer with credit is free first; with
- * consumers of equal speed this spreads messages evenly, like RabbitMQ's round-robin, without a
- * dispatcher thread in between.
+ * Several consumers on one queue compete: each message goes to exactly one, round-robin among those
+ * with credit, the highest priority ({@link ConsumeOptions#priority()}) first, as RabbitMQ dispatches
+ * (see {@link RoundRobinDispatcher}). Messages sent to a consumer wait in its {@link Mailbox} until its
+ * thread takes them: at most its prefetch, and never more than {@link #MAILBOX_LIMIT}. A lone consumer
+ * takes from the queue directly.
  * <p>
  * Acknowledge with {@link Delivery#ack()} or with {@link #ack(long, boolean)} from any thread.
  * {@link #cancel()} stops the thread after the delivery in progress and requeues, in order, every
  * delivery not yet acknowledged; acknowledging one of those afterwards is an unknown-tag error.
- * <p>
- * <b>Consumer priorities</b> ({@link ConsumeOptions#priority()}): see there. While all consumers of
- * a queue have one priority, none checks anything; once they differ, each checks before polling
- * whether a higher one could take the message (its thread switches to a <em>gated</em> state, read
- * with the same volatile load that tells it whether it is still running).
- * <p>
- * A consumer of a queue with policies runs a separate loop ({@code runWithPolicies}) that takes from
- * the queue's {@code PolicyStore}: single-active-consumer turns, expiry and delivery counts live
- * there, and a plain queue's consumer never executes any of it.
+ * Messages still in its mailbox then go back too, after those, unflagged: no handler saw them.
  */
 public final class Consumer implements AutoCloseable
 {
@@ -42,16 +35,22 @@ public final class Consumer implements AutoCloseable
 
     /** {@link #state}: cancelled; the thread ends after the delivery in progress. */
     private static final int STOPPED = 0;
-    /** {@link #state}: running; every consumer of the queue has the same priority. */
+    /** {@link #state}: running. */
     private static final int RUNNING = 1;
-    /** {@link #state}: running, among consumers of different priorities: polls only when none above it could. */
-    private static final int RUNNING_GATED = 2;
+
+    /**
+     * The most messages that wait in one consumer's mailbox. A consumer with a larger prefetch (or none)
+     * is skipped by the rotation while this many wait for it, so a slow one does not hold the others back.
+     */
+    static final int MAILBOX_LIMIT = 128;
 
     /** What an idle round waits for. */
     private static final int WAIT_MESSAGES = 0;
     private static final int WAIT_CREDIT = 1;
-    /** Its turn: single-active-consumer election, or higher-priority consumers running out of credit. */
+    /** Its turn: single-active-consumer election. */
     private static final int WAIT_TURN = 2;
+    /** Round-robin: a message in its mailbox, or a chance to dispatch. */
+    private static final int WAIT_DISPATCH = 3;
 
     static
     {
@@ -81,6 +80,10 @@ public final class Consumer implements AutoCloseable
     private final int priority;
     private final AckScope scope;
     private final Delivery delivery;
+    /** What the round-robin dispatcher sent this consumer; taken by its thread. */
+    private final Mailbox mailbox;
+    /** The consumer thread's take holder. */
+    private final Taken taken = new Taken();
     private final IdleStrategy idleStrategy;
     private final boolean blocking;
     private final Thread thread;
@@ -91,7 +94,7 @@ public final class Consumer implements AutoCloseable
     /** Idle rounds since the last delivery, for the BLOCKING strategy's spin-then-park. Consumer thread only. */
     private int blockingIdles;
 
-    /** {@link #STOPPED}, {@link #RUNNING} or {@link #RUNNING_GATED}; the run loop reads it once per round. */
+    /** {@link #STOPPED} or {@link #RUNNING}; the run loop reads it once per round. */
     @SuppressWarnings("unused")
     private volatile int state = RUNNING;
     /** True while a BLOCKING consumer parks; read by publishers and ackers to decide to unpark. */
@@ -117,11 +120,10 @@ public final class Consumer implements AutoCloseable
         this.priority = options.priority();
         this.scope = autoAck ? null : new AckScope(prefetch, "consumer '" + consumerTag + "' of " + queue);
         this.delivery = new Delivery(consumerTag, scope);
+        this.mailbox = new Mailbox(prefetch == 0 || prefetch >= MAILBOX_LIMIT ? MAILBOX_LIMIT : ceilingPowerOfTwo(prefetch));
         this.blocking = options.waitStrategy() == WaitStrategy.BLOCKING;
         this.idleStrategy = idleStrategyFor(options.waitStrategy());
-        // Decided once: a plain queue's consumer runs the original loop and never looks at policies.
-        this.thread = new Thread(queue.store() == null ? this::run : this::runWithPolicies,
-            "ringmq-consumer-" + queue.name() + "-" + consumerTag);
+        this.thread = new Thread(this::run, "ringmq-consumer-" + queue.name() + "-" + consumerTag);
         this.thread.setDaemon(true);
     }
 
@@ -154,24 +156,27 @@ public final class Consumer implements AutoCloseable
         return priority;
     }
 
-    /** Under the topology lock: whether this consumer must defer to higher-priority ones (see the class comment). */
-    void setGated(final boolean gated)
-    {
-        final int wanted = gated ? RUNNING_GATED : RUNNING;
-        int current;
-        while ((current = (int)STATE.getVolatile(this)) != STOPPED && current != wanted)
-        {
-            if (STATE.compareAndSet(this, current, wanted))
-            {
-                return;
-            }
-        }
-    }
-
-    /** @return true when it could take a message now as far as prefetch goes (auto-ack and prefetch 0 always can). */
+    /**
+     * Whether the rotation may hand it a message now: running, room in its mailbox, and its
+     * unacknowledged plus buffered messages under its prefetch (auto-ack and prefetch 0: no limit
+     * but the mailbox's). Read by the dispatch role holder.
+     */
     boolean hasCredit()
     {
-        return prefetch == 0 || scope.unackedCount() < prefetch;
+        if ((int)STATE.getVolatile(this) == STOPPED)
+        {
+            return false;
+        }
+        // Buffered first: the owner counts a message unacknowledged before it stops counting as buffered
+        // (hold, then Mailbox.remove's release store, which this acquire load pairs with), so the sum
+        // read in this order is never one short.
+        final int buffered = mailbox.size();
+        return buffered < mailbox.capacity() && (prefetch == 0 || scope.unackedCount() + buffered < prefetch);
+    }
+
+    Mailbox mailbox()
+    {
+        return mailbox;
     }
 
     /** @return deliveries handed out and not yet settled (always 0 with auto-ack). */
@@ -263,6 +268,7 @@ public final class Consumer implements AutoCloseable
             {
                 scope.requeueAll(); // a deleted queue discards instead (MessageQueue.requeue)
             }
+            returnMailbox();
         }
         finally
         {
@@ -340,113 +346,104 @@ public final class Consumer implements AutoCloseable
         }
     }
 
-    /** The loop of a plain queue's consumer. */
+    /**
+     * Messages sent to it but not taken go back to the queue, after the unacknowledged ones (which
+     * are older). The dispatch role is held meanwhile, so no dispatcher that saw this consumer still
+     * running can put one more in behind us; any later one sees it stopped.
+     */
+    private void returnMailbox()
+    {
+        final RoundRobinDispatcher dispatcher = queue.dispatcher();
+        final Taken returned = new Taken();
+        dispatcher.acquireRole();
+        try
+        {
+            while (mailbox.peek(returned))
+            {
+                queue.returnUnclaimed(returned.envelope, returned.redelivered, returned.origin);
+                mailbox.remove();
+            }
+        }
+        finally
+        {
+            dispatcher.releaseRole();
+        }
+    }
+
+    /** The consumer thread. */
     private void run()
     {
-        int state;
-        while ((state = (int)STATE.getVolatile(this)) != STOPPED)
+        final PolicyStore store = queue.store();
+        final Taken taken = this.taken;
+        while ((int)STATE.getVolatile(this) != STOPPED)
         {
+            // First what the rotation sent us, even if the queue has since gone back to one consumer.
+            if (mailbox.peek(taken))
+            {
+                if (queue.dropIfExpired(taken.envelope))
+                {
+                    taken.clear();
+                    mailbox.remove(); // it expired while it waited for us
+                    continue;
+                }
+                deliver(taken, true);
+                continue;
+            }
+            if (queue.isRoundRobin())
+            {
+                if (queue.dispatcher().dispatch() > 0)
+                {
+                    resetIdle();
+                }
+                else
+                {
+                    idle(WAIT_DISPATCH);
+                }
+                continue;
+            }
             if (prefetch > 0 && scope.unackedCount() >= prefetch)
             {
-                if (state == RUNNING_GATED)
-                {
-                    queue.wakeConsumersBelow(priority);
-                }
                 idle(WAIT_CREDIT);
                 continue;
             }
-            if (state == RUNNING_GATED && outranked())
+            if (store != null && !store.isTurnOf(this))
             {
                 idle(WAIT_TURN);
                 continue;
             }
-            Envelope envelope = queue.pollRequeued();
-            final boolean redelivered = envelope != null;
-            if (envelope == null)
-            {
-                envelope = queue.pollReady();
-            }
-            if (envelope == null)
+            if (!queue.take(taken))
             {
                 idle(WAIT_MESSAGES);
                 continue;
             }
-            if (envelope.properties.expirationNanos() >= 0 && queue.expireIfDue(envelope))
-            {
-                continue; // a per-message TTL passed: never delivered
-            }
-            idleStrategy.reset();
-            blockingIdles = 0;
-            deliver(envelope, redelivered, queue);
+            deliver(taken, false);
         }
     }
 
-    /** The loop of a consumer of a queue with policies: takes through the queue's {@link PolicyStore}. */
-    private void runWithPolicies()
+    private void resetIdle()
     {
-        final PolicyStore store = queue.store();
-        final Taken taken = new Taken();
-        int state;
-        while ((state = (int)STATE.getVolatile(this)) != STOPPED)
-        {
-            if (prefetch > 0 && scope.unackedCount() >= prefetch)
-            {
-                if (state == RUNNING_GATED)
-                {
-                    queue.wakeConsumersBelow(priority);
-                }
-                idle(WAIT_CREDIT);
-                continue;
-            }
-            if (!store.isTurnOf(this) || (state == RUNNING_GATED && outranked()))
-            {
-                idle(WAIT_TURN);
-                continue;
-            }
-            if (!store.take(taken))
-            {
-                idle(WAIT_MESSAGES);
-                continue;
-            }
-            idleStrategy.reset();
-            blockingIdles = 0;
-            final Envelope envelope = taken.envelope;
-            final boolean redelivered = taken.redelivered;
-            final DeliveryOrigin origin = taken.origin;
-            taken.clear();
-            deliver(envelope, redelivered, origin);
-        }
+        idleStrategy.reset();
+        blockingIdles = 0;
     }
 
-    /**
-     * Consumer priorities, best effort and lock-free: true when a consumer of higher priority is active
-     * and has prefetch credit, so it could take the next message itself. A lower consumer then leaves
-     * the message to it; it takes messages only while every higher one is out of credit.
-     */
-    private boolean outranked()
+    /** @param fromMailbox the message is the mailbox's oldest, removed here once it counts as unacknowledged. */
+    private void deliver(final Taken taken, final boolean fromMailbox)
     {
-        final PolicyStore store = queue.store();
-        for (final Consumer other : queue.consumers())
-        {
-            // With a single active consumer only the active one takes: the others cannot outrank it.
-            if (other.priority > priority && other.isActive() && other.hasCredit() && (store == null || store.isTurnOf(other)))
-            {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    /** @return true when it is not this consumer's turn (single active consumer, or outranked). */
-    private boolean turnBlocked()
-    {
-        final PolicyStore store = queue.store();
-        return (store != null && !store.isTurnOf(this)) || ((int)STATE.getVolatile(this) == RUNNING_GATED && outranked());
-    }
-
-    private void deliver(final Envelope envelope, final boolean redelivered, final DeliveryOrigin origin)
-    {
+        final Envelope envelope = taken.envelope;
+        final boolean redelivered = taken.redelivered;
+        final DeliveryOrigin origin = taken.origin;
+        taken.clear();
+        resetIdle();
         final long tag = autoAck ? nextAutoAckTag++ : scope.hold(envelope, origin);
+        if (fromMailbox)
+        {
+            mailbox.remove(); // after the hold: see hasCredit
+        }
+        handOver(envelope, tag, redelivered, origin);
+    }
+
+    private void handOver(final Envelope envelope, final long tag, final boolean redelivered, final DeliveryOrigin origin)
+    {
         delivery.set(envelope, tag, redelivered, queue.name());
         try
         {
@@ -528,10 +525,11 @@ public final class Consumer implements AutoCloseable
         // Dekker pairing: we publish "sleeping" (and, for messages, the queue's sleeper count) with
         // volatile writes, then re-check; a publisher offers, fences, then reads them (MessageQueue.afterPublish),
         // an acker frees credit with a volatile RMW and then reads "sleeping". One of us sees the other.
-        // For a turn, the partners are the election (volatile write of the active consumer, then wakeIfSleeping)
-        // and a higher consumer that used up its credit (volatile RMW on its unacked count, then wakeConsumersBelow).
+        // For a turn, the partner is the election (volatile write of the active consumer, then wakeIfSleeping).
+        // Round-robin: a dispatcher puts into our mailbox, fences, then reads "sleeping" (RoundRobinDispatcher);
+        // we stay awake while the queue has a message that some consumer has credit for: we can dispatch it.
         SLEEPING.setVolatile(this, true);
-        final boolean waitingForMessages = waitingFor == WAIT_MESSAGES;
+        final boolean waitingForMessages = waitingFor == WAIT_MESSAGES || waitingFor == WAIT_DISPATCH;
         if (waitingForMessages)
         {
             queue.registerSleeper();
@@ -547,9 +545,13 @@ public final class Consumer implements AutoCloseable
             {
                 stillNothing = scope.unackedCount() >= prefetch;
             }
+            else if (waitingFor == WAIT_DISPATCH)
+            {
+                stillNothing = mailbox.isEmpty() && !(queue.hasMessages() && queue.anyConsumerHasCredit());
+            }
             else
             {
-                stillNothing = turnBlocked();
+                stillNothing = !queue.store().isTurnOf(this);
             }
             if (stillNothing && isActive())
             {
@@ -574,6 +576,11 @@ public final class Consumer implements AutoCloseable
                 "': it uses automatic acknowledgement");
         }
         return scope;
+    }
+
+    private static int ceilingPowerOfTwo(final int value)
+    {
+        return value <= 1 ? 1 : Integer.highestOneBit(value - 1) << 1;
     }
 
     private static IdleStrategy idleStrategyFor(final WaitStrategy strategy)

@@ -11,7 +11,8 @@ import java.util.concurrent.locks.LockSupport;
 
 /**
  * One queue: a bounded lock-free ring of messages never delivered, ahead of it an unbounded
- * lock-free queue of requeued messages, and the consumers that compete for both.
+ * lock-free queue of requeued messages, and the consumers that compete for both: one takes directly,
+ * two or more are served in turn by the queue's {@link RoundRobinDispatcher}.
  * <p>
  * <b>Why JCTools' {@link MpmcArrayQueue}:</b> a queue has many publishers and several competing
  * consumers, each message going to exactly one of them. The Disruptor's ring is built for every
@@ -73,7 +74,7 @@ final class MessageQueue implements DeliveryOrigin
     /** Plain queues only (null with a store). */
     private final MpmcArrayQueue<Envelope> ready;
     /** Plain queues only (null with a store). */
-    private final MpmcUnboundedXaddArrayQueue<Envelope> requeued;
+    private final MpmcUnboundedXaddArrayQueue<Object> requeued;
     /** Null for a plain queue: the one switch between the plain path and the policies. */
     private final PolicyStore store;
     private final QueuePolicies policies;
@@ -87,6 +88,9 @@ final class MessageQueue implements DeliveryOrigin
     /** Copy-on-write array, replaced under the broker's topology lock, read lock-free. */
     @SuppressWarnings("unused")
     private volatile Consumer[] consumers = NO_CONSUMERS;
+    /** Whether consumers share messages through {@link #dispatcher}; written under the topology lock. */
+    private volatile boolean roundRobin;
+    private final RoundRobinDispatcher dispatcher = new RoundRobinDispatcher(this);
     /** Set once a consumer has attached: an auto-delete queue is deleted only after it had one. */
     private volatile boolean hadConsumer;
 
@@ -268,16 +272,45 @@ final class MessageQueue implements DeliveryOrigin
 
     // ------------------------------------------------------------------ consuming
 
-    /** Plain queues only. @return the next requeued message, or null; requeued messages go first. */
-    Envelope pollRequeued()
+    /**
+     * Takes the next message: requeued ones first (they were delivered before, so RabbitMQ puts them
+     * back ahead), a priority queue's highest level first. Expired messages met on the way are dropped
+     * or dead-lettered, never returned. Consumers, the dispatcher and {@code basic.get} all take here.
+     *
+     * @return false when nothing is ready; else {@code out} holds the message, its redelivered flag
+     * and its origin, and the caller holds the queue's reference on it.
+     */
+    boolean take(final Taken out)
     {
-        return requeued.isEmpty() ? null : requeued.poll();
-    }
-
-    /** Plain queues only. @return the next message never delivered, or null. */
-    Envelope pollReady()
-    {
-        return ready.poll();
+        final PolicyStore store = this.store;
+        if (store != null)
+        {
+            return store.take(out);
+        }
+        while (true)
+        {
+            final Object back = requeued.isEmpty() ? null : requeued.poll();
+            final Envelope envelope;
+            if (back != null)
+            {
+                Unclaimed.take(back, this, out);
+                envelope = out.envelope;
+            }
+            else if ((envelope = ready.poll()) != null)
+            {
+                out.set(envelope, false, this);
+            }
+            else
+            {
+                return false;
+            }
+            // A per-message TTL: one test of a field of the already loaded properties; the clock only for such a message.
+            if (!dropIfExpired(envelope))
+            {
+                return true;
+            }
+            out.clear();
+        }
     }
 
     boolean hasMessages()
@@ -287,18 +320,22 @@ final class MessageQueue implements DeliveryOrigin
     }
 
     /**
-     * Plain queues, after a poll of a message with a per-message TTL: drops it if its TTL has passed.
+     * A plain queue's take, or a consumer about to hand over a message that waited in its
+     * {@link Mailbox}: a message whose TTL (its own or the queue's) has passed is not delivered but
+     * dropped or dead-lettered, as RabbitMQ expires messages — never delivered expired. The clock is
+     * read only for a message that can expire.
      *
-     * @return true when it expired: it is counted and released, and must not be delivered.
+     * @return true when it expired; the caller's hold on it is taken over.
      */
-    boolean expireIfDue(final Envelope envelope)
+    boolean dropIfExpired(final Envelope envelope)
     {
-        if (!envelope.isExpired(-1, System.nanoTime()))
+        final long queueTtlNanos = policies == null ? QueuePolicies.UNSET : policies.messageTtlNanos();
+        if ((queueTtlNanos < 0 && envelope.properties.expirationNanos() < 0) ||
+            !envelope.isExpired(queueTtlNanos, System.nanoTime()))
         {
             return false;
         }
-        expired.incrementAndGet();
-        envelope.release();
+        dropDead(envelope, DeathReason.EXPIRED);
         return true;
     }
 
@@ -333,6 +370,32 @@ final class MessageQueue implements DeliveryOrigin
             return; // past its delivery limit: dead-lettered instead
         }
         VarHandle.fullFence(); // same pairing as afterPublish: the requeue is visible before the checks
+        afterPublish();
+    }
+
+    /**
+     * A message from a cancelled consumer's mailbox, which no handler saw, comes back as it was: ahead
+     * of those never delivered, with its own redelivered flag, no delivery counted.
+     */
+    void returnUnclaimed(final Envelope envelope, final boolean redelivered, final DeliveryOrigin origin)
+    {
+        if (isDeleted())
+        {
+            discarded.incrementAndGet();
+            envelope.release();
+            return;
+        }
+        final Unclaimed unclaimed = new Unclaimed(envelope, redelivered, origin);
+        final PolicyStore store = this.store;
+        if (store == null)
+        {
+            requeued.offer(unclaimed);
+        }
+        else
+        {
+            store.returnUnclaimed(unclaimed);
+        }
+        VarHandle.fullFence(); // as in requeue: visible before afterPublish's checks
         afterPublish();
     }
 
@@ -445,41 +508,11 @@ final class MessageQueue implements DeliveryOrigin
         final Consumer[] next = java.util.Arrays.copyOf(current, current.length + 1);
         next[current.length] = consumer;
         hadConsumer = true;
-        regate(next);
         CONSUMERS.setRelease(this, next);
+        updateRoundRobin(next);
         if (store != null)
         {
             store.consumerAdded(next);
-        }
-    }
-
-    /**
-     * Consumer priorities: when the consumers do not all have one priority, each must check before
-     * polling that no higher one could take the message ({@link Consumer}'s gated mode); when they do,
-     * none pays for the check. Under the topology lock.
-     */
-    private static void regate(final Consumer[] consumers)
-    {
-        boolean mixed = false;
-        for (final Consumer consumer : consumers)
-        {
-            mixed |= consumer.priority() != consumers[0].priority();
-        }
-        for (final Consumer consumer : consumers)
-        {
-            consumer.setGated(mixed);
-        }
-    }
-
-    /** A consumer of priority {@code priority} ran out of credit: lower ones may now take messages. */
-    void wakeConsumersBelow(final int priority)
-    {
-        for (final Consumer consumer : consumers())
-        {
-            if (consumer.priority() < priority)
-            {
-                consumer.wakeIfSleeping();
-            }
         }
     }
 
@@ -516,17 +549,51 @@ final class MessageQueue implements DeliveryOrigin
         final Consumer[] next = new Consumer[current.length - 1];
         System.arraycopy(current, 0, next, 0, index);
         System.arraycopy(current, index + 1, next, index, current.length - index - 1);
-        regate(next);
         CONSUMERS.setRelease(this, next);
+        updateRoundRobin(next);
         if (store != null && next.length == 0)
         {
             store.touch(); // x-expires: the idle time starts when the last consumer goes
         }
         for (final Consumer remaining : next)
         {
-            remaining.wakeIfSleeping(); // one that waited for its turn (priority, single active) re-checks
+            remaining.wakeIfSleeping(); // one that waited for its turn (single active consumer) re-checks
         }
         return next.length == 0 && spec.autoDelete() && hadConsumer;
+    }
+
+    /**
+     * Under the topology lock, after the consumers changed: two or more consumers share the queue
+     * through the {@link RoundRobinDispatcher}; a lone one, or the active one of a single-active-consumer
+     * queue, takes directly.
+     */
+    private void updateRoundRobin(final Consumer[] consumers)
+    {
+        roundRobin = consumers.length >= 2 && (store == null || !store.singleActiveConsumer());
+    }
+
+    /** @return true when consumers take their messages from the {@link #dispatcher()} (read once per consumer round). */
+    boolean isRoundRobin()
+    {
+        return roundRobin;
+    }
+
+    RoundRobinDispatcher dispatcher()
+    {
+        return dispatcher;
+    }
+
+    /** @return true when some consumer could be handed a message now (BLOCKING consumers decide with it whether to park). */
+    boolean anyConsumerHasCredit()
+    {
+        for (final Consumer consumer : consumers())
+        {
+            if (consumer.hasCredit())
+            {
+                return true;
+            }
+        }
+        return false;
     }
 
     boolean hasExclusiveConsumer()
@@ -582,10 +649,10 @@ final class MessageQueue implements DeliveryOrigin
             return store.drain();
         }
         int removed = 0;
-        Envelope envelope;
-        while ((envelope = requeued.poll()) != null || (envelope = ready.poll()) != null)
+        Object item;
+        while ((item = requeued.poll()) != null || (item = ready.poll()) != null)
         {
-            envelope.release();
+            Unclaimed.envelopeOf(item).release();
             removed++;
         }
         return removed;

@@ -63,7 +63,10 @@ final class PolicyStore
     private final int top;
     /** Per level; null until the level's first message. Only through {@link #RINGS}. */
     private final MpmcRing<Envelope>[] rings;
-    /** Per level; each holds {@link Envelope}s, or {@link DeliveryCount}s in a queue with a delivery limit. */
+    /**
+     * Per level; each holds {@link Envelope}s, or {@link DeliveryCount}s in a queue with a delivery limit,
+     * and {@link Unclaimed}s from cancelled consumers' mailboxes.
+     */
     private final LinkedMpmcQueue<Object>[] returned;
     private final long ttlNanos;
     private final boolean limited;
@@ -242,6 +245,13 @@ final class PolicyStore
         return true;
     }
 
+    /** A message from a cancelled consumer's mailbox comes back as it was, at the head of its level, as a requeue does. */
+    void returnUnclaimed(final Unclaimed unclaimed)
+    {
+        added(unclaimed.envelope);
+        returned[levelOf(unclaimed.envelope)].offer(unclaimed);
+    }
+
     // ------------------------------------------------------------------ taking
 
     /**
@@ -266,7 +276,7 @@ final class PolicyStore
                     queue.dropDead(envelope, DeathReason.EXPIRED);
                     continue;
                 }
-                out.set(envelope, true, item instanceof DeliveryCount ? (DeliveryCount)item : queue);
+                Unclaimed.take(item, queue, out);
                 return true;
             }
             final MpmcRing<Envelope> ring = existingRing(level);
@@ -509,7 +519,7 @@ final class PolicyStore
 
     private static Envelope envelopeOf(final Object item)
     {
-        return item instanceof DeliveryCount ? ((DeliveryCount)item).envelope : (Envelope)item;
+        return Unclaimed.envelopeOf(item);
     }
 
     private boolean tryReserve(final long size)

@@ -22,12 +22,40 @@ class ConsumerPriorityTest extends BrokerTestBase
         final AtomicInteger high = new AtomicInteger();
         channel.consume("q", ConsumeOptions.builder().autoAck(true).build(), d -> low.incrementAndGet());
         channel.consume("q", ConsumeOptions.builder().autoAck(true).priority(10).build(), d -> high.incrementAndGet());
-        for (int i = 0; i < 500; i++)
+        // At most MAILBOX_LIMIT can wait for one consumer: this many never block the high one (next test).
+        final int messages = Consumer.MAILBOX_LIMIT;
+        for (int i = 0; i < messages; i++)
         {
             channel.publish("", "q", seq(i));
         }
-        Await.until("all delivered", () -> high.get() == 500);
-        assertEquals(0, low.get(), "an auto-ack consumer always has credit, as in RabbitMQ");
+        Await.until("all delivered", () -> high.get() == messages);
+        assertEquals(0, low.get(), "an auto-ack consumer has credit, as in RabbitMQ");
+    }
+
+    @Test
+    void aHigherConsumerBlockedWithAFullMailboxLetsLowerOnesTakeMessages() throws Exception
+    {
+        channel.queueDeclare("q");
+        final AtomicInteger low = new AtomicInteger();
+        final java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        final AtomicInteger high = new AtomicInteger();
+        channel.consume("q", ConsumeOptions.builder().autoAck(true).priority(10).build(), d ->
+        {
+            high.incrementAndGet();
+            release.await(); // stuck in its first delivery: like RabbitMQ's consumer on a congested connection
+        });
+        channel.consume("q", ConsumeOptions.builder().autoAck(true).build(), d -> low.incrementAndGet());
+        channel.publish("", "q", seq(0));
+        Await.until("the high consumer is stuck in its first delivery", () -> high.get() == 1);
+        for (int i = 1; i <= Consumer.MAILBOX_LIMIT + 50; i++)
+        {
+            channel.publish("", "q", seq(i));
+        }
+        Await.until("the blocked high consumer's mailbox filled and the rest went low", () -> low.get() == 50);
+        assertEquals(1, high.get());
+        release.countDown();
+        Await.until("the high consumer then worked through its mailbox", () -> high.get() == 1 + Consumer.MAILBOX_LIMIT);
+        assertEquals(50, low.get());
     }
 
     @Test

@@ -1,0 +1,230 @@
+package io.ringmq;
+
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Competing consumers as RabbitMQ dispatches to them: each message to the next consumer in a rotation,
+ * skipping those without credit (RabbitMQ tutorial 2's "round-robin" and "fair dispatch").
+ */
+class RoundRobinDispatchTest extends BrokerTestBase
+{
+    @Test
+    void consumersWithCreditReceiveMessagesInStrictRotation()
+    {
+        channel.queueDeclare("work");
+        final int consumers = 3;
+        final int messages = 300;
+        final Map<Integer, Integer> consumerOf = new ConcurrentHashMap<>();
+        for (int c = 0; c < consumers; c++)
+        {
+            final int id = c;
+            channel.consume("work", ConsumeOptions.autoAck(), d -> consumerOf.put(seqOf(d.body()), id));
+        }
+        for (int i = 0; i < messages; i++)
+        {
+            channel.publish("", "work", seq(i));
+        }
+        Await.until("all delivered", () -> consumerOf.size() == messages);
+        // The first consumer's thread may have read "one consumer, take directly" just before the others
+        // registered and so take the first message itself, once; from the third message on the rotation rules.
+        for (int i = 2; i + consumers < messages; i++)
+        {
+            assertEquals(consumerOf.get(i), consumerOf.get(i + consumers), "message " + i + " and " + (i + consumers));
+            assertNotEquals(consumerOf.get(i), consumerOf.get(i + 1), "message " + i + " and the next");
+            assertNotEquals(consumerOf.get(i), consumerOf.get(i + 2), "message " + i + " and the one after next");
+        }
+    }
+
+    @Test
+    void aConsumerWithoutCreditIsSkippedWhileTheOthersKeepTheirTurns()
+    {
+        channel.queueDeclare("work");
+        final AtomicInteger[] received = {new AtomicInteger(), new AtomicInteger(), new AtomicInteger()};
+        final List<Integer> order = new java.util.concurrent.CopyOnWriteArrayList<>();
+        // Consumer 0: prefetch 1 and never acks, so after one message it has no credit.
+        channel.consume("work", ConsumeOptions.manualAck(1), d -> received[0].incrementAndGet());
+        for (int c = 1; c <= 2; c++)
+        {
+            final int id = c;
+            channel.consume("work", ConsumeOptions.manualAck(0), d ->
+            {
+                received[id].incrementAndGet();
+                order.add(id);
+                d.ack();
+            });
+        }
+        final int messages = 101;
+        for (int i = 0; i < messages; i++)
+        {
+            channel.publish("", "work", seq(i));
+        }
+        Await.until("all delivered", () -> received[0].get() + received[1].get() + received[2].get() == messages);
+        assertEquals(1, received[0].get(), "the consumer without credit got exactly its prefetch");
+        assertEquals(50, received[1].get());
+        assertEquals(50, received[2].get());
+        for (int i = 1; i < order.size(); i++)
+        {
+            // Each handler records on its own thread, so only the counts are exact; but no consumer
+            // may have been given long runs: the recorded order alternates but for handler timing.
+            assertTrue(Math.abs(count(order.subList(0, i), 1) - count(order.subList(0, i), 2)) <= RoundRobinDispatcher.BATCH,
+                "the two consumers with credit took turns: " + order);
+        }
+    }
+
+    @Test
+    void fairDispatchWithPrefetchOneSkipsTheBusyConsumer() throws Exception
+    {
+        channel.queueDeclare("tasks");
+        final CountDownLatch slowTaskDone = new CountDownLatch(1);
+        final AtomicInteger slow = new AtomicInteger();
+        final AtomicInteger fast = new AtomicInteger();
+        channel.consume("tasks", ConsumeOptions.manualAck(1), d ->
+        {
+            slow.incrementAndGet();
+            slowTaskDone.await();
+            d.ack();
+        });
+        channel.consume("tasks", ConsumeOptions.manualAck(1), d ->
+        {
+            fast.incrementAndGet();
+            d.ack();
+        });
+        for (int i = 0; i < 20; i++)
+        {
+            channel.publish("", "tasks", seq(i));
+        }
+        try
+        {
+            Await.until("the fast consumer did everything the busy one could not", () -> fast.get() == 19 && slow.get() == 1);
+            assertEquals(0, channel.queueDeclarePassive("tasks").messageCount());
+            assertEquals(1, slow.get(), "the busy consumer, out of credit, got no second task");
+        }
+        finally
+        {
+            slowTaskDone.countDown();
+        }
+        channel.publish("", "tasks", seq(20));
+        channel.publish("", "tasks", seq(21));
+        Await.until("both work again", () -> slow.get() + fast.get() == 22);
+    }
+
+    @Test
+    void cancellingAConsumerReturnsItsUnackedAndItsMailboxToTheQueue() throws Exception
+    {
+        channel.queueDeclare("work");
+        final CountDownLatch stuck = new CountDownLatch(1);
+        final CountDownLatch unstick = new CountDownLatch(1);
+        final AtomicInteger firstDeliveries = new AtomicInteger();
+        final Consumer first = channel.consume("work", ConsumeOptions.manualAck(0), d ->
+        {
+            firstDeliveries.incrementAndGet();
+            stuck.countDown();
+            unstick.await();
+        });
+        final Consumer second = channel.consume("work", ConsumeOptions.manualAck(1), d -> { });
+        for (int i = 0; i < 10; i++)
+        {
+            channel.publish("", "work", seq(i));
+        }
+        stuck.await();
+        final Thread canceller = new Thread(first::cancel);
+        try
+        {
+            Await.until("the second consumer's window is full and the rest wait in the first one's mailbox",
+                () -> second.unackedCount() == 1 && channel.queueDeclarePassive("work").messageCount() == 0);
+            canceller.start();
+            Await.until("the cancel is waiting for the delivery in progress", () -> !first.isActive());
+        }
+        finally
+        {
+            unstick.countDown();
+        }
+        canceller.join();
+        assertEquals(1, firstDeliveries.get(), "nothing else reached the first consumer's handler");
+        assertEquals(9, channel.queueDeclarePassive("work").messageCount(), "its unacked one and its mailbox are back");
+        second.cancel();
+        final Set<Integer> back = new HashSet<>();
+        int flagged = 0;
+        Delivery d;
+        while ((d = channel.get("work", true)) != null)
+        {
+            flagged += d.redelivered() ? 1 : 0;
+            back.add(seqOf(d.body()));
+        }
+        assertEquals(10, back.size(), "every message, once: " + back);
+        assertEquals(2, flagged, "the two that reached a handler come back flagged redelivered, the mailbox's eight do not");
+    }
+
+    @Test
+    void aLoneConsumerKeepsGettingMessagesAfterTheOthersLeave()
+    {
+        channel.queueDeclare("work");
+        final AtomicInteger stayer = new AtomicInteger();
+        channel.consume("work", ConsumeOptions.autoAck(), d -> stayer.incrementAndGet());
+        final Consumer leaver = channel.consume("work", ConsumeOptions.autoAck(), d -> { });
+        for (int i = 0; i < 10; i++)
+        {
+            channel.publish("", "work", seq(i));
+        }
+        leaver.cancel();
+        final int before = stayer.get();
+        for (int i = 0; i < 10; i++)
+        {
+            channel.publish("", "work", seq(i));
+        }
+        Await.until("the stayer took all the later ones", () -> stayer.get() >= before + 10);
+        assertNull(channel.get("work", true), "nothing left behind");
+    }
+
+    @Test
+    void aMailboxIsFirstInFirstOutAndBounded()
+    {
+        final Mailbox mailbox = new Mailbox(4);
+        final List<Envelope> envelopes = new ArrayList<>();
+        final EnvelopePool pool = new EnvelopePool(8, 0);
+        for (int i = 0; i < 4; i++)
+        {
+            final Envelope envelope = pool.acquire();
+            envelopes.add(envelope);
+            mailbox.put(envelope, i % 2 == 0, null);
+        }
+        assertEquals(4, mailbox.size());
+        assertEquals(mailbox.capacity(), mailbox.size(), "full");
+        final Taken taken = new Taken();
+        for (int i = 0; i < 4; i++)
+        {
+            assertTrue(mailbox.peek(taken));
+            assertNotNull(taken.envelope);
+            assertEquals(envelopes.get(i), taken.envelope, "oldest first");
+            assertEquals(i % 2 == 0, taken.redelivered);
+            mailbox.remove();
+        }
+        assertTrue(mailbox.isEmpty());
+        assertTrue(!mailbox.peek(taken));
+    }
+
+    private static int count(final List<Integer> ids, final int id)
+    {
+        int n = 0;
+        for (final int each : ids)
+        {
+            n += each == id ? 1 : 0;
+        }
+        return n;
+    }
+}
