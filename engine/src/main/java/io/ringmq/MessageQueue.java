@@ -296,7 +296,9 @@ final class MessageQueue implements DeliveryOrigin
                 Unclaimed.take(back, this, out);
                 envelope = out.envelope;
             }
-            else if ((envelope = ready.poll()) != null)
+            // relaxedPoll: an empty or not-yet-published slot answers null without reading the producers'
+            // index, the cache line every publish writes; a message being offered is simply taken next round.
+            else if ((envelope = ready.relaxedPoll()) != null)
             {
                 out.set(envelope, false, this);
             }
