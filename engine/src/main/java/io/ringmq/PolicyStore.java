@@ -5,9 +5,7 @@ import io.ringmq.internal.MpmcRing;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.locks.LockSupport;
 import java.util.function.Predicate;
 
 /**
@@ -139,7 +137,6 @@ final class PolicyStore
         final long size = bytes != null ? envelope.bodySize() : 0;
         long deadline = 0;
         boolean waiting = false;
-        int idles = 0;
         while (!queue.isDeleted())
         {
             final boolean withinLimits = !limited || tryReserve(size);
@@ -190,7 +187,7 @@ final class PolicyStore
                     {
                         return false;
                     }
-                    backOff(idles++);
+                    MessageQueue.awaitRoom(this);
             }
         }
         return false;
@@ -199,23 +196,6 @@ final class PolicyStore
     private boolean neverFits(final long size)
     {
         return (length != null && maxLength == 0) || (bytes != null && size > maxBytes);
-    }
-
-    private void backOff(final int idles)
-    {
-        // As MessageQueue.offerBlocking: consumers do not signal publishers, so back off.
-        if (idles < 100)
-        {
-            Thread.onSpinWait();
-        }
-        else if (idles < 200)
-        {
-            Thread.yield();
-        }
-        else
-        {
-            LockSupport.parkNanos(this, TimeUnit.MICROSECONDS.toNanos(50));
-        }
     }
 
     /**

@@ -88,7 +88,8 @@ class ConsumerPriorityTest extends BrokerTestBase
         final Consumer low = channel.consume("q", ConsumeOptions.builder().prefetch(1).build(), d -> { });
         channel.publish("", "q", seq(1));
         channel.publish("", "q", seq(2));
-        Await.until("both windows full", () -> high.unackedCount() == 1 && low.unackedCount() == 1);
+        // The handler records the tag just after the delivery counts as unacknowledged: wait for both.
+        Await.until("both windows full", () -> highTags.size() == 1 && high.unackedCount() == 1 && low.unackedCount() == 1);
         high.ack(highTags.get(0), false);
         channel.publish("", "q", seq(3));
         Await.until("the high consumer took the next one", () -> highTags.size() == 2);
