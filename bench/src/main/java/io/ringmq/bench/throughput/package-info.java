@@ -6,6 +6,6 @@
  * up both sides' invocations and is not a message rate.
  *
  * <p>To add a contender to every shape, register it in {@link io.ringmq.bench.contenders.Contenders} and
- * add its name to the four {@code @Param} lists here ({@code BenchmarkParamsTest} fails until you do).
+ * add its name to the {@code @Param} list in {@link io.ringmq.bench.throughput.ShapeThroughput} ({@code BenchmarkParamsTest} fails until you do).
  */
 package io.ringmq.bench.throughput;
