@@ -349,54 +349,24 @@ public final class AckStress
     @State
     public static class NackMultipleRequeuesInTagOrder
     {
-        private final Broker broker = Probe.smallBroker();
-        private final Channel channel = broker.openChannel();
-        private final Channel taker = broker.openChannel();
-        private final Channel arbiter = broker.openChannel();
-        private final long tag3;
-        private int flagged;
-
-        public NackMultipleRequeuesInTagOrder()
-        {
-            Probe.declare(channel, "q", 4, OverflowPolicy.REJECT_PUBLISH);
-            channel.publish("", "q", Probe.body(1));
-            channel.publish("", "q", Probe.body(2));
-            channel.publish("", "q", Probe.body(3));
-            channel.get("q", false);
-            channel.get("q", false);
-            tag3 = channel.get("q", false).deliveryTag();
-        }
+        private final ThreeOutstanding three = new ThreeOutstanding();
 
         @Actor
         public void nackMultiple()
         {
-            channel.nack(tag3, true, true);
+            three.channel.nack(three.tag3, true, true);
         }
 
         @Actor
         public void take(final III_Result r)
         {
-            final Delivery delivery = taker.get("q", true);
-            if (delivery != null)
-            {
-                r.r1 = Probe.id(delivery);
-                flagged += delivery.redelivered() ? 1 : 0;
-            }
+            three.take(r);
         }
 
         @Arbiter
         public void arbiter(final III_Result r)
         {
-            int order = r.r1;
-            Delivery delivery;
-            while ((delivery = arbiter.get("q", true)) != null)
-            {
-                order = order * 10 + Probe.id(delivery);
-                flagged += delivery.redelivered() ? 1 : 0;
-            }
-            r.r2 = order;
-            r.r3 = flagged;
-            broker.close();
+            three.takeTheRest(r);
         }
     }
 
@@ -412,13 +382,44 @@ public final class AckStress
     @State
     public static class ChannelCloseRequeuesInTagOrder
     {
-        private final Broker broker = Probe.smallBroker();
-        private final Channel channel = broker.openChannel();
+        private final ThreeOutstanding three = new ThreeOutstanding();
+
+        @Actor
+        public void close()
+        {
+            three.channel.close();
+        }
+
+        @Actor
+        public void take(final III_Result r)
+        {
+            three.take(r);
+        }
+
+        @Arbiter
+        public void arbiter(final III_Result r)
+        {
+            three.takeTheRest(r);
+        }
+    }
+
+    /**
+     * The state of the two requeue-order tests: messages 1, 2 and 3 delivered on {@code channel} and
+     * outstanding (tags 1, 2, 3); something requeues them while {@link #take} races it on another
+     * channel, and {@link #takeTheRest} drains the queue. r1: what the racing take got (0 nothing),
+     * r2: every id taken, in order, r3: how many of those were flagged redelivered.
+     */
+    static final class ThreeOutstanding
+    {
+        final Broker broker = Probe.smallBroker();
+        final Channel channel = broker.openChannel();
+        final long tag3;
         private final Channel taker = broker.openChannel();
         private final Channel arbiter = broker.openChannel();
+        /** Written by the taking actor, then by the arbiter, which jcstress runs after the actors. */
         private int flagged;
 
-        public ChannelCloseRequeuesInTagOrder()
+        ThreeOutstanding()
         {
             Probe.declare(channel, "q", 4, OverflowPolicy.REJECT_PUBLISH);
             channel.publish("", "q", Probe.body(1));
@@ -426,17 +427,10 @@ public final class AckStress
             channel.publish("", "q", Probe.body(3));
             channel.get("q", false);
             channel.get("q", false);
-            channel.get("q", false);
+            tag3 = channel.get("q", false).deliveryTag();
         }
 
-        @Actor
-        public void close()
-        {
-            channel.close();
-        }
-
-        @Actor
-        public void take(final III_Result r)
+        void take(final III_Result r)
         {
             final Delivery delivery = taker.get("q", true);
             if (delivery != null)
@@ -446,8 +440,7 @@ public final class AckStress
             }
         }
 
-        @Arbiter
-        public void arbiter(final III_Result r)
+        void takeTheRest(final III_Result r)
         {
             int order = r.r1;
             Delivery delivery;
