@@ -18,8 +18,11 @@ import java.util.Objects;
  *
  * <p>Two specs are {@linkplain #equals equal} when every field agrees: name, type, the durable,
  * auto-delete and internal flags, and the arguments (values compared by content, so {@code byte[]}
- * arguments work). Redeclaring an existing exchange with an equal spec is a no-op; anything else is
- * refused.
+ * arguments work).
+ *
+ * <p>Redeclaring an existing exchange compares less, as RabbitMQ does: it is a no-op when type, the
+ * three flags and the {@code alternate-exchange} argument agree, whatever the other arguments (the
+ * existing declaration is kept as it was), and is refused with {@code PRECONDITION_FAILED} otherwise.
  */
 public final class ExchangeSpec
 {

@@ -2,17 +2,26 @@ package io.ringmq.routing.table;
 
 import io.ringmq.routing.ExchangeSpec;
 
+import java.util.Objects;
+
 /**
  * When redeclaring an existing exchange is a no-op, and how a refusal is worded: the rule
  * {@link RoutingTable#declareExchange} applies to an {@link ExchangeSpec}, kept here (through the
  * spec's public getters) so that the spec itself stays a plain value.
+ *
+ * <p>The rule is RabbitMQ's ({@code rabbit_exchange:assert_equivalence}): type, durable,
+ * auto-delete and internal must agree, and of the arguments only {@code alternate-exchange}, the
+ * one argument an exchange gives a meaning to ({@code rabbit_exchange:assert_args_equivalence}
+ * passes {@code [<<"alternate-exchange">>]} to {@code rabbit_misc:assert_args_equivalence}). Any
+ * other argument may differ: the redeclaration is accepted and the existing declaration, with its
+ * arguments, stays as it was.
  *
  * <p>Public only for {@link #ALTERNATE_EXCHANGE}, which {@code ExchangeSpec} names from its own
  * package; the rule itself is package-private.
  */
 public final class ExchangeEquivalence
 {
-    /** The argument that names an alternate exchange, as in RabbitMQ. */
+    /** The argument that names an alternate exchange, as in RabbitMQ; the only argument a redeclaration compares. */
     public static final String ALTERNATE_EXCHANGE = "alternate-exchange";
 
     private ExchangeEquivalence()
@@ -20,50 +29,62 @@ public final class ExchangeEquivalence
     }
 
     /**
+     * @param current  the existing declaration.
+     * @param received a declaration of the same name whose {@code alternate-exchange}, if present,
+     *                 {@link RoutingTable#declareExchange} has checked to be a {@code String}.
      * @return RabbitMQ's wording of the first field in which {@code received} differs from
-     *         {@code current} (the existing declaration of the same name), or {@code null} when
-     *         redeclaring {@code received} is a no-op.
+     *         {@code current}, in RabbitMQ's order (type, durable, auto_delete, internal,
+     *         alternate-exchange), or {@code null} when redeclaring {@code received} is a no-op.
      */
     static String difference(final ExchangeSpec current, final ExchangeSpec received)
     {
-        final String field;
-        final Object receivedValue;
-        final Object currentValue;
         if (current.type() != received.type())
         {
-            field = "type";
-            receivedValue = received.type() == null ? null : received.type().amqpName();
-            currentValue = current.type() == null ? null : current.type().amqpName();
+            return inequivalent(current, "type", quoted(amqpName(received)), quoted(amqpName(current)));
         }
-        else if (current.durable() != received.durable())
+        if (current.durable() != received.durable())
         {
-            field = "durable";
-            receivedValue = received.durable();
-            currentValue = current.durable();
+            return inequivalent(current, "durable", quoted(received.durable()), quoted(current.durable()));
         }
-        else if (current.autoDelete() != received.autoDelete())
+        if (current.autoDelete() != received.autoDelete())
         {
-            field = "auto_delete";
-            receivedValue = received.autoDelete();
-            currentValue = current.autoDelete();
+            return inequivalent(current, "auto_delete", quoted(received.autoDelete()), quoted(current.autoDelete()));
         }
-        else if (current.internal() != received.internal())
+        if (current.internal() != received.internal())
         {
-            field = "internal";
-            receivedValue = received.internal();
-            currentValue = current.internal();
+            return inequivalent(current, "internal", quoted(received.internal()), quoted(current.internal()));
         }
-        else if (!ArgumentValues.mapsDeepEqual(current.arguments(), received.arguments()))
+        // Both are a String or absent (declareExchange refuses any other value), so plain equality
+        // is RabbitMQ's comparison by type class and value: a longstr against a longstr.
+        final String receivedAlternate = (String) received.arguments().get(ALTERNATE_EXCHANGE);
+        final String currentAlternate = (String) current.arguments().get(ALTERNATE_EXCHANGE);
+        if (!Objects.equals(receivedAlternate, currentAlternate))
         {
-            field = "arguments";
-            receivedValue = received.arguments();
-            currentValue = current.arguments();
+            return inequivalent(current, ALTERNATE_EXCHANGE, argumentValue(receivedAlternate), argumentValue(currentAlternate));
         }
-        else
-        {
-            return null;
-        }
-        return "inequivalent arg '" + field + "' for exchange " + Names.quote(current.name()) + " in vhost '/': received '"
-            + receivedValue + "' but current is '" + currentValue + "'";
+        return null;
+    }
+
+    private static String inequivalent(final ExchangeSpec current, final String field, final String received, final String existing)
+    {
+        return "inequivalent arg '" + field + "' for exchange " + Names.quote(current.name()) + " in vhost '/': received "
+            + received + " but current is " + existing;
+    }
+
+    private static String amqpName(final ExchangeSpec spec)
+    {
+        return spec.type() == null ? null : spec.type().amqpName();
+    }
+
+    /** A declaration field as RabbitMQ renders it: {@code 'true'}, {@code 'fanout'}. */
+    private static String quoted(final Object value)
+    {
+        return "'" + value + "'";
+    }
+
+    /** A table argument as RabbitMQ renders it: {@code none} when absent, else its value and AMQP type. */
+    private static String argumentValue(final String value)
+    {
+        return value == null ? "none" : "the value " + Names.quote(value) + " of type 'longstr'";
     }
 }

@@ -139,12 +139,16 @@ public final class RoutingTable<Q>
     // ------------------------------------------------------------------------------------------
 
     /**
-     * Declares an exchange, or does nothing when an equivalent one exists (redeclare).
+     * Declares an exchange, or does nothing when an equivalent one exists (redeclare): same type,
+     * durable, auto-delete and internal flags and {@code alternate-exchange}, as RabbitMQ compares
+     * ({@link ExchangeEquivalence}). Other arguments are not compared; the existing declaration,
+     * with its arguments, stays as it was.
      *
      * @throws InvalidArgumentException for a {@code null} spec, name or type, a name over 255 UTF-8 bytes,
      *         or an {@code alternate-exchange} argument that is not a {@code String} of at most 255 bytes.
      * @throws AccessRefusedException for the default exchange {@code ""} and for a new name starting {@code "amq."}.
-     * @throws PreconditionFailedException when the exchange exists with another type, flags or arguments.
+     * @throws PreconditionFailedException when the exchange exists with another type, flag or
+     *         {@code alternate-exchange} (present in one declaration only, or naming another exchange).
      */
     public void declareExchange(final ExchangeSpec spec)
     {

@@ -62,7 +62,7 @@ class ExchangeLifecycleTest
     }
 
     @Test
-    void redeclaringWithOtherTypeFlagsOrArgumentsFailsNamingTheField()
+    void redeclaringWithOtherTypeFlagsOrAlternateExchangeFailsNamingTheField()
     {
         table.declareExchange(ExchangeSpec.builder("x", ExchangeType.DIRECT).build());
         final Snapshot<String> before = table.lpSnapshot();
@@ -78,11 +78,66 @@ class ExchangeLifecycleTest
         assertTrue(assertThrows(PreconditionFailedException.class,
             () -> table.declareExchange(ExchangeSpec.builder("x", ExchangeType.DIRECT).internal(true).build())).getMessage().contains("internal"));
         assertTrue(assertThrows(PreconditionFailedException.class,
-            () -> table.declareExchange(ExchangeSpec.builder("x", ExchangeType.DIRECT).alternateExchange("ae").build())).getMessage().contains("arguments"));
+            () -> table.declareExchange(ExchangeSpec.builder("x", ExchangeType.DIRECT).alternateExchange("ae").build()))
+            .getMessage().contains("'alternate-exchange'"));
         assertThrows(PreconditionFailedException.class,
             () -> table.declareExchange(ExchangeSpec.builder("amq.direct", ExchangeType.DIRECT).build()));
         assertSame(before, table.lpSnapshot());
         assertEquals(ExchangeType.DIRECT, table.exchange("x").type());
+    }
+
+    @Test
+    void redeclareWithOtherNonAlternateArgumentsIsEquivalentAndKeepsTheOriginal()
+    {
+        final ExchangeSpec original = ExchangeSpec.builder("x", ExchangeType.FANOUT).durable(true)
+            .alternateExchange("ae").argument("x-custom", 1).argument("bytes", new byte[] {1}).build();
+        table.declareExchange(original);
+        declare(table, "ae", ExchangeType.FANOUT);
+        table.bindQueue("ae", "r", "", null);
+        final Snapshot<String> before = table.lpSnapshot();
+
+        // Another value, another argument, none but the alternate: all equivalent (RabbitMQ compares
+        // only alternate-exchange), and none of them changes what was declared first.
+        table.declareExchange(ExchangeSpec.builder("x", ExchangeType.FANOUT).durable(true)
+            .alternateExchange("ae").argument("x-custom", 2).argument("bytes", new byte[] {2}).build());
+        table.declareExchange(ExchangeSpec.builder("x", ExchangeType.FANOUT).durable(true)
+            .alternateExchange("ae").argument("x-other", "v").build());
+        table.declareExchange(ExchangeSpec.builder("x", ExchangeType.FANOUT).durable(true).alternateExchange("ae").build());
+
+        assertSame(before, table.lpSnapshot());
+        assertSame(original, table.exchange("x"));
+        assertEquals(set("r"), route(table, "x", ""), "the original alternate exchange still catches the unrouted");
+    }
+
+    @Test
+    void redeclareWithAnotherAlternateExchangeFails()
+    {
+        table.declareExchange(ExchangeSpec.builder("x", ExchangeType.DIRECT).alternateExchange("ae1").build());
+        final Snapshot<String> before = table.lpSnapshot();
+        final PreconditionFailedException e = assertThrows(PreconditionFailedException.class,
+            () -> table.declareExchange(ExchangeSpec.builder("x", ExchangeType.DIRECT).alternateExchange("ae2").build()));
+        assertEquals(ReplyCode.PRECONDITION_FAILED, e.replyCode());
+        assertEquals("PRECONDITION_FAILED - inequivalent arg 'alternate-exchange' for exchange 'x' in vhost '/': received the value 'ae2' of type "
+            + "'longstr' but current is the value 'ae1' of type 'longstr'", e.getMessage());
+        assertSame(before, table.lpSnapshot());
+        assertEquals("ae1", table.exchange("x").alternateExchange());
+    }
+
+    @Test
+    void redeclareAddingOrDroppingTheAlternateExchangeFails()
+    {
+        table.declareExchange(ExchangeSpec.builder("plain", ExchangeType.DIRECT).argument("x-custom", 1).build());
+        table.declareExchange(ExchangeSpec.builder("with-ae", ExchangeType.DIRECT).alternateExchange("ae").build());
+        final Snapshot<String> before = table.lpSnapshot();
+        assertEquals("PRECONDITION_FAILED - inequivalent arg 'alternate-exchange' for exchange 'plain' in vhost '/': received the value 'ae' of type "
+            + "'longstr' but current is none",
+            assertThrows(PreconditionFailedException.class,
+                () -> table.declareExchange(ExchangeSpec.builder("plain", ExchangeType.DIRECT).alternateExchange("ae").build())).getMessage());
+        assertEquals("PRECONDITION_FAILED - inequivalent arg 'alternate-exchange' for exchange 'with-ae' in vhost '/': received none but current is "
+            + "the value 'ae' of type 'longstr'",
+            assertThrows(PreconditionFailedException.class,
+                () -> table.declareExchange(ExchangeSpec.builder("with-ae", ExchangeType.DIRECT).argument("x-custom", 1).build())).getMessage());
+        assertSame(before, table.lpSnapshot());
     }
 
     @Test
