@@ -6,8 +6,8 @@ import io.ringmq.error.InvalidArgumentException;
 import io.ringmq.error.NotFoundException;
 import io.ringmq.error.PreconditionFailedException;
 import io.ringmq.error.ResourceLockedException;
-import io.ringmq.routing.RoutingTable;
-import io.ringmq.routing.Names;
+import io.ringmq.routing.table.Names;
+import io.ringmq.routing.table.RoutingTable;
 
 import java.util.ArrayList;
 import java.util.List;

@@ -4,9 +4,9 @@ import io.ringmq.error.BrokerClosedException;
 import io.ringmq.error.InvalidArgumentException;
 import io.ringmq.error.NotFoundException;
 import io.ringmq.error.PreconditionFailedException;
-import io.ringmq.routing.DestinationSet;
 import io.ringmq.routing.ExchangeSpec;
 import io.ringmq.routing.ExchangeType;
+import io.ringmq.routing.table.DestinationSet;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;

@@ -1,8 +1,8 @@
 package io.ringmq;
 
 import io.ringmq.error.RingMqException;
-import io.ringmq.routing.DestinationSet;
-import io.ringmq.routing.RoutingTable;
+import io.ringmq.routing.table.DestinationSet;
+import io.ringmq.routing.table.RoutingTable;
 
 import java.lang.invoke.VarHandle;
 import java.util.ArrayDeque;

@@ -1,7 +1,7 @@
 package io.ringmq;
 
 import io.ringmq.error.InvalidArgumentException;
-import io.ringmq.routing.Names;
+import io.ringmq.routing.table.Names;
 
 import java.time.Duration;
 import java.util.Collections;

@@ -1,6 +1,6 @@
 package io.ringmq;
 
-import io.ringmq.routing.DestinationSet;
+import io.ringmq.routing.table.DestinationSet;
 
 /**
  * White-box access for the stress tests that must count what the public API does not report

@@ -1,9 +1,9 @@
 package io.ringmq.bench;
 
-import io.ringmq.routing.DestinationSet;
 import io.ringmq.routing.ExchangeSpec;
 import io.ringmq.routing.ExchangeType;
-import io.ringmq.routing.RoutingTable;
+import io.ringmq.routing.table.DestinationSet;
+import io.ringmq.routing.table.RoutingTable;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;

@@ -1,6 +1,8 @@
 package io.ringmq.routing;
 
 import io.ringmq.error.InvalidArgumentException;
+import io.ringmq.routing.table.ArgumentValues;
+import io.ringmq.routing.table.ExchangeEquivalence;
 
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -10,20 +12,20 @@ import java.util.Objects;
 /**
  * Immutable declaration of an exchange: what {@code exchange.declare} carries.
  *
- * <p>A spec is a plain value; {@link RoutingTable#declareExchange} decides whether it is acceptable
- * (name length, reserved names, the type of {@code alternate-exchange}), so that the one place that
- * refuses a declaration is the one that reports it with the AMQP reply code.
+ * <p>A spec is a plain value; declaring it decides whether it is acceptable (name length, reserved
+ * names, the type of {@code alternate-exchange}), so that the one place that refuses a declaration
+ * is the one that reports it with the AMQP reply code.
  *
- * <p>Two specs are {@linkplain #equals equal} when they have the same name and are <em>equivalent</em>:
- * same type, durable, auto-delete and internal flags and arguments (values compared by content, so
- * {@code byte[]} arguments work). Redeclaring an existing exchange with an equivalent spec is a no-op;
- * anything else is refused, as RabbitMQ does.
+ * <p>Two specs are {@linkplain #equals equal} when every field agrees: name, type, the durable,
+ * auto-delete and internal flags, and the arguments (values compared by content, so {@code byte[]}
+ * arguments work).
+ *
+ * <p>Redeclaring an existing exchange compares less, as RabbitMQ does: it is a no-op when type, the
+ * three flags and the {@code alternate-exchange} argument agree, whatever the other arguments (the
+ * existing declaration is kept as it was), and is refused with {@code PRECONDITION_FAILED} otherwise.
  */
 public final class ExchangeSpec
 {
-    /** The argument that names an alternate exchange, as in RabbitMQ. */
-    static final String ALTERNATE_EXCHANGE = "alternate-exchange";
-
     private final String name;
     private final ExchangeType type;
     private final boolean durable;
@@ -90,65 +92,12 @@ public final class ExchangeSpec
 
     /**
      * @return the name in the {@code alternate-exchange} argument, or {@code null} when there is none
-     *         (or when its value is not a {@code String}, which {@link RoutingTable#declareExchange} refuses).
+     *         (or when its value is not a {@code String}, which declaring the exchange refuses).
      */
     public String alternateExchange()
     {
-        final Object value = arguments.get(ALTERNATE_EXCHANGE);
+        final Object value = arguments.get(ExchangeEquivalence.ALTERNATE_EXCHANGE);
         return value instanceof String ? (String) value : null;
-    }
-
-    /** @return whether redeclaring {@code other} over this exchange is a no-op (everything but the name agrees). */
-    boolean isEquivalentTo(final ExchangeSpec other)
-    {
-        return difference(other) == null;
-    }
-
-    /**
-     * @return RabbitMQ's wording of the first field in which {@code received} differs from this
-     *         (the current declaration), or {@code null} when they are equivalent.
-     */
-    String difference(final ExchangeSpec received)
-    {
-        final String field;
-        final Object receivedValue;
-        final Object currentValue;
-        if (type != received.type)
-        {
-            field = "type";
-            receivedValue = received.type == null ? null : received.type.amqpName();
-            currentValue = type == null ? null : type.amqpName();
-        }
-        else if (durable != received.durable)
-        {
-            field = "durable";
-            receivedValue = received.durable;
-            currentValue = durable;
-        }
-        else if (autoDelete != received.autoDelete)
-        {
-            field = "auto_delete";
-            receivedValue = received.autoDelete;
-            currentValue = autoDelete;
-        }
-        else if (internal != received.internal)
-        {
-            field = "internal";
-            receivedValue = received.internal;
-            currentValue = internal;
-        }
-        else if (!ArgumentValues.mapsDeepEqual(arguments, received.arguments))
-        {
-            field = "arguments";
-            receivedValue = received.arguments;
-            currentValue = arguments;
-        }
-        else
-        {
-            return null;
-        }
-        return "inequivalent arg '" + field + "' for exchange " + Names.quote(name) + " in vhost '/': received '"
-            + receivedValue + "' but current is '" + currentValue + "'";
     }
 
     @Override
@@ -163,7 +112,12 @@ public final class ExchangeSpec
             return false;
         }
         final ExchangeSpec that = (ExchangeSpec) o;
-        return Objects.equals(name, that.name) && type == that.type && isEquivalentTo(that);
+        return Objects.equals(name, that.name)
+            && type == that.type
+            && durable == that.durable
+            && autoDelete == that.autoDelete
+            && internal == that.internal
+            && ArgumentValues.mapsDeepEqual(arguments, that.arguments);
     }
 
     @Override
@@ -242,7 +196,7 @@ public final class ExchangeSpec
          */
         public Builder alternateExchange(final String alternateExchange)
         {
-            return argument(ALTERNATE_EXCHANGE, alternateExchange);
+            return argument(ExchangeEquivalence.ALTERNATE_EXCHANGE, alternateExchange);
         }
 
         /**

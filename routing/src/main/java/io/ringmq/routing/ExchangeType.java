@@ -1,6 +1,7 @@
 package io.ringmq.routing;
 
 import io.ringmq.error.InvalidArgumentException;
+import io.ringmq.routing.table.Names;
 
 /**
  * The four AMQP 0-9-1 exchange types, each with the name a client sends in {@code exchange.declare}.

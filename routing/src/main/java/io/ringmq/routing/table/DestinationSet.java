@@ -1,0 +1,342 @@
+package io.ringmq.routing.table;
+
+import java.util.Arrays;
+import java.util.Objects;
+
+/**
+ * Caller-owned, reusable result of one {@link RoutingTable#route}: the de-duplicated destination
+ * queues, plus the scratch space a route needs so that routing allocates nothing.
+ *
+ * <p><b>Not thread-safe: one per publishing thread.</b> Each route overwrites it, so read the result
+ * before routing again.
+ *
+ * <p>How it stays allocation-free: de-duplication uses <em>epoch stamps</em> indexed by each queue's
+ * dense id instead of a hash set. {@link #clear} starts a new epoch; {@link #add} keeps a queue only
+ * when its stamp differs from the current epoch, and then stamps it. No hashing, no clearing of the
+ * stamp array per route, and the array grows only when a higher queue id is first seen. Exchanges
+ * visited by an exchange-to-exchange walk are stamped the same way, the worklist of exchanges still
+ * to visit is a reused array, and the word boundaries of a topic routing key go into reused
+ * {@code int[]}s, beside the memo that keeps topic matching polynomial ({@link #enterHashLoop}).
+ * After warm-up (the arrays at their high-water mark) a route writes only into these.
+ *
+ * <p>Why reusing across tables and snapshots is safe: every route starts a new epoch, and ids are
+ * unique among the live queues (and exchanges) of the one snapshot a route reads.
+ *
+ * @param <Q> the engine's queue type.
+ */
+public final class DestinationSet<Q>
+{
+    /**
+     * A routing key holds at most 255 UTF-8 bytes, so at most 255 {@code '.'}s: 256 words. (The
+     * word count bounds the topic matcher's recursion.)
+     */
+    static final int MAX_WORDS = Names.MAX_SHORT_STRING_BYTES + 1;
+
+    private Object[] queues = new Object[16];
+    private int size;
+
+    private int[] queueStamps = new int[64];
+    private int[] exchangeStamps = new int[16];
+    private int epoch;
+
+    /** Exchanges found but not yet walked in this route (a stack; see {@link #push}). */
+    private ExchangeNode<?>[] pending = new ExchangeNode<?>[8];
+    private int pendingCount;
+
+    /** Topic words of the current routing key, allocated on the first topic route; see {@link #splitWords}. */
+    private int[] wordStart;
+    private int[] wordEnd;
+    private int[] wordHash;
+    /** Number of words, or -1 while the current routing key is not split yet. */
+    private int wordCount = -1;
+
+    /**
+     * The topic {@code #}-loop memo (see {@link TopicNode}): per {@code #} node id, the epoch of the
+     * topic match that last ran its loop and the lowest word it ran from. Its own epoch, because ids
+     * are unique only within one exchange and a route may match several topic exchanges.
+     */
+    private int[] hashLoopStamps = new int[8];
+    private int[] hashLoopFrom = new int[8];
+    private int hashLoopEpoch = 1;
+
+    // The route this set holds, when it may be reused as is (see isMemoOf); memoSnapshot is null otherwise.
+    private Object memoSnapshot;
+    private String memoExchange;
+    private String memoRoutingKey;
+    private boolean memoInternalAllowed;
+    private boolean headersConsulted;
+
+    /** Creates an empty set. */
+    public DestinationSet()
+    {
+        // Stamps start at 0, so the first epoch must not be 0.
+        this.epoch = 1;
+    }
+
+    /** @return the number of distinct destination queues of the last route. */
+    public int size()
+    {
+        return size;
+    }
+
+    /** @return whether the last route reached no queue. */
+    public boolean isEmpty()
+    {
+        return size == 0;
+    }
+
+    /**
+     * @param index {@code 0 <= index < size()}; the order is unspecified.
+     * @return the destination queue at {@code index}.
+     * @throws IndexOutOfBoundsException when {@code index} is out of range.
+     */
+    @SuppressWarnings("unchecked")
+    public Q get(final int index)
+    {
+        Objects.checkIndex(index, size);
+        return (Q) queues[index];
+    }
+
+    @Override
+    public String toString()
+    {
+        return "DestinationSet" + Arrays.toString(Arrays.copyOf(queues, size));
+    }
+
+    /**
+     * Empties the set and starts a new route: a new epoch, so every stamp of the previous route is
+     * stale, and the routing key not split yet.
+     */
+    /**
+     * @return true when this set holds the route of exactly this publish in exactly this snapshot:
+     * the same String instances (so no comparison is needed) and no headers exchange on the way (whose
+     * answer depends on the message's headers). Only the owning thread calls it.
+     */
+    boolean isMemoOf(final Object snapshot, final String exchange, final String routingKey, final boolean internalAllowed)
+    {
+        return memoSnapshot == snapshot && memoExchange == exchange && memoRoutingKey == routingKey &&
+            memoInternalAllowed == internalAllowed;
+    }
+
+    /** Records the route just computed as reusable, unless a headers exchange was consulted. */
+    void memoize(final Object snapshot, final String exchange, final String routingKey, final boolean internalAllowed)
+    {
+        if (!headersConsulted)
+        {
+            memoSnapshot = snapshot;
+            memoExchange = exchange;
+            memoRoutingKey = routingKey;
+            memoInternalAllowed = internalAllowed;
+        }
+    }
+
+    /** A headers exchange was walked: this route depends on the message's headers, not only on its key. */
+    void markHeadersConsulted()
+    {
+        headersConsulted = true;
+    }
+
+    void clear()
+    {
+        memoSnapshot = null;
+        memoExchange = null;
+        memoRoutingKey = null;
+        headersConsulted = false;
+        // Null the slots we filled, so that a long-lived per-thread set does not keep a deleted
+        // queue (and whatever it holds) reachable.
+        Arrays.fill(queues, 0, size, null);
+        size = 0;
+        while (pendingCount > 0)
+        {
+            pending[--pendingCount] = null;
+        }
+        wordCount = -1;
+        if (++epoch == 0)
+        {
+            // Wrapped after 2^32 routes: a stamp written 2^32 routes ago would now look current.
+            Arrays.fill(queueStamps, 0);
+            Arrays.fill(exchangeStamps, 0);
+            epoch = 1;
+        }
+    }
+
+    /**
+     * Adds a queue unless this route already added it.
+     *
+     * @return whether it was added.
+     */
+    boolean add(final QueueNode<Q> queue)
+    {
+        final int id = queue.id;
+        if (id >= queueStamps.length)
+        {
+            queueStamps = Arrays.copyOf(queueStamps, Math.max(id + 1, 2 * queueStamps.length));
+        }
+        if (queueStamps[id] == epoch)
+        {
+            return false;
+        }
+        queueStamps[id] = epoch;
+        if (size == queues.length)
+        {
+            queues = Arrays.copyOf(queues, 2 * size);
+        }
+        queues[size++] = queue.queue;
+        return true;
+    }
+
+    /**
+     * Stamps an exchange as visited by this route.
+     *
+     * @return {@code true} the first time in this route, {@code false} afterwards (a cycle or a second path).
+     */
+    boolean markVisited(final int exchangeId)
+    {
+        if (exchangeId >= exchangeStamps.length)
+        {
+            exchangeStamps = Arrays.copyOf(exchangeStamps, Math.max(exchangeId + 1, 2 * exchangeStamps.length));
+        }
+        if (exchangeStamps[exchangeId] == epoch)
+        {
+            return false;
+        }
+        exchangeStamps[exchangeId] = epoch;
+        return true;
+    }
+
+    /** Remembers an exchange of the current snapshot to walk later in this route. */
+    void push(final ExchangeNode<Q> exchange)
+    {
+        if (pendingCount == pending.length)
+        {
+            pending = Arrays.copyOf(pending, 2 * pendingCount);
+        }
+        pending[pendingCount++] = exchange;
+    }
+
+    /** @return the next exchange to walk, or {@code null} when the walk is done. */
+    @SuppressWarnings("unchecked")
+    ExchangeNode<Q> pop()
+    {
+        if (pendingCount == 0)
+        {
+            return null;
+        }
+        final ExchangeNode<Q> next = (ExchangeNode<Q>) pending[--pendingCount];
+        // Drop the reference: the set outlives the snapshot the node belongs to.
+        pending[pendingCount] = null;
+        return next;
+    }
+
+    /**
+     * Splits {@code routingKey} into topic words once per route (a route may cross several topic
+     * exchanges), recording each word's char range and {@code String.hashCode} so that the trie
+     * looks words up without substrings. The split rule is {@link TopicWords}'s.
+     *
+     * @param routingKey at most 255 UTF-8 bytes (checked by the route), hence at most {@link #MAX_WORDS} words.
+     * @return the number of words.
+     */
+    int splitWords(final String routingKey)
+    {
+        if (wordCount >= 0)
+        {
+            return wordCount;
+        }
+        if (wordStart == null)
+        {
+            wordStart = new int[MAX_WORDS];
+            wordEnd = new int[MAX_WORDS];
+            wordHash = new int[MAX_WORDS];
+        }
+        final int length = routingKey.length();
+        int n = 0;
+        if (length > 0)
+        {
+            int start = 0;
+            int h = 0;
+            for (int i = 0; i < length; i++)
+            {
+                final char c = routingKey.charAt(i);
+                if (c == '.')
+                {
+                    wordStart[n] = start;
+                    wordEnd[n] = i;
+                    wordHash[n] = h;
+                    n++;
+                    start = i + 1;
+                    h = 0;
+                }
+                else
+                {
+                    h = 31 * h + c;
+                }
+            }
+            wordStart[n] = start;
+            wordEnd[n] = length;
+            wordHash[n] = h;
+            n++;
+        }
+        wordCount = n;
+        return n;
+    }
+
+    /** Starts the {@code #}-loop memo of one topic exchange's match. */
+    void beginTopicMatch()
+    {
+        if (++hashLoopEpoch == 0)
+        {
+            Arrays.fill(hashLoopStamps, 0);
+            hashLoopEpoch = 1;
+        }
+    }
+
+    /**
+     * Decides whether a {@code #} node's loop must run from word {@code from}: not when, in this topic
+     * match, it already ran from a word at or before {@code from} (that run covered every word this
+     * one would try).
+     *
+     * @return whether to run the loop; if so, {@code from} is recorded.
+     */
+    boolean enterHashLoop(final int hashNodeId, final int from)
+    {
+        if (hashNodeId >= hashLoopStamps.length)
+        {
+            final int length = Math.max(hashNodeId + 1, 2 * hashLoopStamps.length);
+            hashLoopStamps = Arrays.copyOf(hashLoopStamps, length);
+            hashLoopFrom = Arrays.copyOf(hashLoopFrom, length);
+        }
+        if (hashLoopStamps[hashNodeId] == hashLoopEpoch && hashLoopFrom[hashNodeId] <= from)
+        {
+            return false;
+        }
+        hashLoopStamps[hashNodeId] = hashLoopEpoch;
+        hashLoopFrom[hashNodeId] = from;
+        return true;
+    }
+
+    /** For the test of the wrap-around: jumps to {@code epoch} as if that many routes had passed. */
+    void setEpochForTest(final int epoch)
+    {
+        this.epoch = epoch;
+    }
+
+    int wordCount()
+    {
+        return wordCount;
+    }
+
+    int wordStart(final int word)
+    {
+        return wordStart[word];
+    }
+
+    int wordEnd(final int word)
+    {
+        return wordEnd[word];
+    }
+
+    int wordHash(final int word)
+    {
+        return wordHash[word];
+    }
+}

@@ -1,0 +1,102 @@
+package io.ringmq.routing.table;
+
+import org.junit.jupiter.api.Test;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class DestinationSetTest
+{
+    @Test
+    void addKeepsEachQueueOncePerRoute()
+    {
+        final DestinationSet<String> set = new DestinationSet<>();
+        final QueueNode<String> a = new QueueNode<>("a", 0, "A");
+        final QueueNode<String> b = new QueueNode<>("b", 1, "B");
+        set.clear();
+        assertTrue(set.add(a));
+        assertTrue(set.add(b));
+        assertFalse(set.add(a));
+        assertEquals(2, set.size());
+        assertEquals("A", set.get(0));
+        assertEquals("B", set.get(1));
+        set.clear();
+        assertTrue(set.isEmpty());
+        assertTrue(set.add(a), "a new route starts a new epoch");
+    }
+
+    @Test
+    void stampArraysGrowWhenAHigherIdIsFirstSeen()
+    {
+        final DestinationSet<String> set = new DestinationSet<>();
+        set.clear();
+        assertTrue(set.add(new QueueNode<>("far", 100_000, "far")));
+        assertFalse(set.add(new QueueNode<>("far", 100_000, "far")));
+        for (int i = 0; i < 100; i++)
+        {
+            assertTrue(set.add(new QueueNode<>("q" + i, i, "q" + i)));
+        }
+        assertEquals(101, set.size());
+        assertTrue(set.markVisited(5_000));
+        assertFalse(set.markVisited(5_000));
+    }
+
+    @Test
+    void epochWrapAroundClearsStaleStamps()
+    {
+        final DestinationSet<String> set = new DestinationSet<>();
+        final QueueNode<String> a = new QueueNode<>("a", 3, "A");
+        set.clear();
+        set.setEpochForTest(1);
+        set.add(a);
+        set.markVisited(2);
+        // 2^32 routes later the epoch comes back round to 1: the old stamps must not count.
+        set.setEpochForTest(-1);
+        set.clear();
+        assertTrue(set.add(a));
+        assertTrue(set.markVisited(2));
+    }
+
+    @Test
+    void getOutsideTheResultIsAnError()
+    {
+        final DestinationSet<String> set = new DestinationSet<>();
+        assertThrows(IndexOutOfBoundsException.class, () -> set.get(0));
+        set.clear();
+        set.add(new QueueNode<>("a", 0, "A"));
+        assertThrows(IndexOutOfBoundsException.class, () -> set.get(1));
+        assertThrows(IndexOutOfBoundsException.class, () -> set.get(-1));
+    }
+
+    @Test
+    void wordsSplitLikeRabbitMqWithoutSubstrings()
+    {
+        final DestinationSet<String> set = new DestinationSet<>();
+        set.clear();
+        assertEquals(0, set.splitWords(""));
+        set.clear();
+        assertEquals(3, set.splitWords("a..bc"));
+        assertEquals(0, set.wordStart(0));
+        assertEquals(1, set.wordEnd(0));
+        assertEquals(2, set.wordStart(1));
+        assertEquals(2, set.wordEnd(1));
+        assertEquals("".hashCode(), set.wordHash(1));
+        assertEquals("bc".hashCode(), set.wordHash(2));
+        set.clear();
+        assertEquals(256, set.splitWords(".".repeat(255)));
+    }
+
+    @Test
+    void aRouteDropsItsReferencesToThePreviousResult()
+    {
+        final RoutingTable<Object> table = new RoutingTable<>();
+        table.declareQueue("q", new Object());
+        final DestinationSet<Object> out = new DestinationSet<>();
+        table.route("", "q", null, out);
+        table.route("", "missing", null, out);
+        assertEquals(0, out.size());
+        assertTrue(out.toString().equals("DestinationSet[]"), out.toString());
+    }
+}
