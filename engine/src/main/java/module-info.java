@@ -6,6 +6,9 @@ module io.ringmq.engine {
     requires transitive io.ringmq.routing;
     requires org.jctools.core;
     requires org.agrona.core;
+    // JCTools (an automatic module) reaches sun.misc.Unsafe; a modular application resolves that module
+    // only if someone requires it, so the engine does, and applications need no --add-modules flag.
+    requires jdk.unsupported;
 
     exports io.ringmq;
 }

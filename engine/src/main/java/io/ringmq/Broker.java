@@ -1,20 +1,21 @@
 package io.ringmq;
 
 import io.ringmq.error.AccessRefusedException;
-import io.ringmq.error.BrokerClosedException;
 import io.ringmq.error.InvalidArgumentException;
 import io.ringmq.error.NotFoundException;
 import io.ringmq.error.PreconditionFailedException;
-import io.ringmq.error.ResourceLockedException;
 import io.ringmq.routing.table.Names;
 import io.ringmq.routing.table.RoutingTable;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -26,25 +27,30 @@ import java.util.concurrent.locks.ReentrantLock;
  *     ...
  * }
  * }</pre>
- * Work is done through {@link Channel}s. Closing the broker closes every channel, stops every
- * consumer thread and discards what the queues still held; nothing is left running.
+ * Work is done through {@link Channel}s, grouped in {@link Connection}s. Closing the broker closes
+ * every connection, stops every consumer and consumer thread, and discards what the queues still held;
+ * nothing is left running.
  * <p>
  * Topology changes (declare, bind, delete, consume, cancel) are serialized by one lock that
  * publishers and consumers never take: the routing table is an immutable snapshot published with
  * one release store, and queues are lock-free.
  * <p>
- * A broker with queues declared with policies ({@link QueueSpec}) runs one daemon housekeeping
- * thread, started with the first such queue, that sweeps expired messages and deletes expired queues
- * every {@value #HOUSEKEEPING_PERIOD_MILLIS} ms; {@link #close()} stops it.
+ * Threads it may start, each on first need and each stopped and joined by {@link #close()}: the
+ * shared consumer pool ({@link Builder#consumerPool}, for consumers with
+ * {@link ConsumerThreading#SHARED_POOL}), a thread per {@link ConsumerThreading#DEDICATED_THREAD}
+ * consumer, and one housekeeping thread, started with the first queue that needs it, which sweeps
+ * expired messages and deletes expired queues every {@value #HOUSEKEEPING_PERIOD_MILLIS} ms.
  */
 public final class Broker implements AutoCloseable
 {
     /** How often the housekeeping thread sweeps expired messages and expired queues, in milliseconds. */
     public static final long HOUSEKEEPING_PERIOD_MILLIS = 50;
 
+    private static final AtomicInteger POOL_THREADS = new AtomicInteger();
+
     private final RoutingTable<MessageQueue> routing = new RoutingTable<>();
     private final ConcurrentHashMap<String, MessageQueue> queues = new ConcurrentHashMap<>();
-    private final Set<Channel> channels = ConcurrentHashMap.newKeySet();
+    private final Set<Connection> connections = ConcurrentHashMap.newKeySet();
     /** Serializes topology changes only; never taken on the publish or delivery path. */
     private final ReentrantLock topology = new ReentrantLock();
     private final EnvelopePool pool;
@@ -52,12 +58,19 @@ public final class Broker implements AutoCloseable
     private final Housekeeper housekeeper = new Housekeeper(this);
     private final AtomicLong consumerTags = new AtomicLong();
     private final AtomicLong channelNumbers = new AtomicLong();
+    private final AtomicLong connectionNumbers = new AtomicLong();
+    private final int poolThreads;
+    private final ThreadFactory poolThreadFactory;
+    /** Started with the first pooled consumer; guarded by the topology lock. */
+    private ConsumerPool consumerPool;
     private volatile boolean closed;
 
     private Broker(final Builder builder)
     {
         pool = new EnvelopePool(builder.envelopePoolCapacity, builder.envelopePrefill);
         deadLetters = new DeadLetters(routing, pool);
+        poolThreads = builder.poolThreads;
+        poolThreadFactory = builder.poolThreadFactory;
     }
 
     /** @return a broker with default settings. */
@@ -72,18 +85,37 @@ public final class Broker implements AutoCloseable
         return new Builder();
     }
 
-    /** @return a new channel: open one per publishing thread. */
+    /** @return a new connection, the owner of the exclusive queues its channels declare. */
+    public Connection openConnection()
+    {
+        return openConnection("connection-" + connectionNumbers.incrementAndGet());
+    }
+
+    /** @return a new connection with that name (for logs and errors). */
+    public Connection openConnection(final String name)
+    {
+        return register(new Connection(this, Objects.requireNonNull(name, "name"), false));
+    }
+
+    /**
+     * @return a new channel on an implicit connection of its own, closed with the channel (so its
+     * exclusive queues are deleted with it): open one per publishing thread.
+     */
     public Channel openChannel()
     {
+        return register(new Connection(this, "implicit-" + connectionNumbers.incrementAndGet(), true)).openChannel();
+    }
+
+    private Connection register(final Connection connection)
+    {
         ensureOpen();
-        final Channel channel = new Channel(this, (int)channelNumbers.incrementAndGet());
-        channels.add(channel);
+        connections.add(connection);
         if (closed)
         {
-            channel.close();
+            connection.close();
             throw closedException();
         }
-        return channel;
+        return connection;
     }
 
     /** @return true until {@link #close()}. */
@@ -92,11 +124,16 @@ public final class Broker implements AutoCloseable
         return !closed;
     }
 
-    /** Closes every channel (cancelling their consumers and joining their threads), then discards every queue. Idempotent. */
+    /**
+     * Closes every connection (cancelling their consumers and requeueing what they left
+     * unacknowledged), discards every queue, then stops the consumer and housekeeping threads and waits
+     * for them. Idempotent.
+     */
     @Override
     public void close()
     {
         final ScheduledExecutorService housekeeping;
+        final ConsumerPool consumers;
         topology.lock();
         try
         {
@@ -106,19 +143,24 @@ public final class Broker implements AutoCloseable
             }
             closed = true;
             housekeeping = housekeeper.detach();
+            consumers = consumerPool;
         }
         finally
         {
             topology.unlock();
         }
         housekeeper.shutDown(housekeeping); // first, so that no sweep runs during the teardown
-        for (final Channel channel : new ArrayList<>(channels))
+        for (final Connection connection : new ArrayList<>(connections))
         {
-            channel.closeBecauseBrokerClosed();
+            connection.close("broker closed");
         }
         for (final MessageQueue queue : new ArrayList<>(queues.values()))
         {
             queue.markDeleted();
+        }
+        if (consumers != null)
+        {
+            consumers.close();
         }
         pool.close(); // last: the drains above still return envelopes
     }
@@ -158,22 +200,57 @@ public final class Broker implements AutoCloseable
         return new BrokerClosedException("the broker is closed");
     }
 
-    void channelClosed(final Channel channel)
+    int nextChannelNumber()
     {
-        channels.remove(channel);
+        return (int)channelNumbers.incrementAndGet();
+    }
+
+    void connectionClosed(final Connection connection)
+    {
+        connections.remove(connection);
+    }
+
+    /** @return the shared consumer pool, started on first use (tests). */
+    ConsumerPool consumerPool()
+    {
+        topology.lock();
+        try
+        {
+            ensureOpen();
+            if (consumerPool == null)
+            {
+                consumerPool = new ConsumerPool(poolThreads, poolThreadFactory);
+            }
+            return consumerPool;
+        }
+        finally
+        {
+            topology.unlock();
+        }
     }
 
     QueueInfo declareQueue(final QueueSpec requested, final Channel channel)
+    {
+        if (requested.name().startsWith("amq."))
+        {
+            throw new AccessRefusedException("queue name '" + requested.name() + "' contains reserved prefix 'amq.*'");
+        }
+        return declare(requested, channel);
+    }
+
+    /** Direct reply-to: a private queue under a reserved name, exclusive to {@code channel}'s connection, gone with its consumer. */
+    void declareReplyQueue(final String name, final Channel channel)
+    {
+        declare(QueueSpec.builder(name).exclusive(true).autoDelete(true).build(), channel);
+    }
+
+    private QueueInfo declare(final QueueSpec requested, final Channel channel)
     {
         topology.lock();
         try
         {
             ensureOpen();
             final QueueSpec spec = requested.name().isEmpty() ? requested.withName(generateQueueName()) : requested;
-            if (spec.name().startsWith("amq.") && !requested.name().isEmpty())
-            {
-                throw new AccessRefusedException("queue name '" + spec.name() + "' starts with the reserved prefix 'amq.'");
-            }
             final MessageQueue existing = queues.get(spec.name());
             if (existing != null)
             {
@@ -183,16 +260,13 @@ public final class Broker implements AutoCloseable
                     throw new PreconditionFailedException("queue '" + spec.name() + "' exists with other arguments: " +
                         "declared " + existing.spec() + ", requested " + spec);
                 }
-                if (existing.store() != null)
-                {
-                    existing.store().touch(); // a redeclare renews x-expires, as in RabbitMQ
-                }
+                existing.touch(); // a redeclare renews x-expires, as in RabbitMQ
                 return existing.info();
             }
-            final MessageQueue queue = new MessageQueue(spec, spec.exclusive() ? channel : null, deadLetters);
+            final MessageQueue queue = new MessageQueue(spec, spec.exclusive() ? channel.connection() : null, deadLetters);
             routing.declareQueue(spec.name(), queue);
             queues.put(spec.name(), queue);
-            if (queue.store() != null)
+            if (queue.needsHousekeeping())
             {
                 housekeeper.add(queue);
             }
@@ -212,7 +286,7 @@ public final class Broker implements AutoCloseable
         if (queue == null)
         {
             ensureOpen();
-            throw new NotFoundException("no queue '" + name + "'");
+            throw new NotFoundException("no queue '" + name + "' in vhost '/'");
         }
         checkOwner(queue, channel);
         return queue;
@@ -220,7 +294,7 @@ public final class Broker implements AutoCloseable
 
     int deleteQueue(final String name, final boolean ifUnused, final boolean ifEmpty, final Channel channel)
     {
-        final List<Consumer> toStop;
+        final DeliveryAgent[] toStop;
         final int removed;
         topology.lock();
         try
@@ -235,27 +309,33 @@ public final class Broker implements AutoCloseable
             checkOwner(queue, channel);
             if (ifUnused && queue.consumerCount() > 0)
             {
-                throw new PreconditionFailedException("queue '" + name + "' in use: it has " + queue.consumerCount() +
-                    " consumers");
+                throw new PreconditionFailedException("queue '" + name + "' in vhost '/' in use: it has " +
+                    queue.consumerCount() + " consumers");
             }
             if (ifEmpty && queue.messageCount() > 0)
             {
-                throw new PreconditionFailedException("queue '" + name + "' not empty: it has " +
+                throw new PreconditionFailedException("queue '" + name + "' in vhost '/' not empty: it has " +
                     queue.messageCount() + " messages");
             }
-            toStop = List.of(queue.consumers());
+            toStop = queue.consumers();
             removed = removeQueueLocked(queue);
         }
         finally
         {
             topology.unlock();
         }
-        for (final Consumer consumer : toStop)
+        stopDetached(toStop, "queue '" + name + "' was deleted");
+        return removed;
+    }
+
+    /** Consumers of a queue that is gone: told (server-side cancel); their unacknowledged deliveries stay with their channels. */
+    private static void stopDetached(final DeliveryAgent[] consumers, final String reason)
+    {
+        for (final DeliveryAgent consumer : consumers)
         {
-            consumer.stop("queue '" + name + "' was deleted");
+            consumer.stop(reason);
             consumer.channel().consumerEnded(consumer);
         }
-        return removed;
     }
 
     private int removeQueueLocked(final MessageQueue queue)
@@ -263,7 +343,7 @@ public final class Broker implements AutoCloseable
         queues.remove(queue.name(), queue);
         housekeeper.remove(queue);
         routing.deleteQueue(queue.name());
-        for (final Consumer consumer : queue.consumers())
+        for (final DeliveryAgent consumer : queue.consumers())
         {
             queue.removeConsumer(consumer);
         }
@@ -277,83 +357,133 @@ public final class Broker implements AutoCloseable
         {
             throw new InvalidArgumentException("delivery handler must not be null");
         }
-        final Consumer consumer;
+        final DeliveryAgent agent;
         topology.lock();
         try
         {
             ensureOpen();
+            channel.ensureOpen();
             final MessageQueue queue = queue(queueName, channel);
             if (queue.hasExclusiveConsumer())
             {
-                throw new AccessRefusedException("queue '" + queueName + "' has an exclusive consumer");
+                throw new AccessRefusedException("queue '" + queueName + "' in vhost '/' in exclusive use");
             }
             if (options.exclusive() && queue.consumerCount() > 0)
             {
-                throw new AccessRefusedException("cannot consume exclusively from queue '" + queueName +
-                    "': it has " + queue.consumerCount() + " consumers");
+                throw new AccessRefusedException("cannot obtain exclusive access to queue '" + queueName +
+                    "' in vhost '/': it has " + queue.consumerCount() + " consumers");
             }
             final String tag = options.consumerTag() != null ? options.consumerTag() :
                 "amq.ctag-" + consumerTags.incrementAndGet();
             channel.checkConsumerTagFree(tag);
-            consumer = new Consumer(this, channel, queue, tag, options, handler);
-            queue.addConsumer(consumer);
-            channel.consumerStarted(consumer);
+            agent = new DeliveryAgent(channel, queue, tag, options, handler, this::runnerFor);
+            queue.addConsumer(agent);
+            queue.touch();
+            channel.consumerStarted(agent);
         }
         finally
         {
             topology.unlock();
         }
-        consumer.start();
-        return consumer;
+        agent.start();
+        return new Consumer(this, agent);
+    }
+
+    /** Called under the topology lock, by the agent being built. */
+    private AgentRunner runnerFor(final DeliveryAgent agent, final ConsumeOptions options)
+    {
+        switch (options.threading())
+        {
+            case DEDICATED_THREAD:
+                return new DedicatedThread(agent, options.waitStrategy());
+            case CALLER_DRIVEN:
+                return new CallerDriven(options.readyListener());
+            case SHARED_POOL:
+            default:
+                if (consumerPool == null)
+                {
+                    consumerPool = new ConsumerPool(poolThreads, poolThreadFactory);
+                }
+                return consumerPool;
+        }
     }
 
     /**
-     * Detaches and stops {@code consumer}; deletes its queue when that was the last consumer of an
-     * auto-delete queue. Idempotent.
+     * Detaches and stops {@code consumer}; the next single active consumer takes over once its mailbox is
+     * back; deletes its queue when that was the last consumer of an auto-delete queue. Its unacknowledged
+     * deliveries stay with its channel. Idempotent.
      */
-    void cancelConsumer(final Consumer consumer, final String reason)
+    void cancelConsumer(final DeliveryAgent consumer, final String reason)
     {
-        final MessageQueue queue;
-        boolean deleteQueue = false;
+        final boolean lastOfAutoDelete = detach(consumer);
+        consumer.stop(reason);
+        afterStop(consumer, lastOfAutoDelete);
+    }
+
+    /**
+     * A channel closes: halts all its consumers, lets {@code acks} requeue what they left unacknowledged
+     * (older messages, so first), then finishes them (their mailboxes go back after).
+     */
+    void cancelConsumers(final List<DeliveryAgent> consumers, final String reason, final Acknowledgements acks)
+    {
+        final int n = consumers.size();
+        final boolean[] lastOfAutoDelete = new boolean[n];
+        final boolean[] halted = new boolean[n];
+        for (int i = 0; i < n; i++)
+        {
+            lastOfAutoDelete[i] = detach(consumers.get(i));
+            halted[i] = consumers.get(i).halt();
+        }
+        acks.requeueAll();
+        for (int i = 0; i < n; i++)
+        {
+            if (halted[i])
+            {
+                consumers.get(i).finish(reason);
+            }
+            else
+            {
+                consumers.get(i).awaitStopped();
+            }
+            afterStop(consumers.get(i), lastOfAutoDelete[i]);
+        }
+    }
+
+    /** @return true when it was the last consumer of an auto-delete queue still alive. */
+    private boolean detach(final DeliveryAgent consumer)
+    {
         topology.lock();
         try
         {
-            queue = consumer.messageQueue();
-            deleteQueue = queue.removeConsumer(consumer) && !queue.isDeleted();
+            final MessageQueue queue = consumer.queue();
+            return queue.removeConsumer(consumer) && !queue.isDeleted();
         }
         finally
         {
             topology.unlock();
         }
-        consumer.stop(reason); // requeues what it held, in order
+    }
+
+    private void afterStop(final DeliveryAgent consumer, final boolean lastOfAutoDelete)
+    {
         consumer.channel().consumerEnded(consumer);
-        final PolicyStore store = queue.store();
-        if (store != null && store.singleActiveConsumer())
+        final MessageQueue queue = consumer.queue();
+        if (queue.singleActiveConsumer() == null && !lastOfAutoDelete)
         {
-            topology.lock();
-            try
+            return;
+        }
+        topology.lock();
+        try
+        {
+            queue.consumerLeft(consumer); // only now may the next consumer take over: after its mailbox went back
+            if (lastOfAutoDelete && queues.get(queue.name()) == queue && queue.consumerCount() == 0)
             {
-                queue.consumerLeft(consumer); // only now may the next consumer take over: after the requeue
-            }
-            finally
-            {
-                topology.unlock();
+                removeQueueLocked(queue); // its messages go with it, as RabbitMQ's auto-delete does
             }
         }
-        if (deleteQueue)
+        finally
         {
-            topology.lock();
-            try
-            {
-                if (queues.get(queue.name()) == queue && queue.consumerCount() == 0)
-                {
-                    removeQueueLocked(queue); // its messages go with it, as RabbitMQ's auto-delete does
-                }
-            }
-            finally
-            {
-                topology.unlock();
-            }
+            topology.unlock();
         }
     }
 
@@ -367,7 +497,7 @@ public final class Broker implements AutoCloseable
         topology.lock();
         try
         {
-            if (closed || queues.get(queue.name()) != queue || !queue.store().isUnusedLongerThanExpiry(System.nanoTime()))
+            if (closed || queues.get(queue.name()) != queue || !queue.isUnusedLongerThanExpiry(System.nanoTime()))
             {
                 return;
             }
@@ -379,16 +509,16 @@ public final class Broker implements AutoCloseable
         }
     }
 
-    /** Deletes the exclusive queues {@code channel} owned; called as it closes. */
-    void deleteExclusiveQueuesOf(final Channel channel)
+    /** Deletes the exclusive queues {@code connection} owned; called as it closes. */
+    void deleteExclusiveQueuesOf(final Connection connection)
     {
-        final List<Consumer> toStop = new ArrayList<>();
+        final List<DeliveryAgent> toStop = new ArrayList<>();
         topology.lock();
         try
         {
             for (final MessageQueue queue : new ArrayList<>(queues.values()))
             {
-                if (queue.owner() == channel)
+                if (queue.owner() == connection)
                 {
                     toStop.addAll(List.of(queue.consumers()));
                     removeQueueLocked(queue);
@@ -399,20 +529,17 @@ public final class Broker implements AutoCloseable
         {
             topology.unlock();
         }
-        for (final Consumer consumer : toStop)
-        {
-            consumer.stop("exclusive queue '" + consumer.queue() + "' was deleted with its channel");
-            consumer.channel().consumerEnded(consumer);
-        }
+        stopDetached(toStop.toArray(new DeliveryAgent[0]), "exclusive queue deleted with its connection");
     }
 
     private static void checkOwner(final MessageQueue queue, final Channel channel)
     {
-        final Channel owner = queue.owner();
-        if (owner != null && owner != channel)
+        final Connection owner = queue.owner();
+        if (owner != null && owner != channel.connection())
         {
-            throw new ResourceLockedException("cannot use exclusive queue '" + queue.name() +
-                "': it belongs to another channel");
+            throw new ResourceLockedException("cannot obtain exclusive access to locked queue '" + queue.name() +
+                "' in vhost '/'. It could be originally declared on another connection or the exclusive property " +
+                "value does not match that of the original declaration.");
         }
     }
 
@@ -426,6 +553,13 @@ public final class Broker implements AutoCloseable
     {
         private int envelopePoolCapacity = 1 << 16;
         private int envelopePrefill = 1 << 12;
+        private int poolThreads = ConsumerPool.DEFAULT_THREADS;
+        private ThreadFactory poolThreadFactory = task ->
+        {
+            final Thread thread = new Thread(task, "ringmq-consumer-pool-" + POOL_THREADS.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        };
 
         private Builder()
         {
@@ -446,6 +580,28 @@ public final class Broker implements AutoCloseable
             this.envelopePoolCapacity = capacity;
             this.envelopePrefill = prefill;
             return this;
+        }
+
+        /**
+         * The shared consumer pool ({@link ConsumerThreading#SHARED_POOL}): {@code threads} threads
+         * (default twice the available processors, at least 2) made by {@code threadFactory} (default:
+         * daemon threads named {@code ringmq-consumer-pool-N}), started with the first pooled consumer.
+         */
+        public Builder consumerPool(final int threads, final ThreadFactory threadFactory)
+        {
+            if (threads < 1)
+            {
+                throw new InvalidArgumentException("the consumer pool needs at least one thread, was " + threads);
+            }
+            this.poolThreads = threads;
+            this.poolThreadFactory = Objects.requireNonNull(threadFactory, "threadFactory");
+            return this;
+        }
+
+        /** The shared consumer pool's size, with the default thread factory. */
+        public Builder consumerPool(final int threads)
+        {
+            return consumerPool(threads, poolThreadFactory);
         }
 
         public Broker build()

@@ -1,6 +1,5 @@
 package io.ringmq;
 
-import io.ringmq.error.BrokerClosedException;
 import io.ringmq.error.InvalidArgumentException;
 import io.ringmq.error.NotFoundException;
 import io.ringmq.error.PreconditionFailedException;
@@ -19,16 +18,27 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * A session with the broker, in AMQP's vocabulary: declare exchanges and queues, bind them,
- * publish, consume, get and acknowledge.
+ * publish, consume, get and acknowledge. It belongs to a {@link Connection}.
  * <p>
  * <b>Threads:</b> publishing and {@link #get} use scratch state this channel owns (the routing
  * result, the {@link PublishResult}, the get flyweight), so a channel publishes from one thread at a
  * time — open one channel per publishing thread, as with RabbitMQ's client. Declarations, bindings,
  * {@link #consume} and acknowledgements are safe from any thread.
  * <p>
- * Exclusive queues belong to the channel that declared them (AMQP gives them to the connection;
- * RingMQ has no connections): other channels get {@link io.ringmq.error.ResourceLockedException},
- * and the queue is deleted when its channel closes.
+ * <b>Delivery tags</b> belong to the channel, as in AMQP: every delivery it hands out, to any of its
+ * consumers or to a get, takes the next tag (1, 2, 3, …), and {@link #ack}, {@link #nack} and
+ * {@link #reject} settle any of them; {@code multiple} covers every outstanding tag of the channel up to
+ * the one named. An unknown, already settled or other channel's tag is refused with 406
+ * PRECONDITION_FAILED and settles nothing. When the channel closes, every delivery still outstanding is
+ * requeued, flagged redelivered, in tag order.
+ * <p>
+ * <b>Publishing when a queue is full</b> ({@code x-overflow} {@code block}): {@link #publish} waits,
+ * parked, up to the channel's publish timeout and then throws {@link PublishTimeoutException} naming the
+ * queues that did not take the message; {@link #publishNonBlocking} never waits: it holds the message on
+ * the channel and tells the room listener when it may go on.
+ * <p>
+ * Exclusive queues belong to the channel's connection: other connections get
+ * {@link ResourceLockedException}, and the queue is deleted when its connection closes.
  */
 public final class Channel implements AutoCloseable
 {
@@ -50,31 +60,39 @@ public final class Channel implements AutoCloseable
     }
 
     private final Broker broker;
+    private final Connection connection;
     private final int number;
     private final DestinationSet<MessageQueue> destinations = new DestinationSet<>();
     private final PublishResult result = new PublishResult();
-    private final AckScope getScope;
+    private final Acknowledgements acks;
     private final Delivery getDelivery;
-    /** The get path's result holder for queues with policies. */
+    private final Delivery autoAckGetDelivery;
+    /** The get path's take holder. */
     private final Taken getTaken = new Taken();
-    private final Set<Consumer> consumers = ConcurrentHashMap.newKeySet();
-    /** Cleared once, by compareAndSet, by whichever of the owner or the broker closes the channel first. */
+    private final Set<DeliveryAgent> consumers = ConcurrentHashMap.newKeySet();
+    private final HeldPublishes held = new HeldPublishes(this::roomMayHaveFreed);
+    private final DirectReplyTo directReplyTo = new DirectReplyTo();
+    /** Cleared once, by compareAndSet, by whichever of the owner, its connection or the broker closes the channel first. */
     @SuppressWarnings("unused")
     private volatile boolean open = true;
     private volatile ReturnListener returnListener;
+    private volatile Runnable roomListener;
     private long publishTimeoutNanos = DEFAULT_PUBLISH_TIMEOUT.toNanos();
+    private boolean throwOnPublishTimeout = true;
     /**
      * The last auto-ack get's envelope: kept until the next get so that its flyweight stays readable.
      * Only the channel's own (publishing/getting) thread reads or writes it.
      */
     private Envelope pendingAutoAckGet;
 
-    Channel(final Broker broker, final int number)
+    Channel(final Broker broker, final Connection connection, final int number)
     {
         this.broker = broker;
+        this.connection = connection;
         this.number = number;
-        this.getScope = new AckScope(0, "channel " + number);
-        this.getDelivery = new Delivery(null, getScope);
+        this.acks = new Acknowledgements("channel " + number);
+        this.getDelivery = new Delivery(null, acks, acks.gets(), null);
+        this.autoAckGetDelivery = new Delivery(null, acks, null, null);
     }
 
     /** @return this channel's number, unique within its broker. */
@@ -83,10 +101,21 @@ public final class Channel implements AutoCloseable
         return number;
     }
 
-    /** @return true until the channel or its broker is closed. */
+    /** @return the connection it belongs to. */
+    public Connection connection()
+    {
+        return connection;
+    }
+
+    /** @return true until the channel, its connection or its broker is closed. */
     public boolean isOpen()
     {
         return open && !broker.isClosed();
+    }
+
+    Acknowledgements acknowledgements()
+    {
+        return acks;
     }
 
     // ------------------------------------------------------------------ exchanges
@@ -97,7 +126,10 @@ public final class Channel implements AutoCloseable
         exchangeDeclare(ExchangeSpec.builder(exchange, type).build());
     }
 
-    /** AMQP {@code exchange.declare}: idempotent for an equivalent spec, PRECONDITION_FAILED otherwise. */
+    /**
+     * AMQP {@code exchange.declare}: idempotent for an equivalent spec (type, durable, auto-delete,
+     * internal and {@code alternate-exchange}, as RabbitMQ compares them), PRECONDITION_FAILED otherwise.
+     */
     public void exchangeDeclare(final ExchangeSpec spec)
     {
         ensureOpen();
@@ -115,7 +147,7 @@ public final class Channel implements AutoCloseable
         final ExchangeSpec spec = broker.routing().exchange(exchange);
         if (spec == null)
         {
-            throw new NotFoundException("no exchange '" + exchange + "'");
+            throw new NotFoundException("no exchange '" + exchange + "' in vhost '/'");
         }
         return spec;
     }
@@ -161,6 +193,15 @@ public final class Channel implements AutoCloseable
 
     // ------------------------------------------------------------------ queues
 
+    /**
+     * AMQP {@code queue.declare} with no arguments, as RabbitMQ's clients do it: a server-named,
+     * exclusive, auto-delete, non-durable queue. @return its info, with the generated name.
+     */
+    public QueueInfo queueDeclare()
+    {
+        return queueDeclare(QueueSpec.builder("").exclusive(true).autoDelete(true).build());
+    }
+
     /** AMQP {@code queue.declare} of a plain queue; "" declares a server-named queue. */
     public QueueInfo queueDeclare(final String queue)
     {
@@ -178,11 +219,25 @@ public final class Channel implements AutoCloseable
         return broker.declareQueue(spec, this);
     }
 
-    /** AMQP passive {@code queue.declare}: NOT_FOUND unless it exists. */
+    /**
+     * AMQP passive {@code queue.declare}: NOT_FOUND unless it exists. {@value DirectReplyTo#PSEUDO_QUEUE}
+     * always exists, as in RabbitMQ.
+     */
     public QueueInfo queueDeclarePassive(final String queue)
     {
         ensureOpen();
-        return broker.queue(queue, this).info();
+        if (DirectReplyTo.PSEUDO_QUEUE.equals(queue))
+        {
+            return new QueueInfo(queue, 0, 0, 0, 0, 0, 0, 0);
+        }
+        return broker.queue(queue, this).info(); // not a use: a passive declare does not renew x-expires, as in RabbitMQ
+    }
+
+    /** @return the ready messages of {@code queue} (what {@code basic.get-ok} reports as message-count). */
+    public int messageCount(final String queue)
+    {
+        ensureOpen();
+        return broker.queue(queue, this).messageCount();
     }
 
     /**
@@ -246,14 +301,28 @@ public final class Channel implements AutoCloseable
         this.returnListener = listener;
     }
 
-    /** How long a publish may wait for room in a full {@link OverflowPolicy#BLOCK} queue before it is refused. */
+    /**
+     * How long a publish may wait for room in a full {@link OverflowPolicy#BLOCK} queue; past it the
+     * publish throws {@link PublishTimeoutException}.
+     */
     public void setPublishTimeout(final Duration timeout)
+    {
+        setPublishTimeout(timeout, true);
+    }
+
+    /**
+     * @param throwOnTimeout true (the default): a publish that timed out throws
+     *                       {@link PublishTimeoutException}; false: the refusal is only counted in the
+     *                       {@link PublishResult}'s {@code refusedQueues}.
+     */
+    public void setPublishTimeout(final Duration timeout, final boolean throwOnTimeout)
     {
         if (timeout == null || timeout.isNegative())
         {
             throw new InvalidArgumentException("publish timeout must be zero or positive, was " + timeout);
         }
         this.publishTimeoutNanos = timeout.toNanos();
+        this.throwOnPublishTimeout = throwOnTimeout;
     }
 
     /** Publishes a bytes message with no properties. See {@link #publish(String, String, boolean, MessageProperties, byte[])}. */
@@ -270,16 +339,18 @@ public final class Channel implements AutoCloseable
 
     /**
      * AMQP {@code basic.publish} of a bytes message. The body array is not copied: do not change it
-     * afterwards. Allocates nothing in steady state.
+     * afterwards; a null body is published as 0 bytes, as RabbitMQ delivers it. Allocates nothing in
+     * steady state. A full {@code block} queue keeps it waiting up to the publish timeout.
      *
      * @return this channel's reused result: read it before the next publish.
-     * @throws NotFoundException       when the exchange does not exist.
+     * @throws NotFoundException        when the exchange does not exist.
      * @throws io.ringmq.error.AccessRefusedException when the exchange is internal.
+     * @throws PublishTimeoutException  when full {@code block} queues did not take it in time.
      */
     public PublishResult publish(final String exchange, final String routingKey, final boolean mandatory,
         final MessageProperties properties, final byte[] body)
     {
-        return publishOne(exchange, routingKey, mandatory, properties, body, null);
+        return publishOne(exchange, routingKey, mandatory, properties, body == null ? Envelope.NO_BODY : body, null);
     }
 
     /**
@@ -310,61 +381,71 @@ public final class Channel implements AutoCloseable
             throw new InvalidArgumentException("batch range [" + offset + ", " + offset + "+" + count +
                 ") is not within the array of " + (bodies == null ? "null" : bodies.length + " bodies"));
         }
-        final PublishResult result = beginPublish();
-        final MessageProperties props = properties == null ? MessageProperties.EMPTY : properties;
+        final PublishResult result = beginPublish(true);
+        final MessageProperties props = directReplyTo.rewrite(properties == null ? MessageProperties.EMPTY : properties);
         final int routed = broker.routing().route(exchange, routingKey, props.headers(), destinations);
+        List<String> timedOut = null;
         for (int i = offset; i < offset + count; i++)
         {
-            deliverToQueues(exchange, routingKey, mandatory, props, bodies[i], null, routed);
+            final byte[] body = bodies[i] == null ? Envelope.NO_BODY : bodies[i];
+            timedOut = deliverToQueues(exchange, routingKey, mandatory, props, body, null, routed, timedOut);
         }
-        finishPublish(routed);
+        finishPublish(routed, timedOut);
         return result;
     }
 
-    private PublishResult publishOne(final String exchange, final String routingKey, final boolean mandatory,
-        final MessageProperties properties, final byte[] body, final Object payload)
+    /**
+     * AMQP {@code basic.publish} for a thread that must never wait, such as an I/O event loop: queues
+     * with room take the message at once; a full {@code block} queue does not make it wait but leaves it
+     * <em>held</em> by the channel ({@link PublishResult#heldQueues()}), and so is every later publish on
+     * the channel until the held ones went in, to keep the channel's order. When a queue a held message
+     * waits for may have room, the room listener ({@link #setRoomListener}) is told, on the thread that
+     * freed it; then call {@link #resumeHeldPublishes()} on this channel's thread. Nothing held is ever
+     * dropped: it goes into its queues, or with a queue deleted meanwhile. Do not mix with the waiting
+     * {@link #publish} on one channel while messages are held.
+     *
+     * @param body the body, not copied (null: 0 bytes).
+     * @return this channel's reused result.
+     */
+    public PublishResult publishNonBlocking(final String exchange, final String routingKey, final boolean mandatory,
+        final MessageProperties properties, final byte[] body)
     {
-        final PublishResult result = beginPublish();
-        final MessageProperties props = properties == null ? MessageProperties.EMPTY : properties;
+        final PublishResult result = beginPublish(false);
+        final MessageProperties props = directReplyTo.rewrite(properties == null ? MessageProperties.EMPTY : properties);
         final int routed = broker.routing().route(exchange, routingKey, props.headers(), destinations);
-        deliverToQueues(exchange, routingKey, mandatory, props, body, payload, routed);
-        finishPublish(routed);
-        return result;
-    }
-
-    private PublishResult beginPublish()
-    {
-        ensureOpen();
-        result.reset();
-        return result;
-    }
-
-    private void deliverToQueues(final String exchange, final String routingKey, final boolean mandatory,
-        final MessageProperties props, final byte[] body, final Object payload, final int routed)
-    {
-        final PublishResult result = this.result;
         result.addRouted(routed);
         if (routed == 0)
         {
-            final ReturnListener listener = returnListener;
-            if (mandatory && listener != null)
-            {
-                result.markReturned();
-                listener.handleReturn(ReturnListener.NO_ROUTE, "NO_ROUTE",
-                    new Message(exchange, routingKey, props, body, payload, false));
-            }
-            return;
+            returnUnroutable(exchange, routingKey, mandatory, props, body == null ? Envelope.NO_BODY : body, null);
+            return result;
         }
         final Envelope envelope = broker.pool().acquire();
-        // One hold per routed queue. The count cannot reach zero while later queues are still being
-        // offered the envelope: each queue's hold is released only after its own offer (by its
-        // consumer, or just below when refused), so the holds of the queues not yet offered remain.
-        envelope.fill(exchange, routingKey, props, body, payload, routed);
+        envelope.fill(exchange, routingKey, props, body == null ? Envelope.NO_BODY : body, null, routed);
         final DestinationSet<MessageQueue> destinations = this.destinations;
-        final long timeout = publishTimeoutNanos;
+        if (!held.isEmpty())
+        {
+            held.hold(envelope, queuesFrom(destinations, 0, routed), 0);
+            result.addHeld(routed);
+            return result;
+        }
         for (int i = 0; i < routed; i++)
         {
-            if (destinations.get(i).offer(envelope, timeout, result))
+            final MessageQueue queue = destinations.get(i);
+            int outcome = queue.offer(envelope, 0, result);
+            if (outcome == QueueStorage.NO_ROOM)
+            {
+                // Register for room, then offer once more: a take in between is never missed (RoomSignal).
+                queue.callWhenRoom(this::roomMayHaveFreed);
+                outcome = queue.offer(envelope, 0, result);
+                if (outcome == QueueStorage.NO_ROOM)
+                {
+                    held.hold(envelope, queuesFrom(destinations, i, routed), 0);
+                    result.addHeld(routed - i);
+                    finishPublish(i, null);
+                    return result;
+                }
+            }
+            if (outcome == QueueStorage.ACCEPTED)
             {
                 result.addAccepted();
             }
@@ -374,31 +455,171 @@ public final class Channel implements AutoCloseable
                 envelope.release();
             }
         }
+        finishPublish(routed, null);
+        return result;
     }
 
-    private void finishPublish(final int routed)
+    /**
+     * The application's answer to the room listener, on the channel's thread: offers the held messages
+     * again, oldest first.
+     *
+     * @return how many held publishes are now complete (in publish order, for confirms).
+     */
+    public int resumeHeldPublishes()
     {
+        ensureOpen();
+        return held.resume();
+    }
+
+    /** @return messages held by {@link #publishNonBlocking}, waiting for room. */
+    public int heldPublishes()
+    {
+        return held.size();
+    }
+
+    /**
+     * Told, on the thread that freed room (a consumer's, say), when a queue that a held message waits for
+     * may have room again: it should only schedule {@link #resumeHeldPublishes()} on the channel's thread.
+     */
+    public void setRoomListener(final Runnable listener)
+    {
+        this.roomListener = listener;
+    }
+
+    private void roomMayHaveFreed()
+    {
+        final Runnable listener = roomListener;
+        if (listener != null)
+        {
+            listener.run();
+        }
+    }
+
+    private static MessageQueue[] queuesFrom(final DestinationSet<MessageQueue> destinations, final int from, final int to)
+    {
+        final MessageQueue[] queues = new MessageQueue[to - from];
+        for (int i = from; i < to; i++)
+        {
+            queues[i - from] = destinations.get(i);
+        }
+        return queues;
+    }
+
+    private PublishResult publishOne(final String exchange, final String routingKey, final boolean mandatory,
+        final MessageProperties properties, final byte[] body, final Object payload)
+    {
+        final PublishResult result = beginPublish(true);
+        final MessageProperties props = directReplyTo.rewrite(properties == null ? MessageProperties.EMPTY : properties);
+        final int routed = broker.routing().route(exchange, routingKey, props.headers(), destinations);
+        finishPublish(routed, deliverToQueues(exchange, routingKey, mandatory, props, body, payload, routed, null));
+        return result;
+    }
+
+    private PublishResult beginPublish(final boolean mayWait)
+    {
+        ensureOpen();
+        if (mayWait && !held.isEmpty())
+        {
+            throw new IllegalStateException("channel " + number + " holds " + held.size() + " non-blocking publishes " +
+                "waiting for room: resume them before a waiting publish, or the order would break");
+        }
+        result.reset();
+        return result;
+    }
+
+    /** @return the names of queues that timed out so far in this publish (null for none). */
+    private List<String> deliverToQueues(final String exchange, final String routingKey, final boolean mandatory,
+        final MessageProperties props, final byte[] body, final Object payload, final int routed,
+        final List<String> timedOutSoFar)
+    {
+        final PublishResult result = this.result;
+        result.addRouted(routed);
         if (routed == 0)
         {
-            return;
+            returnUnroutable(exchange, routingKey, mandatory, props, body, payload);
+            return timedOutSoFar;
         }
-        // Orders every offer above before the volatile reads in afterPublish: the Dekker partner of a
-        // queue's deletion (volatile write, then drain) and of a consumer's sleeper registration.
-        VarHandle.fullFence();
+        List<String> timedOut = timedOutSoFar;
+        final Envelope envelope = broker.pool().acquire();
+        // One hold per routed queue. The count cannot reach zero while later queues are still being
+        // offered the envelope: each queue's hold is released only after its own offer (by its
+        // consumer, or just below when refused), so the holds of the queues not yet offered remain.
+        envelope.fill(exchange, routingKey, props, body, payload, routed);
         final DestinationSet<MessageQueue> destinations = this.destinations;
+        final long timeout = publishTimeoutNanos;
         for (int i = 0; i < routed; i++)
         {
-            destinations.get(i).afterPublish();
+            final MessageQueue queue = destinations.get(i);
+            final int outcome = queue.offer(envelope, timeout, result);
+            if (outcome == QueueStorage.ACCEPTED)
+            {
+                result.addAccepted();
+                continue;
+            }
+            result.addRefused();
+            envelope.release();
+            if (outcome == QueueStorage.NO_ROOM && throwOnPublishTimeout)
+            {
+                if (timedOut == null)
+                {
+                    timedOut = new ArrayList<>(1);
+                }
+                timedOut.add(queue.name());
+            }
+        }
+        return timedOut;
+    }
+
+    private void returnUnroutable(final String exchange, final String routingKey, final boolean mandatory,
+        final MessageProperties props, final byte[] body, final Object payload)
+    {
+        final ReturnListener listener = returnListener;
+        if (mandatory && listener != null)
+        {
+            result.markReturned();
+            listener.handleReturn(ReturnListener.NO_ROUTE, "NO_ROUTE", new Message(exchange, routingKey, props, body, payload,
+                false));
+        }
+    }
+
+    private void finishPublish(final int routed, final List<String> timedOut)
+    {
+        if (routed > 0)
+        {
+            // Orders every offer above before the volatile reads in afterPublish: the Dekker partner of a
+            // queue's deletion (volatile write, then drain) and of a consumer's arming for messages.
+            VarHandle.fullFence();
+            final DestinationSet<MessageQueue> destinations = this.destinations;
+            for (int i = 0; i < routed; i++)
+            {
+                destinations.get(i).afterPublish();
+            }
+        }
+        if (timedOut != null)
+        {
+            throw new PublishTimeoutException(timedOut, result.copy(), publishTimeoutNanos / 1_000_000);
         }
     }
 
     // ------------------------------------------------------------------ consuming
 
-    /** AMQP {@code basic.consume}: starts a consumer thread. */
+    /**
+     * AMQP {@code basic.consume}. Consuming {@value DirectReplyTo#PSEUDO_QUEUE} (with automatic
+     * acknowledgement) sets up direct reply-to as RabbitMQ does: messages this channel then publishes
+     * with that {@code reply-to} carry a name of their own, and replies sent to it through the default
+     * exchange reach this consumer.
+     *
+     * @throws NotAllowedException when the consumer tag is already in use on this channel (530, as RabbitMQ).
+     */
     public Consumer consume(final String queue, final ConsumeOptions options, final DeliveryHandler handler)
     {
         ensureOpen();
-        return broker.consume(queue, options == null ? ConsumeOptions.builder().build() : options, handler, this);
+        final ConsumeOptions chosen = options == null ? ConsumeOptions.builder().build() : options;
+        if (DirectReplyTo.PSEUDO_QUEUE.equals(queue))
+        {
+            return directReplyTo.consume(broker, this, chosen, handler);
+        }
+        return broker.consume(queue, chosen, handler, this);
     }
 
     /** AMQP {@code basic.consume} with default options: manual ack, unlimited prefetch, or auto-ack. */
@@ -411,7 +632,7 @@ public final class Channel implements AutoCloseable
      * AMQP {@code basic.get}: takes one message, requeued ones first (in a priority queue: the highest
      * priority first). Expired messages met at the head are dropped or dead-lettered, never returned. A
      * get is not a consumer: single-active-consumer does not restrict it, and it counts as a use of a
-     * queue with {@code x-expires}.
+     * queue with {@code x-expires}. Its delivery tag is the channel's next.
      *
      * @return this channel's reused delivery, valid until its next get, or null when the queue is empty.
      */
@@ -420,43 +641,39 @@ public final class Channel implements AutoCloseable
         ensureOpen();
         final MessageQueue q = broker.queue(queue, this);
         releasePendingAutoAckGet();
-        final PolicyStore store = q.store();
-        if (store != null)
-        {
-            store.touch();
-        }
+        q.touch();
         if (!q.take(getTaken))
         {
-            getDelivery.clear();
             return null;
         }
         final Envelope envelope = getTaken.envelope;
         final boolean redelivered = getTaken.redelivered;
         final DeliveryOrigin origin = getTaken.origin;
         getTaken.clear();
-        final long tag;
+        final long tag = acks.nextTag();
+        final Delivery delivery;
         if (autoAck)
         {
             pendingAutoAckGet = envelope;
-            tag = 0;
+            delivery = autoAckGetDelivery;
         }
         else
         {
-            tag = getScope.hold(envelope, origin);
-            // A close racing this get (from another thread: the broker closing) requeues what the scope
+            acks.gets().hold(tag, envelope, origin);
+            // A close racing this get (from another thread: the broker closing) requeues what the channel
             // holds after clearing "open"; the fence orders our hold before reading "open", so either the
             // close sees the tag or we see the close (and requeue it ourselves: claims are exactly-once).
             VarHandle.fullFence();
             if (!open)
             {
-                getScope.requeueAll();
-                getDelivery.clear();
+                acks.requeueAll();
                 throw new BrokerClosedException("channel " + number + " was closed during basic.get on '" + queue +
                     "'; the message was requeued");
             }
+            delivery = getDelivery;
         }
-        getDelivery.set(envelope, tag, redelivered, q.name());
-        return getDelivery;
+        delivery.set(envelope, tag, redelivered, origin);
+        return delivery;
     }
 
     /**
@@ -488,29 +705,63 @@ public final class Channel implements AutoCloseable
         return drained;
     }
 
-    /** AMQP {@code basic.ack} of a tag from {@link #get}; any thread. */
+    // ------------------------------------------------------------------ acknowledging
+
+    /** AMQP {@code basic.ack} of any delivery of this channel (push or get); any thread. */
     public void ack(final long deliveryTag, final boolean multiple)
     {
-        getScope.ack(deliveryTag, multiple);
+        acks.ack(deliveryTag, multiple);
     }
 
-    /** AMQP {@code basic.nack} of a tag from {@link #get}; any thread. */
+    /** AMQP {@code basic.nack} of any delivery of this channel; any thread. Requeued ones come back flagged, in order. */
     public void nack(final long deliveryTag, final boolean multiple, final boolean requeue)
     {
-        getScope.nack(deliveryTag, multiple, requeue);
+        acks.nack(deliveryTag, multiple, requeue);
     }
 
-    /** AMQP {@code basic.reject} of a tag from {@link #get}; any thread. */
+    /** AMQP {@code basic.reject} of any delivery of this channel; any thread. */
     public void reject(final long deliveryTag, final boolean requeue)
     {
-        getScope.reject(deliveryTag, requeue);
+        acks.reject(deliveryTag, requeue);
+    }
+
+    /**
+     * AMQP {@code basic.recover} with requeue: every delivery outstanding on the channel goes back to its
+     * queue, flagged redelivered, in tag order. @return how many.
+     */
+    public int recover()
+    {
+        ensureOpen();
+        return acks.requeueAll();
+    }
+
+    /** @return deliveries of this channel handed out and not yet settled, consumers' and gets' together. */
+    public int unackedCount()
+    {
+        return acks.unackedCount();
+    }
+
+    /**
+     * AMQP {@code basic.qos} with {@code global}: at most {@code prefetch} unacknowledged deliveries over
+     * all of this channel's consumers together (0: no such limit), besides each consumer's own
+     * {@link ConsumeOptions#prefetch()}.
+     */
+    public void setChannelPrefetch(final int prefetch)
+    {
+        if (prefetch < 0 || prefetch > ConsumeOptions.MAX_PREFETCH)
+        {
+            throw new InvalidArgumentException("prefetch must be 0..65535, was " + prefetch);
+        }
+        acks.setChannelPrefetch(prefetch);
     }
 
     // ------------------------------------------------------------------ lifecycle
 
     /**
-     * Closes the channel: cancels its consumers (their unacknowledged messages are requeued), requeues
-     * what its gets left unacknowledged, and deletes the exclusive queues it declared. Idempotent.
+     * Closes the channel: cancels its consumers, requeues every delivery still outstanding (flagged
+     * redelivered, in tag order) and lets go of held publishes. Exclusive queues belong to the
+     * connection and outlive the channel, unless this channel is its implicit connection's only one
+     * ({@link Broker#openChannel()}). Idempotent.
      */
     @Override
     public void close()
@@ -518,55 +769,45 @@ public final class Channel implements AutoCloseable
         close(null);
     }
 
-    void closeBecauseBrokerClosed()
+    /** The connection or the broker closes it: consumers are told why. */
+    void close(final String reason)
     {
-        close("broker closed");
-    }
-
-    private void close(final String reason)
-    {
-        if (!OPEN.compareAndSet(this, true, false)) // the channel's owner and the broker may both close it
+        if (!OPEN.compareAndSet(this, true, false)) // the owner, its connection and the broker may all close it
         {
             return;
         }
-        final List<Consumer> mine = new ArrayList<>(consumers);
-        for (final Consumer consumer : mine)
-        {
-            if (reason == null)
-            {
-                broker.cancelConsumer(consumer, null);
-            }
-            else
-            {
-                consumer.stop(reason);
-            }
-        }
+        held.discardAll();
+        broker.cancelConsumers(new ArrayList<>(consumers), reason, acks);
         // The last auto-ack get's envelope (pendingAutoAckGet) is left alone: only the channel's own
         // thread may touch it, and that message was delivered; the envelope goes to the garbage
         // collector instead of back to the pool.
-        getScope.requeueAll();
-        broker.deleteExclusiveQueuesOf(this);
-        broker.channelClosed(this);
+        acks.requeueAll();
+        connection.channelClosed(this);
     }
 
-    void consumerStarted(final Consumer consumer)
+    void consumerStarted(final DeliveryAgent consumer)
     {
         consumers.add(consumer);
     }
 
-    void consumerEnded(final Consumer consumer)
+    void consumerEnded(final DeliveryAgent consumer)
     {
         consumers.remove(consumer);
+        if (consumer.scope() != null)
+        {
+            acks.retire(consumer.scope());
+        }
+        directReplyTo.consumerEnded(consumer);
     }
 
+    /** @throws NotAllowedException when {@code consumerTag} is in use on this channel (530, as RabbitMQ). */
     void checkConsumerTagFree(final String consumerTag)
     {
-        for (final Consumer consumer : consumers)
+        for (final DeliveryAgent consumer : consumers)
         {
             if (consumer.consumerTag().equals(consumerTag))
             {
-                throw new PreconditionFailedException("consumer tag '" + consumerTag + "' is already in use on channel " +
-                    number);
+                throw new NotAllowedException("attempt to reuse consumer tag '" + consumerTag + "' on channel " + number);
             }
         }
     }
@@ -577,12 +818,12 @@ public final class Channel implements AutoCloseable
         if (pending != null)
         {
             pendingAutoAckGet = null;
-            getDelivery.clear();
+            autoAckGetDelivery.clear();
             pending.release();
         }
     }
 
-    private void ensureOpen()
+    void ensureOpen()
     {
         if (!open)
         {

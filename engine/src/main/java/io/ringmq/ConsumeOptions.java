@@ -7,8 +7,8 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * How a push consumer takes messages: acknowledgement mode, prefetch, how its thread waits, and
- * what happens when its handler throws.
+ * How a push consumer takes messages: acknowledgement mode, prefetch, which thread delivers
+ * ({@link ConsumerThreading}) and how a dedicated one waits, and what happens when its handler throws.
  */
 public final class ConsumeOptions
 {
@@ -16,6 +16,12 @@ public final class ConsumeOptions
     public static final int MAX_PREFETCH = 65535;
     /** The consume argument that sets {@link #priority()}, as in RabbitMQ. */
     public static final String X_PRIORITY = "x-priority";
+    /**
+     * How many times handlers may throw on one message before it is rejected instead of requeued:
+     * RabbitMQ 4's default delivery limit for quorum queues, for the same reason (a poison message must
+     * neither spin a core forever nor vanish without a word).
+     */
+    public static final int DEFAULT_HANDLER_ERROR_LIMIT = 20;
 
     private final boolean autoAck;
     private final int prefetch;
@@ -26,6 +32,9 @@ public final class ConsumeOptions
     private final HandlerErrorListener errorListener;
     private final CancelListener cancelListener;
     private final int priority;
+    private final ConsumerThreading threading;
+    private final Runnable readyListener;
+    private final int handlerErrorLimit;
 
     private ConsumeOptions(final Builder b)
     {
@@ -38,9 +47,12 @@ public final class ConsumeOptions
         errorListener = b.errorListener;
         cancelListener = b.cancelListener;
         priority = b.priority;
+        threading = b.threading;
+        readyListener = b.readyListener;
+        handlerErrorLimit = b.handlerErrorLimit;
     }
 
-    /** @return a builder: manual acknowledgement, prefetch 0 (unlimited), {@link WaitStrategy#BLOCKING}. */
+    /** @return a builder: manual acknowledgement, prefetch 0 (unlimited), the shared consumer pool. */
     public static Builder builder()
     {
         return new Builder();
@@ -69,9 +81,30 @@ public final class ConsumeOptions
         return prefetch;
     }
 
+    /** @return how a {@link ConsumerThreading#DEDICATED_THREAD} waits; unused by the other threadings. */
     public WaitStrategy waitStrategy()
     {
         return waitStrategy;
+    }
+
+    /** @return which thread delivers. */
+    public ConsumerThreading threading()
+    {
+        return threading;
+    }
+
+    /**
+     * @return how many times handlers may throw on one message before it is rejected instead of requeued
+     * (see {@link Builder#handlerErrorLimit}).
+     */
+    public int handlerErrorLimit()
+    {
+        return handlerErrorLimit;
+    }
+
+    Runnable readyListener()
+    {
+        return readyListener;
     }
 
     /** @return the requested consumer tag, or null to let the broker generate one. */
@@ -118,11 +151,25 @@ public final class ConsumeOptions
         return cancelListener;
     }
 
-    /** Told when a handler threw; runs on the consumer thread, after the delivery was settled. */
+    /** Told when a handler threw; runs on the delivering thread, after the delivery was settled. */
     @FunctionalInterface
     public interface HandlerErrorListener
     {
+        /** @param message a copy of the message, or null when the handler had settled it itself. */
         void onHandlerError(String consumerTag, Message message, Throwable error);
+
+        /**
+         * Handlers have now failed on {@code message} {@code failures} times, more than the consumer's
+         * {@link #handlerErrorLimit()}: it was rejected without requeue, so dead-lettered (reason
+         * {@code rejected}) where its queue has a dead-letter exchange, else dropped and counted in
+         * {@link QueueInfo#rejectedCount()}. The default logs a warning.
+         */
+        default void onGaveUp(final String consumerTag, final Message message, final int failures)
+        {
+            System.getLogger("io.ringmq").log(System.Logger.Level.WARNING, "consumer " + consumerTag +
+                " gave up on " + message + " after " + failures + " handler failures: rejected without requeue " +
+                "(dead-lettered where the queue has a dead-letter exchange, else dropped)");
+        }
     }
 
     /** Told when the broker cancels the consumer (its queue was deleted, or the broker closed): AMQP server-side {@code basic.cancel}. */
@@ -144,9 +191,69 @@ public final class ConsumeOptions
         private HandlerErrorListener errorListener = Builder::logHandlerError;
         private CancelListener cancelListener = (tag, reason) -> { };
         private int priority;
+        private ConsumerThreading threading = ConsumerThreading.SHARED_POOL;
+        private Runnable readyListener;
+        private int handlerErrorLimit = DEFAULT_HANDLER_ERROR_LIMIT;
 
         private Builder()
         {
+        }
+
+        /**
+         * Chooses the thread that delivers (default {@link ConsumerThreading#SHARED_POOL}). For
+         * {@link ConsumerThreading#CALLER_DRIVEN} use {@link #callerDriven(Runnable)}, which also names
+         * the ready listener.
+         */
+        public Builder threading(final ConsumerThreading threading)
+        {
+            Objects.requireNonNull(threading, "threading");
+            if (threading == ConsumerThreading.CALLER_DRIVEN && readyListener == null)
+            {
+                throw new InvalidArgumentException("a caller-driven consumer needs a ready listener: use callerDriven(listener)");
+            }
+            this.threading = threading;
+            return this;
+        }
+
+        /** The broker's shared consumer threads (the default). */
+        public Builder sharedPool()
+        {
+            return threading(ConsumerThreading.SHARED_POOL);
+        }
+
+        /** A thread of its own, waiting as {@link #waitStrategy} says. */
+        public Builder dedicatedThread()
+        {
+            return threading(ConsumerThreading.DEDICATED_THREAD);
+        }
+
+        /**
+         * No thread: the application calls {@link Consumer#deliver(int)}. {@code readyListener} is told,
+         * on whichever thread made it so (a publisher, an acker, a dispatcher), that deliveries may be
+         * possible after a {@code deliver} returned 0; it must only schedule the next {@code deliver}
+         * (say, as a task on an event loop), never deliver itself nor block. Told once at the start too.
+         */
+        public Builder callerDriven(final Runnable readyListener)
+        {
+            this.readyListener = Objects.requireNonNull(readyListener, "readyListener");
+            this.threading = ConsumerThreading.CALLER_DRIVEN;
+            return this;
+        }
+
+        /**
+         * How many times handlers may throw on one message (on any consumer of its queue) and have it
+         * requeued; the next failure rejects it without requeue and tells
+         * {@link HandlerErrorListener#onGaveUp}. Default {@value ConsumeOptions#DEFAULT_HANDLER_ERROR_LIMIT};
+         * {@code Integer.MAX_VALUE} requeues forever, as earlier versions did.
+         */
+        public Builder handlerErrorLimit(final int limit)
+        {
+            if (limit < 0)
+            {
+                throw new InvalidArgumentException("handler error limit must be 0 or more, was " + limit);
+            }
+            this.handlerErrorLimit = limit;
+            return this;
         }
 
         /** Sets the consumer priority ({@code x-priority}); see {@link ConsumeOptions#priority()}. */
@@ -199,9 +306,14 @@ public final class ConsumeOptions
             return this;
         }
 
+        /**
+         * How the consumer's own thread waits when it has nothing to do. A wait strategy belongs to a
+         * thread of its own, so this also chooses {@link ConsumerThreading#DEDICATED_THREAD}.
+         */
         public Builder waitStrategy(final WaitStrategy waitStrategy)
         {
             this.waitStrategy = Objects.requireNonNull(waitStrategy, "waitStrategy");
+            this.threading = ConsumerThreading.DEDICATED_THREAD;
             return this;
         }
 
@@ -224,10 +336,10 @@ public final class ConsumeOptions
 
         /**
          * What happens to a delivery whose handler threw and did not settle it itself: with
-         * {@code true} (the default) it is requeued and redelivered with {@code redelivered = true};
-         * with {@code false} it is rejected without requeue (discarded, or dead-lettered where the
-         * queue has a dead-letter exchange). Either way the consumer thread keeps running and the
-         * error listener is told.
+         * {@code true} (the default) it is requeued and redelivered with {@code redelivered = true}, up
+         * to {@link #handlerErrorLimit} times; with {@code false} it is rejected without requeue
+         * (discarded, or dead-lettered where the queue has a dead-letter exchange). Either way the
+         * consumer keeps running and the error listener is told.
          */
         public Builder onHandlerError(final boolean requeue)
         {

@@ -124,7 +124,7 @@ final class DeadLetters
             for (int i = 0; i < count; i++)
             {
                 // Timeout 0: a full target refuses at once, whatever its policy (see the class comment).
-                if (targets[i].offer(copy, 0, worker.result))
+                if (targets[i].offer(copy, 0, worker.result) == QueueStorage.ACCEPTED)
                 {
                     accepted++;
                 }

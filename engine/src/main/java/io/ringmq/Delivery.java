@@ -9,42 +9,70 @@ import java.nio.charset.StandardCharsets;
  * {@code basic.get-ok}).
  * <p>
  * <b>Lifetime:</b> a Delivery is a flyweight: each consumer (and each channel, for gets) reuses one
- * instance for every delivery, so delivering allocates nothing. Read it inside the handler (or
- * before the channel's next get). To keep the message longer, call {@link #copy()}. The
- * {@link #deliveryTag()} stays valid for acknowledging after the callback; the flyweight does not.
+ * instance for every delivery, so delivering allocates nothing. Read it inside the handler (or before
+ * the channel's next get). To keep the message longer, call {@link #copy()}.
+ * <p>
+ * <b>Acknowledging:</b> {@link #deliveryTag()} is the channel's tag for this delivery; it stays valid
+ * after the callback, from any thread: settle it with {@link Channel#ack(long, boolean)} and friends.
+ * The conveniences {@link #ack()}, {@link #nack(boolean)} and {@link #reject(boolean)} act on the
+ * delivery the flyweight holds <em>now</em>, so they are allowed only where that is certainly this one:
+ * inside the handler, on the thread running it (or, for a get, on the thread that got it, until its next
+ * get). Anywhere else they throw {@link IllegalStateException} rather than settle another message.
  */
 public final class Delivery
 {
+    /** The header a quorum queue adds to a redelivered message: how many times it came back before. */
+    public static final String X_DELIVERY_COUNT = "x-delivery-count";
+
     private final String consumerTag;
+    private final Acknowledgements acks;
+    /** Where this flyweight's deliveries are kept, or null for automatic acknowledgement. */
     private final AckScope scope;
+    private final MessageQueue fixedQueue;
     private Envelope envelope;
     private long deliveryTag;
     private boolean redelivered;
-    private String queue;
+    private int returns;
+    private MessageQueue queue;
+    /** The thread the current delivery was handed to; see the class comment. */
+    private Thread owner;
+    /** A quorum queue's redelivery: the properties with {@code x-delivery-count}, made on first read. */
+    private MessageProperties counted;
 
     /**
-     * @param scope where this delivery's tags are settled, or null for automatic acknowledgement.
+     * @param acks  the channel's acknowledgements.
+     * @param scope where this delivery's tags are kept, or null for automatic acknowledgement.
+     * @param queue the consumer's queue, or null for a channel's gets (set per get).
      */
-    Delivery(final String consumerTag, final AckScope scope)
+    Delivery(final String consumerTag, final Acknowledgements acks, final AckScope scope, final MessageQueue queue)
     {
         this.consumerTag = consumerTag;
+        this.acks = acks;
         this.scope = scope;
+        this.fixedQueue = queue;
+        this.queue = queue;
     }
 
-    void set(final Envelope envelope, final long deliveryTag, final boolean redelivered, final String queue)
+    /** The delivering thread, before handing the flyweight over. */
+    void set(final Envelope envelope, final long deliveryTag, final boolean redelivered, final DeliveryOrigin origin)
     {
         this.envelope = envelope;
         this.deliveryTag = deliveryTag;
         this.redelivered = redelivered;
-        this.queue = queue;
+        this.returns = origin.returns();
+        this.queue = fixedQueue != null ? fixedQueue : origin.queue();
+        this.counted = null;
+        this.owner = Thread.currentThread();
     }
 
     void clear()
     {
         envelope = null;
+        counted = null;
+        owner = null;
     }
 
-    /** @return the tag to acknowledge this delivery with; unique and increasing within its consumer (or channel). */
+    /** @return the tag to acknowledge this delivery with: the channel's, unique and increasing on the channel. */
     public long deliveryTag()
     {
         return deliveryTag;
@@ -56,10 +84,21 @@ public final class Delivery
         return redelivered;
     }
 
+    /**
+     * @return how many times the message came back to this queue before this delivery (a nack or reject
+     * with requeue, a handler error, its consumer cancelled or channel closed while it was
+     * unacknowledged); 0 on a first delivery. A quorum queue also reports it as {@value #X_DELIVERY_COUNT}.
+     */
+    public int deliveryCount()
+    {
+        current();
+        return returns;
+    }
+
     /** @return the queue it came from. */
     public String queue()
     {
-        return queue;
+        return queue == null ? null : queue.name();
     }
 
     /** @return the consumer's tag, or null for a {@link Channel#get}. */
@@ -80,10 +119,24 @@ public final class Delivery
         return current().routingKey;
     }
 
-    /** @return its properties, never null. */
+    /**
+     * @return its properties, never null; from a quorum queue, a redelivery's carry the
+     * {@value #X_DELIVERY_COUNT} header, as RabbitMQ 4 adds it.
+     */
     public MessageProperties properties()
     {
-        return current().properties;
+        final Envelope e = current();
+        if (returns == 0 || !queue.isQuorum())
+        {
+            return e.properties;
+        }
+        MessageProperties withCount = counted;
+        if (withCount == null)
+        {
+            withCount = e.properties.toBuilder().header(X_DELIVERY_COUNT, (long)returns).build();
+            counted = withCount;
+        }
+        return withCount;
     }
 
     /** @return the body bytes as published (not a copy; do not modify), or null for an object message. */
@@ -108,29 +161,39 @@ public final class Delivery
     /** @return a detached, immutable copy that stays valid after the callback. */
     public Message copy()
     {
-        return current().toMessage(redelivered);
+        final Envelope e = current();
+        return new Message(e.exchange, e.routingKey, properties(), e.body, e.payload, redelivered);
     }
 
-    /** Acknowledges this delivery (AMQP {@code basic.ack}, multiple = false). */
+    /** Acknowledges this delivery (AMQP {@code basic.ack}, multiple = false); see the class comment for where. */
     public void ack()
     {
-        manualScope("ack").ack(deliveryTag, false);
+        acks.ackIn(ownScope("ack"), deliveryTag, "ack");
     }
 
     /** Negatively acknowledges this delivery (AMQP {@code basic.nack}, multiple = false). */
     public void nack(final boolean requeue)
     {
-        manualScope("nack").nack(deliveryTag, false, requeue);
+        ownScope("nack");
+        acks.nack(deliveryTag, false, requeue);
     }
 
     /** Rejects this delivery (AMQP {@code basic.reject}). */
     public void reject(final boolean requeue)
     {
-        manualScope("reject").reject(deliveryTag, requeue);
+        ownScope("reject");
+        acks.reject(deliveryTag, requeue);
     }
 
-    private AckScope manualScope(final String method)
+    private AckScope ownScope(final String method)
     {
+        if (owner != Thread.currentThread())
+        {
+            // Another thread, or after the callback: the flyweight may already hold the next delivery.
+            throw new IllegalStateException("Delivery." + method + "() outside its callback (or from another " +
+                "thread) could settle whichever delivery this flyweight holds now; call channel." + method +
+                "(" + deliveryTag + ", ...) with the tag instead");
+        }
         if (scope == null)
         {
             throw new PreconditionFailedException("cannot " + method + " delivery tag " + deliveryTag +
@@ -152,14 +215,18 @@ public final class Delivery
 
     static String text(final byte[] body, final Object payload)
     {
-        return body != null ? new String(body, StandardCharsets.UTF_8) : String.valueOf(payload);
+        if (body != null)
+        {
+            return new String(body, StandardCharsets.UTF_8);
+        }
+        return payload == null ? "" : String.valueOf(payload);
     }
 
     @Override
     public String toString()
     {
         final Envelope e = envelope;
-        return e == null ? "Delivery{released}" : "Delivery{tag=" + deliveryTag + ", queue='" + queue +
+        return e == null ? "Delivery{released}" : "Delivery{tag=" + deliveryTag + ", queue='" + queue() +
             "', exchange='" + e.exchange + "', routingKey='" + e.routingKey + "', redelivered=" + redelivered + '}';
     }
 }

@@ -4,9 +4,8 @@ package io.ringmq;
  * Where an unacknowledged delivery came from, as the acknowledgement path needs it: kept beside the
  * envelope in the {@link AckScope}'s table, and told when the delivery is requeued or rejected.
  * <p>
- * For almost every delivery that is simply its {@link MessageQueue}. A message redelivered from a
- * queue with {@code x-delivery-limit} carries a {@link DeliveryCount} instead, which knows how often
- * that message came back to that queue.
+ * A message delivered for the first time comes from its {@link MessageQueue}; one that came back to
+ * its queue before carries its {@link Returned} record, which knows how often it came back.
  */
 interface DeliveryOrigin
 {
@@ -15,4 +14,16 @@ interface DeliveryOrigin
 
     /** A consumer rejected the message without requeue: it leaves its queue (dead-lettered when the queue says so). */
     void discardRejected(Envelope envelope);
+
+    /** @return how many times the message came back to its queue before this delivery (0 on a first delivery). */
+    int returns();
+
+    /** @return how many handlers threw on this message before this delivery. */
+    int handlerFailures();
+
+    /** A handler threw on this delivery: counts it, then puts the message back as {@link #requeue} does. */
+    void requeueAfterHandlerFailure(Envelope envelope);
+
+    /** @return the queue the message belongs to. */
+    MessageQueue queue();
 }

@@ -32,6 +32,9 @@ final class Envelope
         }
     }
 
+    /** The body of a message published with none: RabbitMQ delivers 0 bytes. */
+    static final byte[] NO_BODY = new byte[0];
+
     /** Where a released envelope goes; emptied when the broker closes (see {@link EnvelopePool.Home}). */
     private final EnvelopePool.Home home;
 
@@ -47,7 +50,7 @@ final class Envelope
      * Written by the publisher in {@link #fill} when the message has a per-message TTL, otherwise by each
      * queue with {@code x-message-ttl} as it takes the message ({@link #stampNow}), before the ring's
      * release store that publishes it: so a reader that took the message from a ring sees its queue's
-     * stamp, or the stamp of a later queue of the same publish (opaque accesses: no tearing, and stamps of
+     * stamp, or the stamp of a later queue of the same publish (release/acquire: no tearing, and stamps of
      * one publish differ by the microseconds it took). Never reset: a reused envelope is re-stamped before
      * any TTL reader can see it.
      */
@@ -77,19 +80,19 @@ final class Envelope
         {
             stampNow(); // only messages with a per-message TTL pay for the clock
         }
-        REFS.set(this, holders); // plain: published together with the fields by the ring's release store
+        spRefs(holders); // plain: published together with the fields by the ring's release store
     }
 
     /** Starts the message's TTL clock now; see {@link #stampNanos}. */
     void stampNow()
     {
-        STAMP.setOpaque(this, System.nanoTime());
+        soStamp(System.nanoTime()); // before the ring's release store that publishes the envelope
     }
 
     /** @return the TTL clock's start; see {@link #stampNanos}. */
     long stamp()
     {
-        return (long)STAMP.getOpaque(this);
+        return laStamp();
     }
 
     /**
@@ -115,7 +118,7 @@ final class Envelope
      */
     void retain()
     {
-        REFS.getAndAdd(this, 1);
+        faaRefs(1);
     }
 
     /** @return the size counted by {@code x-max-length-bytes}: body bytes, 0 for an object payload. */
@@ -132,7 +135,7 @@ final class Envelope
      */
     void release()
     {
-        final int remaining = (int)REFS.getAndAdd(this, -1) - 1;
+        final int remaining = faaRefs(-1) - 1;
         if (remaining == 0)
         {
             exchange = null;
@@ -156,6 +159,27 @@ final class Envelope
     int holders()
     {
         return (int)REFS.getVolatile(this);
+    }
+
+    private void soStamp(final long now)
+    {
+        STAMP.setRelease(this, now);
+    }
+
+    private long laStamp()
+    {
+        return (long)STAMP.getAcquire(this);
+    }
+
+    private void spRefs(final int value)
+    {
+        REFS.set(this, value);
+    }
+
+    /** Fetch-and-add: a full volatile read-modify-write. */
+    private int faaRefs(final int delta)
+    {
+        return (int)REFS.getAndAdd(this, delta);
     }
 
     Message toMessage(final boolean redelivered)

@@ -10,15 +10,15 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * The broker's timer work, on one daemon thread started when the first queue with policies is
- * declared and shut down (and joined) by {@link Broker#close()}; a broker without such queues never
- * starts it.
+ * The broker's timer work, on one daemon thread started when the first queue that needs it is
+ * declared ({@link MessageQueue#needsHousekeeping}) and shut down (and joined) by {@link Broker#close()};
+ * a broker without such queues never starts it.
  * <p>
- * Every {@value Broker#HOUSEKEEPING_PERIOD_MILLIS} ms it visits each queue with policies: it removes
- * expired messages at the heads of its levels ({@link PolicyStore#sweepExpired}), so a queue without
+ * Every {@value Broker#HOUSEKEEPING_PERIOD_MILLIS} ms it visits each such queue: it removes expired
+ * messages at the heads of its levels ({@link QueueStorage#sweepExpired}), so a queue without
  * consumers sheds them too, and it deletes a queue with {@code x-expires} that has been unused long
- * enough. Plain queues are never visited: their JCTools rings cannot remove a head conditionally, and
- * they need not pay for a sweep.
+ * enough. Queues on {@link PlainStorage} without {@code x-expires} are never visited: their JCTools rings
+ * cannot remove a head conditionally, and they need not pay for a sweep.
  */
 final class Housekeeper
 {
@@ -38,7 +38,7 @@ final class Housekeeper
         this.broker = broker;
     }
 
-    /** Under the topology lock: {@code queue} (with policies) is swept from now on; starts the thread on first use. */
+    /** Under the topology lock: {@code queue} is swept from now on; starts the thread on first use. */
     void add(final MessageQueue queue)
     {
         queues.add(queue);
@@ -134,9 +134,8 @@ final class Housekeeper
                 {
                     continue;
                 }
-                final PolicyStore store = queue.store();
-                store.sweepExpired();
-                if (store.isUnusedLongerThanExpiry(now))
+                queue.storage().sweepExpired();
+                if (queue.isUnusedLongerThanExpiry(now))
                 {
                     broker.expireIfUnused(queue);
                 }

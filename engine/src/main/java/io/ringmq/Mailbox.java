@@ -4,19 +4,19 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 
 /**
- * The messages a {@link RoundRobinDispatcher} has sent to one push consumer and that its thread has
- * not yet taken: what RabbitMQ holds in a consumer's channel buffer. A bounded single-producer,
+ * The messages a {@link RoundRobinDispatcher} has sent to one push consumer and that its agent has
+ * not yet delivered: what RabbitMQ holds in a consumer's channel buffer. A bounded single-producer,
  * single-consumer ring of (envelope, redelivered, origin) triples in three parallel arrays, so a
  * hand-over allocates nothing.
  * <p>
  * <b>Threads:</b> the producer is whichever thread holds the queue's dispatch role; successive holders
  * are ordered by that role's release and acquire, so they act as one producer. The consumer is the
- * owner's thread, or {@link Consumer#stop} once that thread has ended (the join orders it).
+ * thread delivering for the owner at the time, or {@link DeliveryAgent#stop} once no thread delivers
+ * for it any more (the agent's delivering flag orders the hand-over).
  * <p>
- * Memory ordering: {@link #put} writes the slot and then publishes it with a release store of
- * {@code tail}, which {@link #peek}'s acquire load pairs with; {@link #remove} clears the slot and
- * then frees it with a release store of {@code head}, which the producer's acquire load in
- * {@link #size} pairs with before it reuses the slot.
+ * Memory ordering: {@link #put} writes the slot and then publishes it with {@link #soTail}, which
+ * {@link #laTail} in {@link #peek} pairs with; {@link #remove} clears the slot and then frees it with
+ * {@link #soHead}, which {@link #laHead} in {@link #size} pairs with before the producer reuses the slot.
  */
 final class Mailbox
 {
@@ -70,23 +70,23 @@ final class Mailbox
     /** Any thread; exact for the producer (the consumer can only make it smaller). */
     int size()
     {
-        return (int)((long)TAIL.getAcquire(this) - (long)HEAD.getAcquire(this));
+        return (int)(laTail() - laHead());
     }
 
     boolean isEmpty()
     {
-        return (long)TAIL.getAcquire(this) == (long)HEAD.getAcquire(this);
+        return laTail() == laHead();
     }
 
     /** Dispatch role holder only, after {@link #size} showed room: the caller checks, so this never fails. */
     void put(final Envelope envelope, final boolean wasDelivered, final DeliveryOrigin origin)
     {
-        final long t = (long)TAIL.getOpaque(this); // our own last write, or the previous role holder's (ordered by the role)
+        final long t = loTail(); // our own last write, or the previous role holder's (ordered by the role)
         final int slot = (int)t & mask;
         envelopes[slot] = envelope;
         redelivered[slot] = wasDelivered;
         origins[slot] = origin;
-        TAIL.setRelease(this, t + 1); // publishes the slot: pairs with getAcquire in peek
+        soTail(t + 1); // publishes the slot: pairs with laTail in peek
     }
 
     /**
@@ -97,8 +97,8 @@ final class Mailbox
      */
     boolean peek(final Taken out)
     {
-        final long h = (long)HEAD.getOpaque(this); // only this side writes it
-        if (h == (long)TAIL.getAcquire(this)) // pairs with setRelease in put
+        final long h = loHead(); // only this side writes it
+        if (h == laTail()) // pairs with soTail in put
         {
             return false;
         }
@@ -110,10 +110,40 @@ final class Mailbox
     /** Consumer side only, after a successful {@link #peek}: removes that entry. */
     void remove()
     {
-        final long h = (long)HEAD.getOpaque(this);
+        final long h = loHead();
         final int slot = (int)h & mask;
         envelopes[slot] = null;
         origins[slot] = null;
-        HEAD.setRelease(this, h + 1); // frees the slot after our reads: pairs with getAcquire in size
+        soHead(h + 1); // frees the slot after our reads: pairs with laHead in size
+    }
+
+    private long laHead()
+    {
+        return (long)HEAD.getAcquire(this);
+    }
+
+    private long loHead()
+    {
+        return (long)HEAD.getOpaque(this);
+    }
+
+    private void soHead(final long value)
+    {
+        HEAD.setRelease(this, value);
+    }
+
+    private long laTail()
+    {
+        return (long)TAIL.getAcquire(this);
+    }
+
+    private long loTail()
+    {
+        return (long)TAIL.getOpaque(this);
+    }
+
+    private void soTail(final long value)
+    {
+        TAIL.setRelease(this, value);
     }
 }

@@ -13,6 +13,7 @@ public final class PublishResult
     private int accepted;
     private int refused;
     private int dropped;
+    private int held;
     private boolean returned;
 
     PublishResult()
@@ -25,6 +26,7 @@ public final class PublishResult
         accepted = 0;
         refused = 0;
         dropped = 0;
+        held = 0;
         returned = false;
     }
 
@@ -46,6 +48,11 @@ public final class PublishResult
     void addDropped(final int messages)
     {
         dropped += messages;
+    }
+
+    void addHeld(final int queues)
+    {
+        held += queues;
     }
 
     void markReturned()
@@ -74,6 +81,22 @@ public final class PublishResult
     public int refusedQueues()
     {
         return refused;
+    }
+
+    /**
+     * @return queue deliveries still pending ({@link Channel#publishNonBlocking} only): full {@code block}
+     * queues the message waits for, held by the channel in publish order; they are neither accepted nor
+     * refused yet. See {@link Channel#resumeHeldPublishes()}.
+     */
+    public int heldQueues()
+    {
+        return held;
+    }
+
+    /** @return true when part of the publish is held by the channel, waiting for room. */
+    public boolean isHeld()
+    {
+        return held > 0;
     }
 
     /** @return older messages that {@code drop-head} queues removed to take this one. */
@@ -108,6 +131,7 @@ public final class PublishResult
         copy.accepted = accepted;
         copy.refused = refused;
         copy.dropped = dropped;
+        copy.held = held;
         copy.returned = returned;
         return copy;
     }
@@ -116,6 +140,6 @@ public final class PublishResult
     public String toString()
     {
         return "PublishResult{routed=" + routed + ", accepted=" + accepted + ", refused=" + refused +
-            ", dropped=" + dropped + ", returned=" + returned + '}';
+            ", dropped=" + dropped + ", held=" + held + ", returned=" + returned + '}';
     }
 }

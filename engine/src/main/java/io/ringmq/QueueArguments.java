@@ -37,6 +37,10 @@ final class QueueArguments
 
     /** RabbitMQ's bound for TTLs and expiries (rabbit_misc:check_expiry): 2^32 - 1 ms. */
     static final long MAX_EXPIRY_MILLIS = 4_294_967_295L;
+    /** RabbitMQ 4's delivery limit for a quorum queue that sets none. */
+    static final int QUORUM_DEFAULT_DELIVERY_LIMIT = 20;
+    /** Arguments a quorum queue refuses at declare, as RabbitMQ's does. */
+    private static final Set<String> NOT_FOR_QUORUM = Set.of(MAX_PRIORITY, "x-queue-mode");
     /** RabbitMQ's largest supported {@code x-max-priority}. */
     static final int MAX_PRIORITY_LEVEL = 255;
 
@@ -46,8 +50,13 @@ final class QueueArguments
     {
     }
 
-    /** @return the parsed policies, with the overflow default applied. @throws InvalidArgumentException naming the bad argument. */
-    static QueuePolicies parse(final String queue, final Map<String, Object> arguments)
+    /**
+     * @return the parsed policies, with the overflow default and a quorum queue's delivery limit applied.
+     * @throws InvalidArgumentException naming the bad argument (or, for a quorum queue, the property it
+     *                                  cannot have).
+     */
+    static QueuePolicies parse(final String queue, final Map<String, Object> arguments, final boolean durable,
+        final boolean exclusive, final boolean autoDelete)
     {
         for (final String key : arguments.keySet())
         {
@@ -57,18 +66,17 @@ final class QueueArguments
                     " is not supported by this version of RingMQ");
             }
         }
-        final Object queueType = arguments.get(QUEUE_TYPE);
-        if (queueType != null && !"classic".equals(queueType))
+        final QueueType type = queueType(queue, arguments);
+        if (type == QueueType.QUORUM)
         {
-            throw new InvalidArgumentException("x-queue-type '" + queueType + "' of " + describe(queue) +
-                " is not supported: RingMQ queues are in-memory classic queues");
+            checkQuorum(queue, arguments, durable, exclusive, autoDelete);
         }
         final long ttl = integral(queue, arguments, MESSAGE_TTL, 0, MAX_EXPIRY_MILLIS, "milliseconds");
         final long expires = integral(queue, arguments, EXPIRES, 1, MAX_EXPIRY_MILLIS, "milliseconds");
         final long maxLength = integral(queue, arguments, MAX_LENGTH, 0, Long.MAX_VALUE, "messages");
         final long maxLengthBytes = integral(queue, arguments, MAX_LENGTH_BYTES, 0, Long.MAX_VALUE, "bytes");
         final long maxPriority = integral(queue, arguments, MAX_PRIORITY, 0, MAX_PRIORITY_LEVEL, "priority levels");
-        final long deliveryLimit = integral(queue, arguments, DELIVERY_LIMIT, 0, Long.MAX_VALUE, "returns");
+        final long deliveryLimit = deliveryLimit(queue, arguments, type);
         final String dlx = string(queue, arguments, DEAD_LETTER_EXCHANGE);
         final String dlrk = string(queue, arguments, DEAD_LETTER_ROUTING_KEY);
         if (dlx != null)
@@ -127,7 +135,79 @@ final class QueueArguments
                 OverflowPolicy.DROP_HEAD : OverflowPolicy.BLOCK;
         }
         return new QueuePolicies(ttl, expires, maxLength, maxLengthBytes, overflow, dlx, dlrk, (int)Math.max(0, maxPriority),
-            singleActiveConsumer, deliveryLimit);
+            singleActiveConsumer, deliveryLimit, type);
+    }
+
+    private static QueueType queueType(final String queue, final Map<String, Object> arguments)
+    {
+        if (!arguments.containsKey(QUEUE_TYPE))
+        {
+            return QueueType.CLASSIC;
+        }
+        final Object value = arguments.get(QUEUE_TYPE);
+        for (final QueueType type : QueueType.values())
+        {
+            if (type.argumentValue().equals(value))
+            {
+                return type;
+            }
+        }
+        if ("stream".equals(value))
+        {
+            throw new InvalidArgumentException("x-queue-type 'stream' of " + describe(queue) + " is not supported: " +
+                "RingMQ has classic and quorum queues, kept in memory; streams (an append-only log read by offset) " +
+                "are not implemented");
+        }
+        throw invalid(queue, QUEUE_TYPE, value, "expected classic or quorum");
+    }
+
+    /** RabbitMQ's declare-time checks of a quorum queue (rabbit_quorum_queue:declare and its invalid arguments). */
+    private static void checkQuorum(final String queue, final Map<String, Object> arguments, final boolean durable,
+        final boolean exclusive, final boolean autoDelete)
+    {
+        if (exclusive)
+        {
+            throw new InvalidArgumentException("invalid property 'exclusive-owner' for " + describe(queue) +
+                ": a quorum queue cannot be exclusive");
+        }
+        if (!durable)
+        {
+            throw new InvalidArgumentException("invalid property 'non-durable' for " + describe(queue) +
+                ": a quorum queue is always durable");
+        }
+        if (autoDelete)
+        {
+            throw new InvalidArgumentException("invalid property 'auto-delete' for " + describe(queue) +
+                ": a quorum queue cannot be auto-delete");
+        }
+        for (final String key : NOT_FOR_QUORUM)
+        {
+            if (arguments.containsKey(key))
+            {
+                throw new InvalidArgumentException("invalid arg '" + key + "' for " + describe(queue) +
+                    ": not supported by quorum queues");
+            }
+        }
+        if ("reject-publish-dlx".equals(arguments.get(QueueSpec.X_OVERFLOW)))
+        {
+            throw new InvalidArgumentException("invalid arg 'x-overflow' with value 'reject-publish-dlx' for " +
+                describe(queue) + ": not supported by quorum queues");
+        }
+    }
+
+    /** Classic: 0 or more, or none. Quorum: RabbitMQ 4's default when absent, and a negative limit means none. */
+    private static long deliveryLimit(final String queue, final Map<String, Object> arguments, final QueueType type)
+    {
+        if (type != QueueType.QUORUM)
+        {
+            return integral(queue, arguments, DELIVERY_LIMIT, 0, Long.MAX_VALUE, "returns");
+        }
+        if (!arguments.containsKey(DELIVERY_LIMIT))
+        {
+            return QUORUM_DEFAULT_DELIVERY_LIMIT;
+        }
+        final long limit = integral(queue, arguments, DELIVERY_LIMIT, Long.MIN_VALUE, Long.MAX_VALUE, "returns");
+        return limit < 0 ? QueuePolicies.UNSET : limit;
     }
 
     /** @return the integral argument {@code key} within [min, max], or UNSET when absent. */

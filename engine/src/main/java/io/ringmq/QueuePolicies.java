@@ -4,8 +4,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The RabbitMQ queue policies one queue declared, parsed and validated once by
- * {@link QueueArguments}: immutable, and {@code null} in {@link QueueSpec#policies()} for a plain
- * queue, which is how the engine keeps plain queues on their original path.
+ * {@link QueueArguments}: immutable. {@link #needsPolicyStorage()} is the one switch between the
+ * plain storage path and the policy one.
  * <p>
  * Every "unset" numeric value is {@link #UNSET} (-1).
  */
@@ -23,6 +23,7 @@ final class QueuePolicies
     private final int maxPriority;
     private final boolean singleActiveConsumer;
     private final long deliveryLimit;
+    private final QueueType type;
 
     QueuePolicies(
         final long messageTtlMillis,
@@ -34,7 +35,8 @@ final class QueuePolicies
         final String deadLetterRoutingKey,
         final int maxPriority,
         final boolean singleActiveConsumer,
-        final long deliveryLimit)
+        final long deliveryLimit,
+        final QueueType type)
     {
         this.messageTtlNanos = messageTtlMillis == UNSET ? UNSET : TimeUnit.MILLISECONDS.toNanos(messageTtlMillis);
         this.expiresNanos = expiresMillis == UNSET ? UNSET : TimeUnit.MILLISECONDS.toNanos(expiresMillis);
@@ -46,13 +48,31 @@ final class QueuePolicies
         this.maxPriority = maxPriority;
         this.singleActiveConsumer = singleActiveConsumer;
         this.deliveryLimit = deliveryLimit;
+        this.type = type;
     }
 
-    /** @return true when none of the policies is declared: the queue takes the plain path. */
+    /** @return true when none of the policies is declared. */
     boolean isPlain()
     {
-        return messageTtlNanos == UNSET && expiresNanos == UNSET && maxLength == UNSET && maxLengthBytes == UNSET &&
-            deadLetterExchange == null && maxPriority == 0 && !singleActiveConsumer && deliveryLimit == UNSET;
+        return !needsPolicyStorage() && expiresNanos == UNSET && !singleActiveConsumer && deliveryLimit == UNSET;
+    }
+
+    /**
+     * @return true when the queue's messages need {@link PolicyStorage}: a TTL or length limit (counted
+     * and swept there), priorities (a ring per level), or a dead-letter exchange (so that messages with
+     * their own {@code expiration} are swept and dead-lettered on time even without consumers). Every
+     * other policy works on {@link PlainStorage}.
+     */
+    boolean needsPolicyStorage()
+    {
+        return messageTtlNanos != UNSET || maxLength != UNSET || maxLengthBytes != UNSET || maxPriority > 0 ||
+            deadLetterExchange != null;
+    }
+
+    /** @return {@code x-queue-type}. */
+    QueueType type()
+    {
+        return type;
     }
 
     /** @return {@code x-message-ttl} in nanoseconds, or UNSET. */
@@ -114,7 +134,7 @@ final class QueuePolicies
         return singleActiveConsumer;
     }
 
-    /** @return {@code x-delivery-limit}, or UNSET. */
+    /** @return {@code x-delivery-limit} (a quorum queue's default applied), or UNSET for none. */
     long deliveryLimit()
     {
         return deliveryLimit;

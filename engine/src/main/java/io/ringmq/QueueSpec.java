@@ -52,7 +52,6 @@ public final class QueueSpec
     private final int capacity;
     private final Map<String, Object> arguments;
     private final OverflowPolicy overflow;
-    /** Null for a plain queue. */
     private final QueuePolicies policies;
 
     private QueueSpec(final Builder b)
@@ -64,9 +63,8 @@ public final class QueueSpec
         capacity = b.capacity;
         arguments = b.arguments.isEmpty() ?
             Collections.emptyMap() : Collections.unmodifiableMap(new LinkedHashMap<>(b.arguments));
-        final QueuePolicies parsed = QueueArguments.parse(name, arguments);
-        overflow = parsed.overflow();
-        policies = parsed.isPlain() ? null : parsed;
+        policies = QueueArguments.parse(name, arguments, durable, exclusive, autoDelete);
+        overflow = policies.overflow();
     }
 
     /**
@@ -89,7 +87,12 @@ public final class QueueSpec
         return name;
     }
 
-    /** @return the durable flag; RingMQ is in memory, so it is recorded for equivalence only. */
+    /**
+     * @return the durable flag. RingMQ keeps every queue and message in memory only: a durable queue
+     * lives as long as its broker (closing the broker, or the JVM exiting, loses it and its messages,
+     * whatever their delivery mode). The flag is recorded for redeclaration equivalence, and a quorum
+     * queue requires it, as in RabbitMQ; it promises no persistence until RingMQ persists messages.
+     */
     public boolean durable()
     {
         return durable;
@@ -129,17 +132,36 @@ public final class QueueSpec
         return overflow;
     }
 
-    /** @return the parsed policies, or null for a plain queue. */
+    /** @return the parsed policies ({@link QueuePolicies#isPlain()} for a plain queue). */
     QueuePolicies policies()
     {
         return policies;
+    }
+
+    /** @return {@code x-queue-type}: classic unless declared otherwise. */
+    public QueueType type()
+    {
+        return policies.type();
     }
 
     /** @return true when {@code other} declares the same queue in every respect but the name. */
     boolean isEquivalentTo(final QueueSpec other)
     {
         return durable == other.durable && exclusive == other.exclusive && autoDelete == other.autoDelete &&
-            capacity == other.capacity && QueueArguments.equivalent(arguments, other.arguments);
+            capacity == other.capacity && type() == other.type() &&
+            QueueArguments.equivalent(withoutType(arguments), withoutType(other.arguments));
+    }
+
+    /** {@code x-queue-type} is compared as a type, so that "classic" and no type are the same. */
+    private static Map<String, Object> withoutType(final Map<String, Object> arguments)
+    {
+        if (!arguments.containsKey(QueueArguments.QUEUE_TYPE))
+        {
+            return arguments;
+        }
+        final Map<String, Object> rest = new LinkedHashMap<>(arguments);
+        rest.remove(QueueArguments.QUEUE_TYPE);
+        return rest;
     }
 
     QueueSpec withName(final String newName)
@@ -215,6 +237,13 @@ public final class QueueSpec
                     ", was " + capacity);
             }
             this.capacity = capacity;
+            return this;
+        }
+
+        /** Sets {@code x-queue-type}; see {@link QueueType}. */
+        public Builder type(final QueueType type)
+        {
+            arguments.put(QueueArguments.QUEUE_TYPE, Objects.requireNonNull(type, "type").argumentValue());
             return this;
         }
 

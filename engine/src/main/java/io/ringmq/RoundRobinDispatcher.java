@@ -9,16 +9,16 @@ import java.lang.invoke.VarHandle;
  * ({@code x-priority}) only the highest ones with credit are in the rotation.
  * <p>
  * <b>Who dispatches:</b> in RabbitMQ the queue's own process decides, one message after the other.
- * Here there is no such thread: whichever consumer thread of the queue has nothing in its
- * {@link Mailbox} takes the <em>dispatch role</em> with one CAS, moves up to {@link #BATCH}
- * messages from the queue into the chosen consumers' mailboxes, and gives the role back. The decision
- * "who is next" is serial by nature, so it is made by one thread at a time; but nobody ever waits for
- * the role: a thread that finds it taken goes back to its own mailbox or idles, publishers never
- * touch it, and {@code basic.get} bypasses it as RabbitMQ's does.
+ * Here there is no such thread: whichever consumer's {@link DeliveryAgent} of the queue has nothing in
+ * its {@link Mailbox} takes the <em>dispatch role</em> with one CAS, moves up to {@link #BATCH}
+ * messages from the queue into the chosen consumers' mailboxes, wakes those consumers, and gives the
+ * role back. The decision "who is next" is serial by nature, so it is made by one thread at a time; but
+ * nobody ever waits for the role: a thread that finds it taken goes back to its own mailbox or idles,
+ * publishers never touch it, and {@code basic.get} bypasses it as RabbitMQ's does.
  * <p>
  * <b>Credit:</b> a consumer is in the rotation while its unacknowledged deliveries plus those waiting
  * in its mailbox stay under its prefetch, and its mailbox has room. A mailbox holds at most
- * {@link Consumer#MAILBOX_LIMIT} messages, so a slow consumer with a large (or no) prefetch is skipped
+ * {@link DeliveryAgent#MAILBOX_LIMIT} messages, so a slow consumer with a large (or no) prefetch is skipped
  * once that many wait for it — as RabbitMQ skips a consumer whose channel is blocked by flow control —
  * instead of holding the others back.
  * <p>
@@ -70,11 +70,11 @@ final class RoundRobinDispatcher
      */
     int dispatch()
     {
-        if (!ROLE.compareAndSet(this, false, true))
+        if (!casRole())
         {
             return 0;
         }
-        final Consumer[] consumers = queue.consumers();
+        final DeliveryAgent[] consumers = queue.consumers();
         int handed = 0;
         try
         {
@@ -90,26 +90,29 @@ final class RoundRobinDispatcher
         }
         finally
         {
-            ROLE.setRelease(this, false); // publishes cursor and the mailbox puts to the next holder
+            soRole(false); // publishes cursor and the mailbox puts to the next holder
         }
         if (handed > 0)
         {
-            // The puts before the reads of "sleeping": pairs with a BLOCKING consumer's volatile write of
-            // "sleeping" and then its check of its mailbox (Consumer.idle). One of us sees the other.
+            // The puts before the reads of each consumer's "armed": pairs with an idle consumer's arming and
+            // then its check of its mailbox (DeliveryAgent.arm). One of us sees the other.
             VarHandle.fullFence();
-            for (final Consumer consumer : consumers)
+            for (final DeliveryAgent consumer : consumers)
             {
-                consumer.wakeIfSleeping();
+                if (!consumer.mailbox().isEmpty())
+                {
+                    consumer.wake();
+                }
             }
         }
         return handed;
     }
 
-    /** Stopping consumers: waits for the holder to finish, so no put lands in a mailbox being emptied. */
+    /** A stopping consumer: waits for the holder to finish, so no put lands in a mailbox being emptied. */
     void acquireRole()
     {
         int spins = 0;
-        while (!ROLE.compareAndSet(this, false, true))
+        while (!casRole())
         {
             if (++spins < 100)
             {
@@ -124,11 +127,22 @@ final class RoundRobinDispatcher
 
     void releaseRole()
     {
-        ROLE.setRelease(this, false);
+        soRole(false);
+    }
+
+    /** Takes the role; the CAS reads-acquires what the previous holder's {@link #soRole} published. */
+    private boolean casRole()
+    {
+        return ROLE.compareAndSet(this, false, true);
+    }
+
+    private void soRole(final boolean value)
+    {
+        ROLE.setRelease(this, value);
     }
 
     /** @return the index of the consumer whose turn it is, or -1 when none has credit. Role holder only. */
-    private int nextWithCredit(final Consumer[] consumers, final boolean onePriority)
+    private int nextWithCredit(final DeliveryAgent[] consumers, final boolean onePriority)
     {
         final int count = consumers.length;
         int chosen = -1;
@@ -136,7 +150,7 @@ final class RoundRobinDispatcher
         for (int i = 0; i < count; i++)
         {
             final int index = (cursor + i) % count;
-            final Consumer consumer = consumers[index];
+            final DeliveryAgent consumer = consumers[index];
             if (consumer.priority() > chosenPriority && consumer.hasCredit())
             {
                 chosen = index;
@@ -150,9 +164,9 @@ final class RoundRobinDispatcher
         return chosen;
     }
 
-    private static boolean samePriority(final Consumer[] consumers)
+    private static boolean samePriority(final DeliveryAgent[] consumers)
     {
-        for (final Consumer consumer : consumers)
+        for (final DeliveryAgent consumer : consumers)
         {
             if (consumer.priority() != consumers[0].priority())
             {

@@ -1,9 +1,9 @@
 package io.ringmq;
 
 /**
- * What one take from a queue with policies returns: the message, whether it was delivered before,
- * and its {@link DeliveryOrigin}. One reusable instance per consumer (and per channel for gets), so
- * taking allocates nothing.
+ * What one take from a queue returns: the message, whether it was delivered before, and its
+ * {@link DeliveryOrigin}. One reusable instance per taker (a consumer, the dispatcher, a channel's
+ * gets), so taking allocates nothing.
  */
 final class Taken
 {
@@ -16,6 +16,12 @@ final class Taken
         this.envelope = envelope;
         this.redelivered = redelivered;
         this.origin = origin;
+    }
+
+    /** A message from a queue's returned side. */
+    void set(final Returned returned)
+    {
+        set(returned.envelope, returned.redelivered, returned);
     }
 
     /** Drops the references, so a reused holder keeps nothing reachable. */

@@ -1,12 +1,10 @@
 package io.ringmq;
 
 import io.ringmq.error.AccessRefusedException;
-import io.ringmq.error.BrokerClosedException;
 import io.ringmq.error.InvalidArgumentException;
 import io.ringmq.error.NotFoundException;
 import io.ringmq.error.PreconditionFailedException;
 import io.ringmq.error.ReplyCode;
-import io.ringmq.error.ResourceLockedException;
 import io.ringmq.routing.ExchangeSpec;
 import io.ringmq.routing.ExchangeType;
 import org.junit.jupiter.api.Test;

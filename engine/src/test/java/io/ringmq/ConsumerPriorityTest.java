@@ -23,7 +23,7 @@ class ConsumerPriorityTest extends BrokerTestBase
         channel.consume("q", ConsumeOptions.builder().autoAck(true).build(), d -> low.incrementAndGet());
         channel.consume("q", ConsumeOptions.builder().autoAck(true).priority(10).build(), d -> high.incrementAndGet());
         // At most MAILBOX_LIMIT can wait for one consumer: this many never block the high one (next test).
-        final int messages = Consumer.MAILBOX_LIMIT;
+        final int messages = DeliveryAgent.MAILBOX_LIMIT;
         for (int i = 0; i < messages; i++)
         {
             channel.publish("", "q", seq(i));
@@ -47,14 +47,14 @@ class ConsumerPriorityTest extends BrokerTestBase
         channel.consume("q", ConsumeOptions.builder().autoAck(true).build(), d -> low.incrementAndGet());
         channel.publish("", "q", seq(0));
         Await.until("the high consumer is stuck in its first delivery", () -> high.get() == 1);
-        for (int i = 1; i <= Consumer.MAILBOX_LIMIT + 50; i++)
+        for (int i = 1; i <= DeliveryAgent.MAILBOX_LIMIT + 50; i++)
         {
             channel.publish("", "q", seq(i));
         }
         Await.until("the blocked high consumer's mailbox filled and the rest went low", () -> low.get() == 50);
         assertEquals(1, high.get());
         release.countDown();
-        Await.until("the high consumer then worked through its mailbox", () -> high.get() == 1 + Consumer.MAILBOX_LIMIT);
+        Await.until("the high consumer then worked through its mailbox", () -> high.get() == 1 + DeliveryAgent.MAILBOX_LIMIT);
         assertEquals(50, low.get());
     }
 

@@ -57,13 +57,14 @@ class DeliveryLimitTest extends BrokerTestBase
     }
 
     @Test
-    void aCancelledConsumersUnackedMessagesCountAsReturned()
+    void aClosedChannelsUnackedMessagesCountAsReturned()
     {
         channel.queueDeclare(QueueSpec.builder("q").deliveryLimit(0).deadLetterExchange("dlx").build());
-        final Consumer consumer = channel.consume("q", ConsumeOptions.manualAck(1), d -> { });
+        final Channel consuming = broker.openChannel();
+        final Consumer consumer = consuming.consume("q", ConsumeOptions.manualAck(1), d -> { });
         channel.publish("", "q", seq(1));
         Await.until("delivered", () -> consumer.unackedCount() == 1);
-        consumer.cancel();
+        consuming.close();
         assertNotNull(channel.get("dead", true), "returned once, past a limit of 0");
     }
 

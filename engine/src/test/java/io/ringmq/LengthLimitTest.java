@@ -146,17 +146,46 @@ class LengthLimitTest extends BrokerTestBase
     }
 
     @Test
-    void aRequeueMayExceedTheLimitAndTheNextPublishDropsHeadsUntilItFits()
+    void aRequeueThatTakesTheQueuePastItsLimitDropsTheHeadAsRabbitMqDoes()
     {
         channel.queueDeclare(QueueSpec.builder("q").maxLength(2).build());
         channel.publish("", "q", seq(1));
         channel.publish("", "q", seq(2));
         final long held = channel.get("q", false).deliveryTag(); // 1 is out
         channel.publish("", "q", seq(3)); // [2, 3]
-        channel.nack(held, false, true); // [1, 2, 3]: a requeue is never refused
-        assertEquals(3, channel.queueDeclarePassive("q").messageCount());
-        assertEquals(2, channel.publish("", "q", seq(4)).droppedMessages(), "1 and 2 go");
-        assertEquals(List.of(3, 4), drain("q"));
+        channel.nack(held, false, true); // [1, 2, 3] is over the limit: the head, 1 itself, goes
+        assertEquals(2, channel.queueDeclarePassive("q").messageCount());
+        assertEquals(1, channel.queueDeclarePassive("q").droppedCount());
+        assertEquals(List.of(2, 3), drain("q"));
+    }
+
+    @Test
+    void aRequeuePastTheLimitDeadLettersTheDroppedHeadWithReasonMaxlen()
+    {
+        channel.exchangeDeclare("dlx", io.ringmq.routing.ExchangeType.FANOUT);
+        channel.queueDeclare("dead");
+        channel.queueBind("dead", "dlx", "");
+        channel.queueDeclare(QueueSpec.builder("q").maxLength(1).deadLetterExchange("dlx").build());
+        channel.publish("", "q", seq(1));
+        final long held = channel.get("q", false).deliveryTag();
+        channel.publish("", "q", seq(2)); // [2]
+        channel.nack(held, false, true); // [1, 2]: over the limit of 1
+        final Delivery dead = channel.get("dead", true);
+        assertEquals(1, seqOf(dead.body()));
+        final Map<?, ?> death = (Map<?, ?>)((List<?>)dead.properties().headers().get("x-death")).get(0);
+        assertEquals("maxlen", death.get("reason"));
+        assertEquals(List.of(2), drain("q"));
+    }
+
+    @Test
+    void aRequeueIntoARejectPublishQueueMayExceedTheLimit()
+    {
+        channel.queueDeclare(QueueSpec.builder("q").maxLength(1).overflow(OverflowPolicy.REJECT_PUBLISH).build());
+        channel.publish("", "q", seq(1));
+        final long held = channel.get("q", false).deliveryTag();
+        channel.publish("", "q", seq(2));
+        channel.nack(held, false, true); // a requeue is never refused, and reject-publish drops nothing
+        assertEquals(List.of(1, 2), drain("q"));
     }
 
     @Test

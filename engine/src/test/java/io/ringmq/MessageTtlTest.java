@@ -114,7 +114,7 @@ class MessageTtlTest extends BrokerTestBase
         channel.publish("", "q", ONE_HOUR, seq(1));
         channel.publish("", "q", ONE_MILLISECOND, seq(2));
         outlive(1);
-        broker.queue("q", channel).store().sweepExpired(); // what the sweeper does: heads only
+        broker.queue("q", channel).storage().sweepExpired(); // what the sweeper does: heads only
         assertEquals(2, channel.queueDeclarePassive("q").messageCount(), "the expired one waits behind the head");
         assertEquals(1, seqOf(channel.get("q", true).body()));
         assertNull(channel.get("q", true), "and is never delivered");

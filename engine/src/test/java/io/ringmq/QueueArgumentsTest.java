@@ -113,16 +113,16 @@ class QueueArgumentsTest
     @Test
     void aQueueWithoutPoliciesTakesThePlainPath()
     {
-        assertNull(QueueSpec.named("q").policies());
-        assertNull(QueueSpec.builder("q").overflow(OverflowPolicy.DROP_HEAD).argument("x-custom", 1).build().policies(),
+        assertTrue(QueueSpec.named("q").policies().isPlain());
+        assertTrue(QueueSpec.builder("q").overflow(OverflowPolicy.DROP_HEAD).argument("x-custom", 1).build().policies().isPlain(),
             "x-overflow alone and unknown arguments need no policies");
-        assertNull(QueueSpec.builder("q").maxPriority(0).build().policies(), "x-max-priority 0 means no priorities, as in RabbitMQ");
+        assertTrue(QueueSpec.builder("q").maxPriority(0).build().policies().isPlain(), "x-max-priority 0 means no priorities, as in RabbitMQ");
         try (Broker broker = Broker.create(); Channel channel = broker.openChannel())
         {
             channel.queueDeclare("plain");
             channel.queueDeclare(QueueSpec.builder("ttl").messageTtl(Duration.ofSeconds(1)).build());
-            assertNull(broker.queue("plain", channel).store());
-            assertNotNull(broker.queue("ttl", channel).store());
+            assertTrue(broker.queue("plain", channel).storage() instanceof PlainStorage);
+            assertTrue(broker.queue("ttl", channel).storage() instanceof PolicyStorage);
         }
     }
 

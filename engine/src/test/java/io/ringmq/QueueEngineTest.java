@@ -3,6 +3,7 @@ package io.ringmq;
 import io.ringmq.error.AccessRefusedException;
 import io.ringmq.error.NotFoundException;
 import io.ringmq.error.PreconditionFailedException;
+import io.ringmq.error.ReplyCode;
 import io.ringmq.routing.ExchangeType;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -121,7 +122,12 @@ class QueueEngineTest extends BrokerTestBase
         channel.setPublishTimeout(Duration.ofMillis(20));
         channel.publish("", "q", seq(1));
         channel.publish("", "q", seq(2));
-        assertEquals(1, channel.publish("", "q", seq(3)).refusedQueues(), "nobody made room: refused");
+        final PublishTimeoutException timedOut = assertThrows(PublishTimeoutException.class,
+            () -> channel.publish("", "q", seq(3)), "nobody made room: a typed error, impossible to miss");
+        assertEquals(List.of("q"), timedOut.queues());
+        assertEquals(1, timedOut.result().refusedQueues());
+        channel.setPublishTimeout(Duration.ofMillis(20), false);
+        assertEquals(1, channel.publish("", "q", seq(3)).refusedQueues(), "or, when asked, only in the result");
 
         channel.setPublishTimeout(Duration.ofSeconds(30));
         final CountDownLatch publishing = new CountDownLatch(1);
@@ -367,26 +373,30 @@ class QueueEngineTest extends BrokerTestBase
     }
 
     @Test
-    void cancellingAConsumerRequeuesWhatItHadNotAcknowledged()
+    void aCancelledConsumersUnackedStayOutstandingOnTheChannelUntilItCloses()
     {
         channel.queueDeclare("q");
-        final AtomicInteger delivered = new AtomicInteger();
-        final Consumer consumer = channel.consume("q", ConsumeOptions.manualAck(5), d -> delivered.incrementAndGet());
+        final Channel consuming = broker.openChannel();
+        final List<Long> tags = new CopyOnWriteArrayList<>();
+        final Consumer consumer = consuming.consume("q", ConsumeOptions.manualAck(5), d -> tags.add(d.deliveryTag()));
         for (int i = 1; i <= 8; i++)
         {
             channel.publish("", "q", seq(i));
         }
-        Await.until("five delivered", () -> delivered.get() == 5);
+        Await.until("five delivered", () -> tags.size() == 5);
         consumer.cancel();
         assertFalse(consumer.isActive());
-        assertThrows(PreconditionFailedException.class, () -> consumer.ack(1, false), "requeued, so unknown now");
+        assertEquals(3, channel.queueDeclarePassive("q").messageCount(), "cancel requeues nothing that reached the handler");
+        consuming.ack(tags.get(0), false); // still outstanding on the channel: AMQP lets it be acked
+        assertEquals(4, consuming.unackedCount());
+        consuming.close(); // the other four go back now, flagged, in order
         final List<Integer> order = new ArrayList<>();
         Delivery d;
         while ((d = channel.get("q", true)) != null)
         {
             order.add(seqOf(d.body()) * (d.redelivered() ? -1 : 1));
         }
-        assertEquals(List.of(-1, -2, -3, -4, -5, 6, 7, 8), order);
+        assertEquals(List.of(-2, -3, -4, -5, 6, 7, 8), order);
     }
 
     @Test
@@ -522,8 +532,10 @@ class QueueEngineTest extends BrokerTestBase
     {
         channel.queueDeclare("q");
         channel.consume("q", ConsumeOptions.builder().autoAck(true).consumerTag("me").build(), d -> { });
-        assertThrows(PreconditionFailedException.class,
+        final NotAllowedException reused = assertThrows(NotAllowedException.class,
             () -> channel.consume("q", ConsumeOptions.builder().autoAck(true).consumerTag("me").build(), d -> { }));
+        assertEquals(ReplyCode.NOT_ALLOWED, reused.replyCode(), "530, as RabbitMQ answers a reused consumer tag");
+        broker.openChannel().consume("q", ConsumeOptions.builder().autoAck(true).consumerTag("me").build(), d -> { });
     }
 
     // ------------------------------------------------------------------ lifecycle
@@ -637,7 +649,8 @@ class QueueEngineTest extends BrokerTestBase
         channel.publish("", "q", seq(1));
         channel.publish("", "q", seq(2));
         Await.until("cancelled", () -> !self.get().isActive());
-        Await.until("requeued", () -> channel.queueDeclarePassive("q").messageCount() == 2);
         assertEquals(1, deliveries.get());
+        assertEquals(1, channel.queueDeclarePassive("q").messageCount(), "the second never reached the handler");
+        assertEquals(1, channel.unackedCount(), "the first stays outstanding on the channel");
     }
 }

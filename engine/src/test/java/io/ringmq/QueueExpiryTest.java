@@ -42,7 +42,7 @@ class QueueExpiryTest
         try (Broker broker = Broker.create(); Channel channel = broker.openChannel())
         {
             channel.queueDeclare(QueueSpec.builder("q").expires(AN_HOUR).build());
-            final PolicyStore store = broker.queue("q", channel).store();
+            final MessageQueue store = broker.queue("q", channel);
             final Consumer consumer = channel.consume("q", true, d -> { });
             assertFalse(store.isUnusedLongerThanExpiry(System.nanoTime() + 2 * AN_HOUR.toNanos()),
                 "a queue with a consumer is in use, however long");
@@ -61,7 +61,7 @@ class QueueExpiryTest
         {
             final QueueSpec spec = QueueSpec.builder("q").expires(AN_HOUR).build();
             channel.queueDeclare(spec);
-            final PolicyStore store = broker.queue("q", channel).store();
+            final MessageQueue store = broker.queue("q", channel);
             Thread.sleep(2);
             // "now" an hour after this instant: unused that long unless something used it from here on.
             long probe = System.nanoTime() + AN_HOUR.toNanos() - 1;

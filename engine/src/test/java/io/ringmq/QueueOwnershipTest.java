@@ -2,7 +2,6 @@ package io.ringmq;
 
 import io.ringmq.error.AccessRefusedException;
 import io.ringmq.error.NotFoundException;
-import io.ringmq.error.ResourceLockedException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;

@@ -124,7 +124,7 @@ class RoundRobinDispatchTest extends BrokerTestBase
     }
 
     @Test
-    void cancellingAConsumerReturnsItsUnackedAndItsMailboxToTheQueue() throws Exception
+    void cancellingAConsumerReturnsItsMailboxAtOnceAndItsUnackedWhenItsChannelCloses() throws Exception
     {
         channel.queueDeclare("work");
         final CountDownLatch stuck = new CountDownLatch(1);
@@ -156,8 +156,11 @@ class RoundRobinDispatchTest extends BrokerTestBase
         }
         canceller.join();
         assertEquals(1, firstDeliveries.get(), "nothing else reached the first consumer's handler");
-        assertEquals(9, channel.queueDeclarePassive("work").messageCount(), "its unacked one and its mailbox are back");
+        assertEquals(8, channel.queueDeclarePassive("work").messageCount(), "its mailbox is back at once");
+        assertEquals(2, channel.unackedCount(), "its unacked one stays outstanding on the channel, as in RabbitMQ");
         second.cancel();
+        channel.close(); // requeues both outstanding deliveries
+        channel = broker.openChannel();
         final Set<Integer> back = new HashSet<>();
         int flagged = 0;
         Delivery d;

@@ -37,9 +37,10 @@ class SingleActiveConsumerTest extends BrokerTestBase
     }
 
     @Test
-    void whenTheActiveConsumerIsCancelledTheNextGetsItsUnackedFirstInOrderFlaggedThenTheRest()
+    void whenTheActiveConsumersChannelClosesTheNextGetsItsUnackedFirstInOrderFlaggedThenTheRest()
     {
-        final Consumer active = channel.consume("q", ConsumeOptions.manualAck(5), d -> { });
+        final Channel leaving = broker.openChannel();
+        final Consumer active = leaving.consume("q", ConsumeOptions.manualAck(5), d -> { });
         final List<String> next = new CopyOnWriteArrayList<>();
         channel.consume("q", true, d -> next.add(seqOf(d.body()) + (d.redelivered() ? "r" : "")));
         for (int i = 1; i <= 8; i++)
@@ -48,9 +49,33 @@ class SingleActiveConsumerTest extends BrokerTestBase
         }
         Await.until("five held by the active consumer", () -> active.unackedCount() == 5);
         assertEquals(List.of(), next);
-        active.cancel();
+        leaving.close();
         Await.until("the rest delivered", () -> next.size() == 8);
         assertEquals(List.of("1r", "2r", "3r", "4r", "5r", "6", "7", "8"), next);
+    }
+
+    @Test
+    void aCancelHandsOverAtOnceWhileTheLeaversUnackedStayWithItsChannelAsInRabbitMq()
+    {
+        final Channel leaving = broker.openChannel();
+        final List<Long> tags = new CopyOnWriteArrayList<>();
+        final Consumer active = leaving.consume("q", ConsumeOptions.manualAck(2), d -> tags.add(d.deliveryTag()));
+        final List<String> next = new CopyOnWriteArrayList<>();
+        channel.consume("q", true, d -> next.add(seqOf(d.body()) + (d.redelivered() ? "r" : "")));
+        for (int i = 1; i <= 4; i++)
+        {
+            channel.publish("", "q", seq(i));
+        }
+        Await.until("two held by the active consumer", () -> active.unackedCount() == 2);
+        active.cancel();
+        Await.until("the next one took over with what was never delivered", () -> next.size() == 2);
+        assertEquals(List.of("3", "4"), next);
+        assertEquals(2, leaving.unackedCount(), "the cancelled consumer's deliveries are still outstanding");
+        leaving.ack(tags.get(0), false);
+        leaving.nack(tags.get(1), false, true);
+        Await.until("the nacked one reached the new active consumer", () -> next.size() == 3);
+        assertEquals("2r", next.get(2));
+        leaving.close();
     }
 
     @Test
@@ -97,10 +122,11 @@ class SingleActiveConsumerTest extends BrokerTestBase
     void aHandoverUnderLoadLosesAndReordersNothing() throws Exception
     {
         // The active consumer acks each message until it has seen 300, then holds the rest (up to its prefetch)
-        // and is cancelled; the next one must continue the exact sequence, the held ones first.
+        // and its channel closes; the next one must continue the exact sequence, the held ones first.
         final int total = 2000;
         final List<Integer> firstAcked = new CopyOnWriteArrayList<>();
-        final Consumer active = channel.consume("q", ConsumeOptions.manualAck(20), d ->
+        final Channel leaving = broker.openChannel();
+        final Consumer active = leaving.consume("q", ConsumeOptions.manualAck(20), d ->
         {
             final int value = seqOf(d.body());
             if (value < 300)
@@ -135,7 +161,7 @@ class SingleActiveConsumerTest extends BrokerTestBase
         });
         publisher.start();
         Await.until("the active consumer holds its window", () -> active.unackedCount() == 20);
-        active.cancel();
+        leaving.close();
         publisher.join();
         Await.until("everything delivered", () -> firstAcked.size() + next.size() == total);
         final List<Integer> all = new ArrayList<>(firstAcked);

@@ -151,7 +151,7 @@ public class PriorityQueueBenchmark
             publisher = broker.openChannel();
             getter = broker.openChannel();
             publisher.queueDeclare(spec(maxPriority));
-            publisher.setPublishTimeout(Duration.ZERO);
+            publisher.setPublishTimeout(Duration.ZERO, false);
             properties = propertiesFor(maxPriority);
             body = new byte[64];
         }

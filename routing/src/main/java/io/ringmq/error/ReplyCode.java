@@ -14,7 +14,11 @@ public enum ReplyCode
     /** 406: arguments or state do not allow the operation (redeclare with other arguments, invalid argument, unknown tag). */
     PRECONDITION_FAILED(406),
     /** 504: the channel or broker is closed. */
-    CHANNEL_ERROR(504);
+    CHANNEL_ERROR(504),
+    /** 506: the broker lacked the resources to complete the method (a blocked publish that timed out). */
+    RESOURCE_ERROR(506),
+    /** 530: not allowed, as RabbitMQ answers a consumer tag reused on a channel, or an unknown virtual host. */
+    NOT_ALLOWED(530);
 
     private final int code;
 

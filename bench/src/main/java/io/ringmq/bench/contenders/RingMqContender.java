@@ -128,7 +128,7 @@ public final class RingMqContender implements Contender
             this.channel = channel;
             this.gated = gated;
             // A fanout publish waits (briefly) for room in all four queues at once: all or nothing.
-            channel.setPublishTimeout(Duration.ofSeconds(1));
+            channel.setPublishTimeout(Duration.ofSeconds(1), false);
             final int poolSize = 2 * Integer.highestOneBit(Math.max(2, capacity) * 2 - 1);
             this.pool = new PooledMessage[poolSize];
             for (int i = 0; i < poolSize; i++)

@@ -116,7 +116,7 @@ public class RingMqPushThroughput
             for (int i = 0; i < channels.length; i++)
             {
                 channels[i] = broker.openChannel();
-                channels[i].setPublishTimeout(Duration.ofSeconds(5));
+                channels[i].setPublishTimeout(Duration.ofSeconds(5), false);
             }
         }
 

@@ -1,7 +1,10 @@
-package io.ringmq.error;
+package io.ringmq;
+
+import io.ringmq.error.ReplyCode;
+import io.ringmq.error.RingMqException;
 
 /**
- * AMQP 405 RESOURCE_LOCKED: the queue is exclusive to another owner.
+ * AMQP 405 RESOURCE_LOCKED: the queue is exclusive to another connection.
  */
 public final class ResourceLockedException extends RingMqException
 {

@@ -1,0 +1,429 @@
+package io.ringmq;
+
+import io.ringmq.error.PreconditionFailedException;
+import io.ringmq.internal.UnackedTable;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
+
+/**
+ * One channel's delivery tags and what {@code basic.ack}, {@code basic.nack}, {@code basic.reject} and
+ * {@code basic.recover} do with them, as AMQP 0-9-1 scopes them: every delivery the channel hands out,
+ * push or get, takes the next tag of the channel (1, 2, 3, … a {@code long}, never reused while the
+ * channel lives), and any of them can be settled through the channel; {@code multiple} covers every
+ * outstanding tag of the channel up to and including the one named, whichever consumer it came from
+ * (§1.8.3.13).
+ * <p>
+ * <b>Where deliveries are kept:</b> one {@link AckScope} per consumer (and one for the channel's
+ * gets), because each scope is filled by one delivering thread at a time, which keeps the tables
+ * single-writer. A settlement looks the tag up in each scope of the channel in turn: one probe per
+ * consumer of the channel, most channels having one. "Outstanding" means handed out: a tag that a
+ * consumer on another thread has drawn but not yet handed to its handler is not covered by a
+ * {@code multiple} that runs meanwhile (no handler can have seen it).
+ * <p>
+ * <b>Global prefetch:</b> {@code basic.qos} with {@code global} sets {@link #channelPrefetch}: a bound on
+ * the unacknowledged deliveries of all the channel's consumers together, checked beside each consumer's
+ * own.
+ * <p>
+ * Allocation: settling one tag, or {@code multiple} acks, allocates nothing (the sinks are constants);
+ * a requeue of several messages at once, which must keep their order, collects them first.
+ * <p>
+ * Memory ordering: {@link #faaNextTag} is an atomic fetch-and-add; {@code scopes} is a copy-on-write
+ * array stored with release ({@link #soScopes}) under this object's monitor and read with acquire
+ * ({@link #laScopes}) by settlements.
+ */
+final class Acknowledgements
+{
+    private static final VarHandle NEXT_TAG;
+    private static final VarHandle SCOPES;
+    private static final VarHandle CHANNEL_PREFETCH;
+
+    static
+    {
+        try
+        {
+            final MethodHandles.Lookup lookup = MethodHandles.lookup();
+            NEXT_TAG = lookup.findVarHandle(Acknowledgements.class, "lastTag", long.class);
+            SCOPES = lookup.findVarHandle(Acknowledgements.class, "scopes", AckScope[].class);
+            CHANNEL_PREFETCH = lookup.findVarHandle(Acknowledgements.class, "channelPrefetch", int.class);
+        }
+        catch (final ReflectiveOperationException ex)
+        {
+            throw new ExceptionInInitializerError(ex);
+        }
+    }
+
+    private static final UnackedTable.ClaimSink<Envelope> ACK = (tag, envelope, origin) -> envelope.release();
+    private static final UnackedTable.ClaimSink<Envelope> DISCARD =
+        (tag, envelope, origin) -> ((DeliveryOrigin)origin).discardRejected(envelope);
+    private static final UnackedTable.ClaimSink<Envelope> REQUEUE =
+        (tag, envelope, origin) -> ((DeliveryOrigin)origin).requeue(envelope);
+
+    private final String description;
+    /** The channel's gets: always the last scope. */
+    private final AckScope gets;
+    @SuppressWarnings("unused")
+    private volatile long lastTag;
+    @SuppressWarnings("unused")
+    private volatile AckScope[] scopes;
+    @SuppressWarnings("unused")
+    private volatile int channelPrefetch;
+
+    Acknowledgements(final String description)
+    {
+        this.description = description;
+        this.gets = new AckScope(0, null);
+        soScopes(new AckScope[] {gets});
+    }
+
+    /** @return the channel's next delivery tag. Any delivering thread. */
+    long nextTag()
+    {
+        return faaNextTag() + 1;
+    }
+
+    /** @return the scope of a channel's gets. */
+    AckScope gets()
+    {
+        return gets;
+    }
+
+    /** A consumer starts on the channel: its deliveries get a scope of their own. */
+    AckScope addScope(final int prefetch, final DeliveryAgent consumer)
+    {
+        final AckScope scope = new AckScope(prefetch, consumer);
+        synchronized (this)
+        {
+            final AckScope[] current = laScopes();
+            final AckScope[] next = new AckScope[current.length + 1];
+            next[0] = scope; // newest first: the gets scope stays last
+            System.arraycopy(current, 0, next, 1, current.length);
+            soScopes(next);
+        }
+        return scope;
+    }
+
+    /** Its consumer was cancelled: the scope stays while deliveries in it are outstanding (AMQP lets them be settled). */
+    void retire(final AckScope scope)
+    {
+        scope.retire();
+        dropIfRetiredAndEmpty(scope);
+    }
+
+    /** Global {@code basic.qos}: at most {@code prefetch} unacknowledged deliveries over all consumers (0: no limit). */
+    void setChannelPrefetch(final int prefetch)
+    {
+        svChannelPrefetch(prefetch);
+        wakeConsumers(); // a larger limit is more credit
+    }
+
+    int channelPrefetch()
+    {
+        return lvChannelPrefetch();
+    }
+
+    /** @return true while the channel's consumers together are under the global prefetch (always, without one). */
+    boolean hasChannelCredit()
+    {
+        final int limit = channelPrefetch();
+        return limit == 0 || consumerUnacked() < limit;
+    }
+
+    /** @return the unacknowledged deliveries of every consumer of the channel (gets excluded, as RabbitMQ counts prefetch). */
+    int consumerUnacked()
+    {
+        int total = 0;
+        for (final AckScope scope : laScopes())
+        {
+            if (scope != gets)
+            {
+                total += scope.unackedCount();
+            }
+        }
+        return total;
+    }
+
+    /** @return every unacknowledged delivery of the channel. */
+    int unackedCount()
+    {
+        int total = 0;
+        for (final AckScope scope : laScopes())
+        {
+            total += scope.unackedCount();
+        }
+        return total;
+    }
+
+    // ------------------------------------------------------------------ settling
+
+    /** AMQP {@code basic.ack}: {@code multiple} with tag 0 acknowledges everything outstanding. */
+    void ack(final long tag, final boolean multiple)
+    {
+        settle(tag, multiple, ACK, "ack");
+    }
+
+    /** AMQP {@code basic.nack}. Requeued messages come back flagged, in tag order, ahead of new ones. */
+    void nack(final long tag, final boolean multiple, final boolean requeue)
+    {
+        if (requeue)
+        {
+            requeueInOrder(tag, multiple, "nack");
+        }
+        else
+        {
+            settle(tag, multiple, DISCARD, "nack");
+        }
+    }
+
+    /** AMQP {@code basic.reject}. */
+    void reject(final long tag, final boolean requeue)
+    {
+        if (requeue)
+        {
+            requeueInOrder(tag, false, "reject");
+        }
+        else
+        {
+            settle(tag, false, DISCARD, "reject");
+        }
+    }
+
+    /** {@link io.ringmq.Delivery#ack()}: the tag's scope is known. */
+    void ackIn(final AckScope scope, final long tag, final String method)
+    {
+        if (!scope.claim(tag, ACK))
+        {
+            throw unknownTag(tag, method);
+        }
+        settled(scope);
+    }
+
+    /**
+     * Requeues every outstanding delivery of the channel in tag order, flagged redelivered: a closed
+     * channel, or {@code basic.recover} with requeue.
+     *
+     * @return how many.
+     */
+    int requeueAll()
+    {
+        return requeueCollected(Long.MAX_VALUE, null);
+    }
+
+    /**
+     * A handler threw: claims {@code tag} in {@code scope} if the handler did not settle it, and passes it
+     * to {@code then}.
+     *
+     * @return false when the handler had settled the delivery itself.
+     */
+    boolean claimAfterHandlerError(final AckScope scope, final long tag, final UnackedTable.ClaimSink<Envelope> then)
+    {
+        if (!scope.claim(tag, then))
+        {
+            return false;
+        }
+        settled(scope);
+        return true;
+    }
+
+    private void settle(final long tag, final boolean multiple, final UnackedTable.ClaimSink<Envelope> sink,
+        final String method)
+    {
+        final AckScope[] scopes = laScopes();
+        if (multiple && tag == 0)
+        {
+            for (final AckScope scope : scopes)
+            {
+                if (scope.claimUpTo(Long.MAX_VALUE, sink) > 0)
+                {
+                    settled(scope);
+                }
+            }
+            return;
+        }
+        // The named tag itself must be outstanding, as RabbitMQ requires; if not, nothing is settled.
+        final AckScope named = claimAnywhere(scopes, tag, sink);
+        if (named == null)
+        {
+            throw unknownTag(tag, method);
+        }
+        if (multiple)
+        {
+            for (final AckScope scope : scopes)
+            {
+                if (scope.claimUpTo(tag - 1, sink) > 0 && scope != named)
+                {
+                    settled(scope);
+                }
+            }
+        }
+        settled(named);
+    }
+
+    private static AckScope claimAnywhere(final AckScope[] scopes, final long tag,
+        final UnackedTable.ClaimSink<Envelope> sink)
+    {
+        for (final AckScope scope : scopes)
+        {
+            if (scope.claim(tag, sink))
+            {
+                return scope;
+            }
+        }
+        return null;
+    }
+
+    private void requeueInOrder(final long tag, final boolean multiple, final String method)
+    {
+        final AckScope[] scopes = laScopes();
+        if (!multiple)
+        {
+            final AckScope named = claimAnywhere(scopes, tag, REQUEUE);
+            if (named == null)
+            {
+                throw unknownTag(tag, method);
+            }
+            settled(named);
+            return;
+        }
+        final Held named = new Held();
+        if (tag != 0 && claimAnywhere(scopes, tag, named) == null)
+        {
+            throw unknownTag(tag, method);
+        }
+        requeueCollected(tag == 0 ? Long.MAX_VALUE : tag - 1, named.envelope == null ? null : named);
+    }
+
+    private int requeueCollected(final long maxTag, final Held last)
+    {
+        final List<Held> held = new ArrayList<>();
+        final UnackedTable.ClaimSink<Envelope> collect = (tag, envelope, origin) -> held.add(new Held(tag, envelope, origin));
+        final AckScope[] scopes = laScopes();
+        final boolean[] touched = new boolean[scopes.length];
+        for (int i = 0; i < scopes.length; i++)
+        {
+            touched[i] = scopes[i].claimUpTo(maxTag, collect) > 0;
+        }
+        if (last != null)
+        {
+            held.add(last);
+        }
+        held.sort(Comparator.comparingLong(h -> h.tag));
+        for (final Held h : held)
+        {
+            h.origin.requeue(h.envelope);
+        }
+        for (int i = 0; i < scopes.length; i++)
+        {
+            if (touched[i] || last != null)
+            {
+                settled(scopes[i]);
+            }
+        }
+        return held.size();
+    }
+
+    /** Deliveries left {@code scope}: its consumer (all of the channel's, under a global prefetch) may have credit again. */
+    private void settled(final AckScope scope)
+    {
+        if (channelPrefetch() > 0)
+        {
+            wakeConsumers();
+        }
+        else
+        {
+            scope.creditFreed();
+        }
+        dropIfRetiredAndEmpty(scope);
+    }
+
+    private void wakeConsumers()
+    {
+        for (final AckScope scope : laScopes())
+        {
+            scope.creditFreed();
+        }
+    }
+
+    private void dropIfRetiredAndEmpty(final AckScope scope)
+    {
+        if (!scope.isRetired() || scope.unackedCount() > 0)
+        {
+            return;
+        }
+        synchronized (this)
+        {
+            final AckScope[] current = laScopes();
+            final int index = Arrays.asList(current).indexOf(scope);
+            if (index < 0)
+            {
+                return;
+            }
+            final AckScope[] next = new AckScope[current.length - 1];
+            System.arraycopy(current, 0, next, 0, index);
+            System.arraycopy(current, index + 1, next, index, current.length - index - 1);
+            soScopes(next);
+        }
+    }
+
+    private PreconditionFailedException unknownTag(final long tag, final String method)
+    {
+        return new PreconditionFailedException("unknown delivery tag " + tag + " in basic." + method + " on " +
+            description + " (never delivered on this channel, or already settled)");
+    }
+
+    private int lvChannelPrefetch()
+    {
+        return (int)CHANNEL_PREFETCH.getVolatile(this);
+    }
+
+    private void svChannelPrefetch(final int prefetch)
+    {
+        CHANNEL_PREFETCH.setVolatile(this, prefetch);
+    }
+
+    private long faaNextTag()
+    {
+        return (long)NEXT_TAG.getAndAdd(this, 1L);
+    }
+
+    private AckScope[] laScopes()
+    {
+        return (AckScope[])SCOPES.getAcquire(this); // pairs with soScopes
+    }
+
+    private void soScopes(final AckScope[] next)
+    {
+        SCOPES.setRelease(this, next);
+    }
+
+    /** One claimed delivery waiting to be requeued in order. */
+    private static final class Held implements UnackedTable.ClaimSink<Envelope>
+    {
+        long tag;
+        Envelope envelope;
+        DeliveryOrigin origin;
+
+        Held()
+        {
+        }
+
+        Held(final long tag, final Envelope envelope, final Object origin)
+        {
+            this.tag = tag;
+            this.envelope = envelope;
+            this.origin = (DeliveryOrigin)origin;
+        }
+
+        @Override
+        public void accept(final long tag, final Envelope envelope, final Object origin)
+        {
+            this.tag = tag;
+            this.envelope = envelope;
+            this.origin = (DeliveryOrigin)origin;
+        }
+    }
+}

@@ -1,0 +1,697 @@
+package io.ringmq;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * The work of one push consumer, separate from who runs it (Agrona's Agent / AgentRunner split): take
+ * messages from its queue (or its {@link Mailbox}, or by taking its turn at the queue's
+ * {@link RoundRobinDispatcher}), hand each to the handler under the consumer's credit, settle auto-ack
+ * deliveries and handler failures. {@link #doWork} does a bounded amount of that and returns; an
+ * {@link AgentRunner} decides on which thread and when: a {@link DedicatedThread}, the broker's
+ * {@link ConsumerPool}, or the application itself ({@link CallerDriven}).
+ *
+ * <h2>The idle protocol (one place for every runner)</h2>
+ * A runner whose agent found nothing to do <em>arms</em> it ({@link #arm}) and then stops running it.
+ * Whoever may give it something to do <em>wakes</em> it: a publisher (after its offers and a fence, only
+ * agents armed for messages, so that a consumer out of credit is not woken per publish), an acker that
+ * freed credit, a dispatcher that filled its mailbox, the single-active-consumer election. Waking
+ * disarms the agent with a CAS, so exactly one waker hands it back to its runner
+ * ({@link AgentRunner#wake}). Arming is a Dekker pair with each of them: the agent stores its armed
+ * state (volatile) and then re-checks the condition; each waker makes its change and then reads the
+ * armed state (volatile). Either the re-check sees the change, or the waker sees the agent armed.
+ *
+ * <h2>Stopping</h2>
+ * {@link #stop} sets the state, then waits until no thread is inside {@link #doWork} (the
+ * {@code delivering} flag, set by CAS on entry and released on exit, the partner of the state: Dekker
+ * again), so that when {@code cancel()} returns no delivery is in progress, unless it was called from the
+ * consumer's own handler. What waits in its mailbox then goes back to the queue, unflagged; its
+ * unacknowledged deliveries stay with the channel, as AMQP wants.
+ *
+ * <h2>Memory ordering</h2>
+ * {@code state}, {@code delivering}, {@code armed}, {@code scheduled} and {@code stopWaiter} go through
+ * the accessors at the bottom: {@code lv}/{@code sv} volatile, {@code cas}.
+ */
+final class DeliveryAgent
+{
+    /**
+     * The most messages that wait in one consumer's mailbox. A consumer with a larger prefetch (or none)
+     * is skipped by the rotation while this many wait for it, so a slow one does not hold the others back.
+     */
+    static final int MAILBOX_LIMIT = 128;
+
+    private static final int STOPPED = 0;
+    private static final int RUNNING = 1;
+
+    private static final int NOT_ARMED = 0;
+    /** Idle without credit (or not its turn): only credit, a mailbox put or an election wakes it. */
+    private static final int ARMED_FOR_CREDIT = 1;
+    /** Idle with credit: registered with its queue, so a publisher wakes it too. */
+    private static final int ARMED_FOR_MESSAGES = 2;
+
+    private static final VarHandle STATE;
+    private static final VarHandle DELIVERING;
+    private static final VarHandle ARMED;
+    private static final VarHandle SCHEDULED;
+    private static final VarHandle STOP_WAITER;
+
+    static
+    {
+        try
+        {
+            final MethodHandles.Lookup lookup = MethodHandles.lookup();
+            STATE = lookup.findVarHandle(DeliveryAgent.class, "state", int.class);
+            DELIVERING = lookup.findVarHandle(DeliveryAgent.class, "delivering", boolean.class);
+            ARMED = lookup.findVarHandle(DeliveryAgent.class, "armed", int.class);
+            SCHEDULED = lookup.findVarHandle(DeliveryAgent.class, "scheduled", boolean.class);
+            STOP_WAITER = lookup.findVarHandle(DeliveryAgent.class, "stopWaiter", Thread.class);
+        }
+        catch (final ReflectiveOperationException ex)
+        {
+            throw new ExceptionInInitializerError(ex);
+        }
+    }
+
+    private static final long STOP_WAIT_PARK_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
+
+    private final Channel channel;
+    private final Acknowledgements acks;
+    private final MessageQueue queue;
+    private final String consumerTag;
+    private final ConsumeOptions options;
+    private final DeliveryHandler handler;
+    private final boolean autoAck;
+    private final int prefetch;
+    private final int priority;
+    /** Null with automatic acknowledgement. */
+    private final AckScope scope;
+    private final Delivery delivery;
+    /** What the round-robin dispatcher sent this consumer. */
+    private final Mailbox mailbox;
+    private final Taken taken = new Taken();
+    private final SingleActiveConsumer singleActiveConsumer;
+    private final AgentRunner runner;
+    /** Counted down once the winning {@link #stop} has settled what the agent held. */
+    private final CountDownLatch stopped = new CountDownLatch(1);
+    /** The thread inside doWork now, or null; written and read by that thread (see Delivery's guard). */
+    private Thread deliveringThread;
+    /** Deliveries made by the last doWork; read by the same thread right after it (caller-driven). */
+    private int lastDeliveries;
+
+    @SuppressWarnings("unused")
+    private volatile int state = RUNNING;
+    @SuppressWarnings("unused")
+    private volatile boolean delivering;
+    @SuppressWarnings("unused")
+    private volatile int armed;
+    /** {@link ConsumerPool} only: in its ready queue or being run. */
+    @SuppressWarnings("unused")
+    private volatile boolean scheduled;
+    @SuppressWarnings("unused")
+    private volatile Thread stopWaiter;
+
+    DeliveryAgent(
+        final Channel channel,
+        final MessageQueue queue,
+        final String consumerTag,
+        final ConsumeOptions options,
+        final DeliveryHandler handler,
+        final AgentRunnerFactory runners)
+    {
+        this.channel = channel;
+        this.acks = channel.acknowledgements();
+        this.queue = queue;
+        this.consumerTag = consumerTag;
+        this.options = options;
+        this.handler = handler;
+        this.autoAck = options.isAutoAck();
+        this.prefetch = autoAck ? 0 : options.prefetch();
+        this.priority = options.priority();
+        this.scope = autoAck ? null : acks.addScope(prefetch, this);
+        this.delivery = new Delivery(consumerTag, acks, scope, queue);
+        this.mailbox = new Mailbox(prefetch == 0 || prefetch >= MAILBOX_LIMIT ? MAILBOX_LIMIT : ceilingPowerOfTwo(prefetch));
+        this.singleActiveConsumer = queue.singleActiveConsumer();
+        this.runner = runners.runnerFor(this, options);
+    }
+
+    /** A factory of the runner each consumer gets, by its {@link ConsumerThreading}. */
+    @FunctionalInterface
+    interface AgentRunnerFactory
+    {
+        AgentRunner runnerFor(DeliveryAgent agent, ConsumeOptions options);
+    }
+
+    void start()
+    {
+        runner.start(this);
+    }
+
+    String consumerTag()
+    {
+        return consumerTag;
+    }
+
+    MessageQueue queue()
+    {
+        return queue;
+    }
+
+    Channel channel()
+    {
+        return channel;
+    }
+
+    ConsumeOptions options()
+    {
+        return options;
+    }
+
+    AckScope scope()
+    {
+        return scope;
+    }
+
+    AgentRunner runner()
+    {
+        return runner;
+    }
+
+    int priority()
+    {
+        return priority;
+    }
+
+    boolean isExclusive()
+    {
+        return options.exclusive();
+    }
+
+    boolean isAutoAck()
+    {
+        return autoAck;
+    }
+
+    Mailbox mailbox()
+    {
+        return mailbox;
+    }
+
+    boolean isRunning()
+    {
+        return lvState() == RUNNING;
+    }
+
+    int unackedCount()
+    {
+        return scope == null ? 0 : scope.unackedCount();
+    }
+
+    // ------------------------------------------------------------------ work
+
+    /**
+     * Delivers (or dispatches) up to {@code limit} messages under the consumer's credit and returns;
+     * never waits. One thread at a time: a second concurrent caller is refused.
+     *
+     * @return the work done: deliveries plus messages dispatched to other consumers (0: nothing to do).
+     */
+    int doWork(final int limit)
+    {
+        if (!casDelivering())
+        {
+            throw new IllegalStateException("consumer '" + consumerTag + "' is already delivering on another thread");
+        }
+        deliveringThread = Thread.currentThread();
+        int work = 0;
+        int delivered = 0;
+        try
+        {
+            final Taken taken = this.taken;
+            while (work < limit && lvState() == RUNNING) // pairs with stop's casState: see the class comment
+            {
+                // First what the rotation sent us, even if the queue has since gone back to one consumer.
+                if (mailbox.peek(taken))
+                {
+                    if (queue.dropIfExpired(taken.envelope))
+                    {
+                        taken.clear();
+                        mailbox.remove(); // it expired while it waited for us
+                    }
+                    else
+                    {
+                        deliver(taken, true);
+                        delivered++;
+                    }
+                    work++;
+                    continue;
+                }
+                if (queue.isRoundRobin())
+                {
+                    if (queue.dispatcher().dispatch() == 0)
+                    {
+                        break;
+                    }
+                    work++; // work even when every message went to the others
+                    continue;
+                }
+                if (!hasOwnCredit() || !isTurn() || !queue.take(taken))
+                {
+                    break;
+                }
+                deliver(taken, false);
+                delivered++;
+                work++;
+            }
+        }
+        finally
+        {
+            lastDeliveries = delivered;
+            deliveringThread = null;
+            svDelivering(false); // publishes the mailbox side to a stopper, before the read of stopWaiter below
+            final Thread waiter = lvStopWaiter();
+            if (waiter != null)
+            {
+                LockSupport.unpark(waiter);
+            }
+        }
+        return work;
+    }
+
+    /** @return the deliveries the calling thread's last {@link #doWork} made. */
+    int lastDeliveries()
+    {
+        return lastDeliveries;
+    }
+
+    /** @return true when the thread calling is inside this agent's {@link #doWork} (its handler, say). */
+    boolean isDeliveringThread()
+    {
+        return deliveringThread == Thread.currentThread();
+    }
+
+    private boolean isTurn()
+    {
+        return singleActiveConsumer == null || singleActiveConsumer.isTurnOf(this);
+    }
+
+    /** Credit for a take of its own: unacknowledged under its prefetch and the channel's. */
+    private boolean hasOwnCredit()
+    {
+        return autoAck || (prefetch == 0 || scope.unackedCount() < prefetch) && acks.hasChannelCredit();
+    }
+
+    /**
+     * Whether the rotation may hand it a message now: running, room in its mailbox, and its
+     * unacknowledged plus buffered messages under its prefetch (auto-ack and prefetch 0: no limit but the
+     * mailbox's). Read by the dispatch role holder.
+     */
+    boolean hasCredit()
+    {
+        if (lvState() == STOPPED)
+        {
+            return false;
+        }
+        // Buffered first: the owner counts a message unacknowledged before it stops counting as buffered
+        // (hold, then Mailbox.remove's release store, which this acquire load pairs with), so the sum
+        // read in this order is never one short.
+        final int buffered = mailbox.size();
+        if (buffered >= mailbox.capacity())
+        {
+            return false;
+        }
+        return autoAck || (prefetch == 0 || scope.unackedCount() + buffered < prefetch) && acks.hasChannelCredit();
+    }
+
+    /** @param fromMailbox the message is the mailbox's oldest, removed here once it counts as unacknowledged. */
+    private void deliver(final Taken taken, final boolean fromMailbox)
+    {
+        final Envelope envelope = taken.envelope;
+        final boolean redelivered = taken.redelivered;
+        final DeliveryOrigin origin = taken.origin;
+        taken.clear();
+        final long tag = acks.nextTag();
+        if (!autoAck)
+        {
+            scope.hold(tag, envelope, origin);
+        }
+        if (fromMailbox)
+        {
+            mailbox.remove(); // after the hold: see hasCredit
+        }
+        delivery.set(envelope, tag, redelivered, origin);
+        try
+        {
+            handler.handle(delivery);
+        }
+        catch (final Throwable error)
+        {
+            delivery.clear();
+            handlerFailed(envelope, tag, redelivered, origin, error);
+            return;
+        }
+        delivery.clear();
+        if (autoAck)
+        {
+            envelope.release();
+        }
+    }
+
+    /**
+     * A handler threw. The message is requeued (flagged redelivered) unless the options say reject, or a
+     * handler has now failed on it more than {@link ConsumeOptions#handlerErrorLimit()} times: then it is
+     * rejected without requeue (dead-lettered with reason {@code rejected} where the queue has a
+     * dead-letter exchange, else dropped and counted) and the listener is told. The consumer goes on.
+     */
+    private void handlerFailed(final Envelope envelope, final long tag, final boolean redelivered,
+        final DeliveryOrigin origin, final Throwable error)
+    {
+        final int failures = origin.handlerFailures() + 1;
+        final boolean requeue = options.requeueOnHandlerError() && failures <= options.handlerErrorLimit();
+        final Message[] copy = new Message[1]; // the error path: allocation is fine here
+        if (autoAck)
+        {
+            copy[0] = envelope.toMessage(redelivered);
+            settleFailed(envelope, origin, requeue);
+        }
+        else
+        {
+            acks.claimAfterHandlerError(scope, tag, (t, claimed, claimedOrigin) ->
+            {
+                copy[0] = claimed.toMessage(redelivered);
+                settleFailed(claimed, (DeliveryOrigin)claimedOrigin, requeue);
+            });
+        }
+        final ConsumeOptions.HandlerErrorListener listener = options.errorListener();
+        try
+        {
+            listener.onHandlerError(consumerTag, copy[0], error);
+            if (copy[0] != null && options.requeueOnHandlerError() && !requeue)
+            {
+                listener.onGaveUp(consumerTag, copy[0], failures);
+            }
+        }
+        catch (final RuntimeException ex)
+        {
+            System.getLogger("io.ringmq").log(System.Logger.Level.WARNING,
+                "handler error listener of consumer " + consumerTag + " threw", ex);
+        }
+        if (error instanceof Error && !(error instanceof AssertionError))
+        {
+            throw (Error)error; // OutOfMemoryError and the like: the runner decides what becomes of its thread
+        }
+    }
+
+    private static void settleFailed(final Envelope envelope, final DeliveryOrigin origin, final boolean requeue)
+    {
+        if (requeue)
+        {
+            origin.requeueAfterHandlerFailure(envelope);
+        }
+        else
+        {
+            origin.discardRejected(envelope);
+        }
+    }
+
+    // ------------------------------------------------------------------ idle and wake
+
+    /**
+     * The runner found nothing to do: registers for a wake-up (see the class comment) and re-checks.
+     * Runner thread only.
+     *
+     * @return true when the agent is armed (or already being woken) and the runner may stop running it;
+     * false when work turned up and the runner should run it again now.
+     */
+    boolean arm()
+    {
+        final boolean credit = creditForIdle();
+        if (!casArmed(NOT_ARMED, credit ? ARMED_FOR_MESSAGES : ARMED_FOR_CREDIT))
+        {
+            return true; // still armed from before (a pool agent that was run meanwhile)
+        }
+        if (credit)
+        {
+            queue.registerSleeper(); // a volatile read-modify-write: the re-check below cannot move above it
+        }
+        // The re-check: each condition a waker changes before it reads "armed".
+        final boolean runnable = !mailbox.isEmpty() || creditForIdle() != credit || (credit && queue.hasMessages()) ||
+            lvState() == STOPPED;
+        if (runnable)
+        {
+            return !disarm(); // if a waker disarmed us first, it is handing us back to the runner
+        }
+        return true;
+    }
+
+    /** The credit that decides what an idle agent waits for: with it, messages; without it, credit. */
+    private boolean creditForIdle()
+    {
+        return queue.isRoundRobin() ? hasCredit() : hasOwnCredit() && isTurn();
+    }
+
+    /** @return true when this call disarmed the agent (and so owns its next run). Any thread. */
+    boolean disarm()
+    {
+        int current = lvArmed();
+        while (current != NOT_ARMED)
+        {
+            if (casArmed(current, NOT_ARMED))
+            {
+                if (current == ARMED_FOR_MESSAGES)
+                {
+                    queue.unregisterSleeper();
+                }
+                return true;
+            }
+            current = lvArmed();
+        }
+        return false;
+    }
+
+    boolean isArmed()
+    {
+        return lvArmed() != NOT_ARMED;
+    }
+
+    /** Credit freed, a mailbox filled, an election won: hands an armed agent back to its runner. Any thread. */
+    void wake()
+    {
+        if (lvArmed() != NOT_ARMED && disarm())
+        {
+            runner.wake(this);
+        }
+    }
+
+    /** A publisher: wakes the agent only if it waits for messages (it has credit). Any thread. */
+    void wakeForMessages()
+    {
+        if (lvArmed() == ARMED_FOR_MESSAGES && casArmed(ARMED_FOR_MESSAGES, NOT_ARMED))
+        {
+            queue.unregisterSleeper();
+            runner.wake(this);
+        }
+    }
+
+    /** {@link ConsumerPool}: claims the agent for its ready queue. */
+    boolean trySchedule()
+    {
+        return SCHEDULED.compareAndSet(this, false, true);
+    }
+
+    /** {@link ConsumerPool}: the agent left the ready queue and is about to arm (or is dropped). */
+    void unschedule()
+    {
+        SCHEDULED.setRelease(this, false);
+    }
+
+    // ------------------------------------------------------------------ stopping
+
+    /**
+     * Stops the agent: no delivery starts after this returns and none is in progress (unless called from
+     * its own handler); its mailbox goes back to the queue. Called by the broker once the consumer is
+     * detached from its queue, outside the topology lock. Idempotent: a second caller waits for the first.
+     *
+     * @param reason non-null when the broker cancelled it (queue deleted, broker closed): the cancel
+     *               listener is told.
+     */
+    void stop(final String reason)
+    {
+        if (halt())
+        {
+            finish(reason);
+        }
+        else
+        {
+            awaitStopped();
+        }
+    }
+
+    /**
+     * The first half of {@link #stop}: no delivery starts after this returns and none is in progress
+     * (unless called from its own handler). A closing channel halts all its consumers, requeues what they
+     * left unacknowledged, and only then {@link #finish}es them, so those older messages go back ahead of
+     * the newer ones waiting in the mailboxes.
+     *
+     * @return false when another thread is stopping it (then {@link #awaitStopped}).
+     */
+    boolean halt()
+    {
+        if (!STATE.compareAndSet(this, RUNNING, STOPPED)) // pairs with doWork's casDelivering, then lvState
+        {
+            return false;
+        }
+        disarm();
+        awaitNotDelivering();
+        return true;
+    }
+
+    /** The second half of {@link #stop}, after a successful {@link #halt}: returns the mailbox, releases the runner. */
+    void finish(final String reason)
+    {
+        try
+        {
+            returnMailbox();
+            runner.release(this);
+        }
+        finally
+        {
+            stopped.countDown(); // before the listener, which may itself cancel and then wait on this
+        }
+        if (reason != null)
+        {
+            try
+            {
+                options.cancelListener().onCancel(consumerTag, reason);
+            }
+            catch (final RuntimeException ex)
+            {
+                System.getLogger("io.ringmq").log(System.Logger.Level.WARNING,
+                    "cancel listener of consumer " + consumerTag + " threw", ex);
+            }
+        }
+    }
+
+    private void awaitNotDelivering()
+    {
+        if (isDeliveringThread())
+        {
+            return; // its own handler cancels it: the delivery in progress is the caller's
+        }
+        svStopWaiter(Thread.currentThread());
+        try
+        {
+            while (lvDelivering())
+            {
+                LockSupport.parkNanos(this, STOP_WAIT_PARK_NANOS); // unparked by doWork's exit
+            }
+        }
+        finally
+        {
+            svStopWaiter(null);
+        }
+    }
+
+    /** Another thread is stopping the agent: waits until it has (unless called from its own handler). */
+    void awaitStopped()
+    {
+        if (isDeliveringThread())
+        {
+            return; // its own handler cancelling while another thread stops it: that thread waits for us
+        }
+        boolean interrupted = false;
+        while (stopped.getCount() > 0)
+        {
+            try
+            {
+                stopped.await();
+            }
+            catch (final InterruptedException ex)
+            {
+                interrupted = true;
+            }
+        }
+        if (interrupted)
+        {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /**
+     * Messages sent to it but not delivered go back to the queue as they were. The dispatch role is held
+     * meanwhile, so no dispatcher that saw this consumer still running can put one more in behind us; any
+     * later one sees it stopped.
+     */
+    private void returnMailbox()
+    {
+        final RoundRobinDispatcher dispatcher = queue.dispatcher();
+        final Taken returned = new Taken();
+        dispatcher.acquireRole();
+        try
+        {
+            while (mailbox.peek(returned))
+            {
+                queue.returnUnclaimed(returned.envelope, returned.redelivered, returned.origin);
+                mailbox.remove();
+            }
+        }
+        finally
+        {
+            dispatcher.releaseRole();
+        }
+    }
+
+    private static int ceilingPowerOfTwo(final int value)
+    {
+        return value <= 1 ? 1 : Integer.highestOneBit(value - 1) << 1;
+    }
+
+    @Override
+    public String toString()
+    {
+        return "consumer '" + consumerTag + "' of " + queue;
+    }
+
+    // ------------------------------------------------------------------ accessors
+
+    private int lvState()
+    {
+        return (int)STATE.getVolatile(this);
+    }
+
+    private boolean casDelivering()
+    {
+        return DELIVERING.compareAndSet(this, false, true); // a full fence: the state read after it cannot move up
+    }
+
+    private boolean lvDelivering()
+    {
+        return (boolean)DELIVERING.getVolatile(this);
+    }
+
+    private void svDelivering(final boolean value)
+    {
+        DELIVERING.setVolatile(this, value);
+    }
+
+    private int lvArmed()
+    {
+        return (int)ARMED.getVolatile(this);
+    }
+
+    private boolean casArmed(final int expected, final int next)
+    {
+        return ARMED.compareAndSet(this, expected, next);
+    }
+
+    private Thread lvStopWaiter()
+    {
+        return (Thread)STOP_WAITER.getVolatile(this);
+    }
+
+    private void svStopWaiter(final Thread waiter)
+    {
+        STOP_WAITER.setVolatile(this, waiter);
+    }
+}

@@ -1,0 +1,54 @@
+package io.ringmq;
+
+/**
+ * Where one queue keeps its ready messages: the one switch between a plain queue and a queue with
+ * policies, chosen once, when the queue is declared ({@link PlainStorage}, {@link PolicyStorage}).
+ * {@link MessageQueue} holds the queue's identity, consumers and counts and delegates every storage
+ * operation here, so neither side tests which kind of queue it is.
+ * <p>
+ * Every operation is lock-free and may be called from any thread. Nothing here waits: a publisher
+ * that finds no room is told so ({@link #NO_ROOM}) and waits, or holds the message, in
+ * {@link MessageQueue#offer}.
+ */
+interface QueueStorage
+{
+    /** {@link #offer}: the queue took the message and holds one reference on it. */
+    int ACCEPTED = 0;
+    /** {@link #offer}: the queue refused it for good (its overflow policy says reject); the caller still holds it. */
+    int REFUSED = 1;
+    /** {@link #offer}: a {@code block} queue is full now; the caller may retry, wait or hold it. */
+    int NO_ROOM = 2;
+
+    /**
+     * Offers a newly published message under the queue's limits and overflow policy; never waits.
+     *
+     * @param result where messages dropped from the head (drop-head) are counted.
+     * @return {@link #ACCEPTED}, {@link #REFUSED} or {@link #NO_ROOM}.
+     */
+    int offer(Envelope envelope, PublishResult result);
+
+    /**
+     * Takes the next message due: returned ones first, a priority queue's highest level first. Expired
+     * messages met on the way are dropped or dead-lettered, never returned.
+     *
+     * @return false when nothing is ready; else {@code out} holds the message, and the caller the queue's reference.
+     */
+    boolean take(Taken out);
+
+    /**
+     * Puts a message back ahead of those never delivered (at its priority level); never refused. A
+     * length-limited {@code drop-head} queue that this takes past its limit drops heads, as RabbitMQ does.
+     */
+    void putBack(Returned returned);
+
+    boolean hasMessages();
+
+    /** @return ready messages, approximate under concurrency. */
+    int messageCount();
+
+    /** Removes every ready message, releasing each (purge, deletion). @return how many. */
+    int drain();
+
+    /** Removes the expired messages at the heads (the broker's sweeper); nothing for a queue that cannot expire them there. */
+    void sweepExpired();
+}
