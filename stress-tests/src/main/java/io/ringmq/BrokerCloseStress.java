@@ -1,6 +1,6 @@
 package io.ringmq;
 
-import io.ringmq.error.BrokerClosedException;
+
 import io.ringmq.routing.ExchangeType;
 import io.ringmq.stress.Probe;
 import org.openjdk.jcstress.annotations.Actor;

@@ -15,7 +15,7 @@ import static org.openjdk.jcstress.annotations.Expect.ACCEPTABLE;
 import static org.openjdk.jcstress.annotations.Expect.FORBIDDEN;
 
 /**
- * Subject: message TTL, where the broker's sweeper ({@link PolicyStore#sweepExpired}, called here
+ * Subject: message TTL, where the broker's sweeper ({@link QueueStorage#sweepExpired}, called here
  * directly from an actor) and a consumer's take both remove expired heads of the same queue. Each
  * expired message is removed once — counted once and dead-lettered once with reason expired — a live
  * message is never expired, and an expired one is never delivered. (In package io.ringmq: the
@@ -50,14 +50,14 @@ public final class ExpirySweepStress
         private final String name = PolicyBroker.uniqueName("ttl");
         private final String dead = name + "-dead";
         private final MessageQueue queue;
-        private final PolicyStore store;
+        private final QueueStorage store;
 
         public SweepRacingGetNeverExpiresALiveMessage()
         {
             PolicyBroker.declareDeadLetterQueue(dead);
             queue = PolicyBroker.declare(QueueSpec.builder(name).capacity(8).deadLetterExchange("")
                 .deadLetterRoutingKey(dead).build());
-            store = queue.store();
+            store = queue.storage();
             final Channel channel = PolicyBroker.channel();
             channel.publish("", name, EXPIRED, Probe.body(1));
             channel.publish("", name, EXPIRED, Probe.body(2));

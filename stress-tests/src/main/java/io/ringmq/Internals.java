@@ -5,7 +5,7 @@ import io.ringmq.routing.table.DestinationSet;
 /**
  * White-box access for the stress tests that must count what the public API does not report
  * (what a deleted queue discarded, what a queue dead-lettered) or reach what it does not expose (a
- * queue's policy store, the broker's sweeper). It lives in package {@code io.ringmq} of the
+ * queue's storage, the broker's sweeper). It lives in package {@code io.ringmq} of the
  * stress-tests module, which shares the package with the engine on the class path.
  */
 final class Internals
@@ -26,10 +26,10 @@ final class Internals
         return routed.get(0);
     }
 
-    /** @return the policy store of {@code name}'s live queue (null for a plain queue). */
-    static PolicyStore store(final Broker broker, final String name)
+    /** @return the storage of {@code name}'s live queue. */
+    static QueueStorage storage(final Broker broker, final String name)
     {
-        return queue(broker, name).store();
+        return queue(broker, name).storage();
     }
 
     /**

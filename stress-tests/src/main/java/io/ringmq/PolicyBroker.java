@@ -15,7 +15,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * <b>No housekeeping:</b> the shared broker's sweeper is stopped before it ever starts, so that the
  * parties to each race are exactly the test's actors: a sweeper that expires a message behind the
  * arbiter's back would make a correct outcome look like a lost dead letter. A test of the sweeper calls
- * {@link PolicyStore#sweepExpired} from an actor.
+ * {@link QueueStorage#sweepExpired} from an actor.
  * <p>
  * <b>Small queues:</b> jcstress keeps thousands of states alive at once, so a state's queues must be
  * small: dead letters go to a queue with policies ({@link #declareDeadLetterQueue}), whose rings are
@@ -44,6 +44,12 @@ final class PolicyBroker
     static Channel channel()
     {
         return CHANNELS.get();
+    }
+
+    /** @return a new channel on the shared broker, for a state that closes it itself. */
+    static Channel openChannel()
+    {
+        return BROKER.openChannel();
     }
 
     /** @return a queue name no other state uses. */

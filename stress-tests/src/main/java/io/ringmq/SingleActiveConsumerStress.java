@@ -14,13 +14,14 @@ import static org.openjdk.jcstress.annotations.Expect.ACCEPTABLE;
 import static org.openjdk.jcstress.annotations.Expect.FORBIDDEN;
 
 /**
- * Subject: {@code x-single-active-consumer} handover. When the active consumer goes, its
+ * Subject: {@code x-single-active-consumer} handover. When the active consumer's channel closes, its
  * unacknowledged messages are requeued first, and only then does the next consumer become active; so
  * the next one receives them first, in order, flagged redelivered, then the rest. The race: the next
- * consumer registering while the active one is being cancelled.
+ * consumer registering while the active one's channel is closing. (A plain cancel hands over at once
+ * and leaves the leaver's deliveries outstanding on its channel, as RabbitMQ does: engine tests.)
  * <p>
- * Push consumers run on their own threads, so each iteration starts two (and the arbiter stops them),
- * as {@code PrefetchStress} does; the queue lives on the {@link PolicyBroker}.
+ * Each iteration starts two push consumers (and the arbiter stops them), as {@code PrefetchStress}
+ * does; the queue lives on the {@link PolicyBroker}.
  */
 public final class SingleActiveConsumerStress
 {
@@ -32,7 +33,7 @@ public final class SingleActiveConsumerStress
 
     /**
      * A single-active-consumer queue holds 1..4. The first actor starts consumer A (manual ack,
-     * prefetch 2), waits until it holds 1 and 2, and cancels it; the second actor, once A is registered,
+     * prefetch 2) on a channel of its own, waits until it holds 1 and 2, and closes that channel; the second actor, once A is registered,
      * starts consumer B (auto-ack). r1: the ids B received, in order; r2: B's redelivered flags as digits
      * (1 flagged); r3: the ids A received; r4: 1 when a step did not happen within 5 s (a stall).
      */
@@ -46,7 +47,7 @@ public final class SingleActiveConsumerStress
     public static class HandoverRedeliversTheLeaversUnackedFirstInOrder
     {
         private final String name = PolicyBroker.uniqueName("sac");
-        /** Written by A's and B's consumer threads; read after cancel, which joins them. */
+        /** Written by A's and B's handlers; read after cancel, which waits until no delivery is in progress. */
         private int aDigits;
         private int bDigits;
         private int bFlags;
@@ -68,7 +69,8 @@ public final class SingleActiveConsumerStress
         @Actor
         public void startAndCancelTheActiveOne()
         {
-            final Consumer active = PolicyBroker.channel().consume(name, ConsumeOptions.manualAck(2),
+            final Channel own = PolicyBroker.openChannel();
+            final Consumer active = own.consume(name, ConsumeOptions.manualAck(2),
                 delivery -> aDigits = aDigits * 10 + Probe.id(delivery));
             a = active;
             final long deadline = System.nanoTime() + PATIENCE_NANOS;
@@ -81,7 +83,7 @@ public final class SingleActiveConsumerStress
                 }
                 Thread.onSpinWait();
             }
-            active.cancel(); // requeues 1 and 2, then hands over
+            own.close(); // requeues 1 and 2, then hands over
         }
 
         @Actor
@@ -120,7 +122,7 @@ public final class SingleActiveConsumerStress
             }
             if (next != null)
             {
-                next.cancel(); // joins B's thread: its fields are visible below
+                next.cancel(); // waits for B's delivery in progress: its fields are visible below
             }
             if (a != null)
             {

@@ -217,7 +217,7 @@ final class SoakRound
     private void publish(final int publisher, final Random random)
     {
         final Channel channel = broker.openChannel();
-        channel.setPublishTimeout(Duration.ofMillis(1));
+        channel.setPublishTimeout(Duration.ofMillis(1), false); // the ledger counts refusals from the results
         final long start = System.nanoTime();
         final int perPublisher = ledger.capacity / PUBLISHERS;
         int sequence = 0;
@@ -332,9 +332,10 @@ final class SoakRound
             this.by = by;
         }
 
+        /** Tags belong to the channel: they stay settleable until it closes, even after a cancel. */
         boolean scopeOpen()
         {
-            return consumer != null ? consumer.isActive() : channel.isOpen();
+            return channel.isOpen();
         }
     }
 
@@ -526,13 +527,16 @@ final class SoakRound
 
     private void ownConsumers(final Random random) throws InterruptedException
     {
-        final Channel channel = broker.openChannel();
         final String by = Thread.currentThread().getName();
         while (!stopping)
         {
+            // A channel per consumer: a cancelled consumer's deliveries stay outstanding on its channel,
+            // so a multiple settle there covers only this consumer's (and the shared ackers' take theirs one by one).
+            final Channel channel = broker.openChannel();
             final PushConsumer consumer = PushConsumer.start(this, channel, random, by);
             if (consumer == null)
             {
+                channel.close();
                 continue;
             }
             final long lifetime = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(5 + random.nextInt(200));
@@ -542,10 +546,10 @@ final class SoakRound
                 consumer.settleDeferred(random);
                 LockSupport.parkNanos(random.nextInt(50_000));
             }
-            consumer.consumer.cancel(); // requeues, in order, whatever it still held
-            consumer.settleDeferred(random); // tags it held are unknown now: each settle must fail
+            consumer.consumer.cancel(); // stops deliveries; what reached its handler stays outstanding on the channel
+            consumer.settleDeferred(random); // AMQP lets a cancelled consumer's deliveries be settled still
+            channel.close(); // requeues, in tag order, whatever is still outstanding (racing the shared ackers)
         }
-        channel.close();
     }
 
     /** A push consumer and what its owner thread settles for it. */
@@ -563,6 +567,7 @@ final class SoakRound
         final boolean requeueOnError;
         final int prefetch;
         final String by;
+        Channel channel;
         final AtomicReference<Consumer> self = new AtomicReference<>();
         final ConcurrentLinkedQueue<Held> handedOver = new ConcurrentLinkedQueue<>();
         final List<Held> held = new ArrayList<>();
@@ -599,6 +604,7 @@ final class SoakRound
                 .handlerErrorListener((tag, message, error) -> { })
                 .build();
             pc.lastHandlerExit = System.nanoTime(); // published to the consumer thread by its start
+            pc.channel = channel;
             try
             {
                 pc.consumer = channel.consume(pc.queue, options, pc::handle);
@@ -649,7 +655,7 @@ final class SoakRound
             }
             if (shared && c != null)
             {
-                round.handedToAckers.add(new Handed(c, null, delivery.deliveryTag(), id, queue, by));
+                round.handedToAckers.add(new Handed(c, channel, delivery.deliveryTag(), id, queue, by));
                 return;
             }
             if (deferred) // or shared, before consume() returned the consumer to hand over with
@@ -677,7 +683,7 @@ final class SoakRound
             }
         }
 
-        /** Owner thread: settles deferred deliveries; a cancelled consumer's tags fail as unknown. */
+        /** Owner thread: settles deferred deliveries; they fail as unknown only once the channel closed. */
         void settleDeferred(final Random ownerRandom)
         {
             final SoakLedger ledger = round.ledger;
@@ -707,7 +713,7 @@ final class SoakRound
                 }
                 catch (final PreconditionFailedException ex)
                 {
-                    // cancelled: all were requeued
+                    unsettleable(last);
                 }
                 held.clear();
                 return;
@@ -721,7 +727,7 @@ final class SoakRound
                 }
                 catch (final PreconditionFailedException ex)
                 {
-                    // cancelled: all were requeued
+                    unsettleable(last);
                 }
                 held.clear();
                 return;
@@ -746,11 +752,16 @@ final class SoakRound
             }
             catch (final PreconditionFailedException ex)
             {
-                if (consumer.isActive())
-                {
-                    ledger.violation(by + " could not settle tag " + one.tag + " of " + ledger.describe(one.id,
-                        SoakLedger.queueIndex(one.queue)) + " though its consumer is active and nobody else settles it");
-                }
+                unsettleable(one);
+            }
+        }
+
+        private void unsettleable(final Held one)
+        {
+            if (channel.isOpen())
+            {
+                round.ledger.violation(by + " could not settle tag " + one.tag + " of " + round.ledger.describe(one.id,
+                    SoakLedger.queueIndex(one.queue)) + " though its channel is open and nobody else settles it");
             }
         }
     }
@@ -863,6 +874,8 @@ final class SoakRound
         final long[] removed = new long[DeathReason.count()];
         long discarded;
         long droppedHead;
+        /** Of droppedHead: by a requeue past the limit, which no publisher is told of. */
+        long droppedOnReturn;
         long rejected;
         long refusedToDeadLetter;
         long deadLettered;
@@ -890,6 +903,7 @@ final class SoakRound
             }
             discarded += queue.discardedCount();
             droppedHead += queue.droppedHeadCount();
+            droppedOnReturn += queue.droppedOnReturnCount();
             rejected += queue.rejectedCount();
             refusedToDeadLetter += queue.refusedToDeadLetterCount();
             deadLettered += queue.deadLetteredCount();
@@ -1023,7 +1037,7 @@ final class SoakRound
         {
             final Counts c = counts[q];
             final String name = SoakQueues.NAMES[q];
-            droppedHead += c.droppedHead;
+            droppedHead += c.droppedHead - c.droppedOnReturn;
             if (ledger.rejected[q].sum() != c.removed(DeathReason.REJECTED))
             {
                 violation(name + ": consumers rejected " + ledger.rejected[q].sum() + " copies without requeue, the queue " +
@@ -1054,13 +1068,13 @@ final class SoakRound
         if (ledger.droppedByPublishResult.sum() != droppedHead)
         {
             violation("publishers were told of " + ledger.droppedByPublishResult.sum() + " drop-head drops, the queues counted " +
-                droppedHead);
+                droppedHead + " besides those a requeue past the limit caused");
         }
         final Counts q4 = counts[SoakQueues.MAXLEN];
-        if (ledger.droppedByHome[SoakQueues.MAXLEN].sum() != q4.removed(DeathReason.MAXLEN))
+        if (ledger.droppedByHome[SoakQueues.MAXLEN].sum() != q4.removed(DeathReason.MAXLEN) - q4.droppedOnReturn)
         {
             violation("q4: publishers were told of " + ledger.droppedByHome[SoakQueues.MAXLEN].sum() + " drops, q4 counted " +
-                q4.removed(DeathReason.MAXLEN) + " removed for maxlen");
+                q4.removed(DeathReason.MAXLEN) + " removed for maxlen, " + q4.droppedOnReturn + " of them after a requeue");
         }
         final Counts q6 = counts[SoakQueues.LIMIT];
         if (ledger.refusedByHome[SoakQueues.LIMIT].sum() != q6.refusedToDeadLetter)

@@ -19,9 +19,10 @@ import static org.openjdk.jcstress.annotations.Expect.ACCEPTABLE;
 import static org.openjdk.jcstress.annotations.Expect.FORBIDDEN;
 
 /**
- * Subject: cancelling a push {@link Consumer}. When {@code cancel()} (or the channel's
- * {@code close()}, which cancels its consumers) returns, the consumer's unacknowledged deliveries
- * are back in the queue, in order, even when another thread is cancelling it at the same time.
+ * Subject: cancelling a push {@link Consumer} while its channel closes. A cancel leaves the consumer's
+ * unacknowledged deliveries outstanding on the channel (as AMQP does); when the channel's
+ * {@code close()} returns they are back in the queue, even when another thread is cancelling the
+ * consumer at the same time and the close has to wait for that cancel.
  * <p>
  * Like {@link PrefetchStress} this starts a consumer thread per iteration (in the first actor);
  * both actors wait for its one delivery, then race to stop it.
@@ -40,12 +41,12 @@ public final class ConsumerCancelStress
      * the delivery never came), r3: the count at the end.
      */
     @JCStressTest
-    @Outcome(id = "1, 1, 1", expect = ACCEPTABLE, desc = "Whichever stop ran, the unacked message was back in the queue when each call returned.")
-    @Outcome(id = "0, .*, .*", expect = FORBIDDEN, desc = "cancel() returned before the unacked message was requeued: the concurrent close was still stopping the consumer.")
-    @Outcome(id = ".*, 0, .*", expect = FORBIDDEN, desc = "close() returned before its consumer's unacked message was requeued: the concurrent cancel was still stopping it.")
+    @Outcome(id = "0, 1, 1", expect = ACCEPTABLE, desc = "cancel() returned before the close requeued: the delivery was still outstanding on the channel, as AMQP wants.")
+    @Outcome(id = "1, 1, 1", expect = ACCEPTABLE, desc = "The close stopped the consumer and requeued first; the cancel waited for it.")
+    @Outcome(id = ".*, 0, .*", expect = FORBIDDEN, desc = "close() returned before the channel's outstanding delivery was requeued: the concurrent cancel was still stopping the consumer.")
     @Outcome(expect = FORBIDDEN, desc = "The message was lost or duplicated, or never delivered.")
     @State
-    public static class CancelReturnsAfterRequeueEvenWhenRaced
+    public static class CloseRequeuesOutstandingEvenWhenRacingACancel
     {
         private final Broker broker = Probe.smallBroker();
         private final Channel channel = broker.openChannel();
@@ -53,7 +54,7 @@ public final class ConsumerCancelStress
         private volatile Consumer consumer;
         private volatile long deliveredTag;
 
-        public CancelReturnsAfterRequeueEvenWhenRaced()
+        public CloseRequeuesOutstandingEvenWhenRacingACancel()
         {
             Probe.declare(observer, "q", 4, OverflowPolicy.REJECT_PUBLISH);
             observer.publish("", "q", Probe.body(1));

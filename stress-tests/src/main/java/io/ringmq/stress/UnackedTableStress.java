@@ -14,9 +14,10 @@ import static org.openjdk.jcstress.annotations.Expect.ACCEPTABLE_INTERESTING;
 import static org.openjdk.jcstress.annotations.Expect.FORBIDDEN;
 
 /**
- * Subject: {@link UnackedTable}, the per-consumer table of unacknowledged deliveries. One owner
- * thread inserts; any thread claims, lock-free. A held tag is found by exactly one claim, even
- * while the owner resizes the table; a claimed value is the one inserted under that tag.
+ * Subject: {@link UnackedTable}, the table of unacknowledged deliveries of one acknowledgement scope.
+ * One owner thread inserts (the channel's tags); any thread claims, lock-free. A held tag is found by
+ * exactly one claim, even while the owner resizes the table or moves an old delivery aside to the
+ * stragglers; a claimed value is the one inserted under that tag.
  * <p>
  * {@code new UnackedTable<>(4)} starts with 16 slots and doubles when an insert finds 8 held. The
  * state's constructor is the owner until the first actor takes over (jcstress publishes the state
@@ -88,13 +89,9 @@ public final class UnackedTableStress
         return table;
     }
 
-    static void insert(final UnackedTable<Object> table, final int expectedTag)
+    static void insert(final UnackedTable<Object> table, final int tag)
     {
-        final long tag = table.insert(VALUES[expectedTag], VALUES[expectedTag]);
-        if (tag != expectedTag)
-        {
-            throw new IllegalStateException("expected tag " + expectedTag + ", got " + tag);
-        }
+        table.insert(tag, VALUES[tag], VALUES[tag]);
     }
 
     /**
@@ -252,6 +249,59 @@ public final class UnackedTableStress
             {
                 r.r2 = collector.wrong == 0 && collector.times[17] == 1 ? 1 : 2;
             }
+        }
+    }
+
+    /**
+     * Tag 1 is still held while tags 2..16 came and went, so tag 17's slot is tag 1's: the owner's insert
+     * of 17 moves tag 1 aside to the stragglers while another thread claims tag 1. r1: 1 when that
+     * claim won tag 1 (nobody else claims it), r2: verdict over tags 1 and 17 after the arbiter claimed the rest
+     * (0 each once, 1 one never found, 2 one twice, 3 a wrong value), r3: size() at the end.
+     */
+    @JCStressTest
+    @Outcome(id = "1, 0, 0", expect = ACCEPTABLE, desc = "The claim found tag 1, in its slot or among the stragglers; each tag settled once.")
+    @Outcome(id = "0, .*, .*", expect = FORBIDDEN, desc = "The claim missed tag 1 while it moved aside: an ack would have failed as unknown and the delivery leaked.")
+    @Outcome(id = ".*, 2, .*", expect = FORBIDDEN, desc = "Tag 1 was settled twice: from its slot and from the stragglers.")
+    @Outcome(expect = FORBIDDEN, desc = "A tag was lost, a value was wrong, or size() is off.")
+    @State
+    public static class EvictionRacingAClaimSettlesOnce
+    {
+        private final UnackedTable<Object> table = new UnackedTable<>(4);
+        private final Collector collector = new Collector();
+        private final Collector arbiterCollector = new Collector();
+
+        public EvictionRacingAClaimSettlesOnce()
+        {
+            insert(table, 1);
+            for (int tag = 2; tag <= 16; tag++)
+            {
+                insert(table, tag);
+                table.claim(tag, (t, value, context) -> { });
+            }
+        }
+
+        @Actor
+        public void ownerInserts()
+        {
+            insert(table, 17);
+        }
+
+        @Actor
+        public void claim(final III_Result r)
+        {
+            r.r1 = table.claim(1, collector) ? 1 : 0;
+        }
+
+        @Arbiter
+        public void arbiter(final III_Result r)
+        {
+            table.claimUpTo(Long.MAX_VALUE, arbiterCollector);
+            arbiterCollector.times[1] += collector.times[1];
+            arbiterCollector.wrong += collector.wrong;
+            final int once = arbiterCollector.times[1] == 1 && arbiterCollector.times[17] == 1 ? 0 :
+                arbiterCollector.times[1] > 1 ? 2 : 1;
+            r.r2 = arbiterCollector.wrong > 0 ? 3 : once;
+            r.r3 = table.size();
         }
     }
 }
