@@ -180,6 +180,9 @@ public final class AmqpProtocol
      * Every method of AMQP 0-9-1 with RabbitMQ's extensions, its ids, who sends it, whether it expects a
      * reply ({@code synchronous}), whether content (header and body frames) follows it, and its fields in
      * wire order. {@link #byId} finds one from the ids of a method frame without allocating.
+     * <p>
+     * basic.cancel-ok is listed as sent by the server only: when RabbitMQ cancels a consumer itself it sends
+     * basic.cancel with nowait set, so clients never answer it.
      */
     public enum Method
     {
@@ -276,7 +279,7 @@ public final class AmqpProtocol
             field("consumer-tag", SHORTSTR)),
         BASIC_CANCEL(CLASS_BASIC, 30, "basic.cancel", BOTH, SYNC, NO_CONTENT,
             field("consumer-tag", SHORTSTR), field("nowait", BIT)),
-        BASIC_CANCEL_OK(CLASS_BASIC, 31, "basic.cancel-ok", BOTH, ASYNC, NO_CONTENT,
+        BASIC_CANCEL_OK(CLASS_BASIC, 31, "basic.cancel-ok", SERVER, ASYNC, NO_CONTENT,
             field("consumer-tag", SHORTSTR)),
         BASIC_PUBLISH(CLASS_BASIC, 40, "basic.publish", CLIENT, ASYNC, CONTENT,
             field("ticket", SHORT), field("exchange", SHORTSTR), field("routing-key", SHORTSTR),
