@@ -87,15 +87,11 @@ final class ClientOracle
         final List<Frame> frames = new ArrayList<>();
         try
         {
-            while (true)
+            while (in.available() > 0)
             {
-                final Frame frame = Frame.readFrom(in, Integer.MAX_VALUE);
-                if (frame == null)
-                {
-                    return frames;
-                }
-                frames.add(frame);
+                frames.add(Frame.readFrom(in, Integer.MAX_VALUE));
             }
+            return frames;
         }
         catch (final EOFException ex)
         {
