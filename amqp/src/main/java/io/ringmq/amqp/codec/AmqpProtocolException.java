@@ -25,7 +25,7 @@ public final class AmqpProtocolException extends RuntimeException
 {
     private static final long serialVersionUID = 1L;
 
-    private final transient ReplyCode replyCode;
+    private final ReplyCode replyCode;
     private final int classId;
     private final int methodId;
     private final String explanation;
