@@ -121,12 +121,6 @@ public final class AmqpProtocol
         return PROTOCOL_HEADER.clone();
     }
 
-    /** @return the {@code i}th octet of the protocol header {@code AMQP 0 0 9 1}, without copying it. */
-    static int protocolHeaderOctet(final int i)
-    {
-        return PROTOCOL_HEADER[i];
-    }
-
     /** The primitive types of method fields and properties (the codegen's domains resolve to these). */
     public enum FieldType
     {
