@@ -36,6 +36,7 @@ public final class MessageProperties
     private final String type;
     private final String userId;
     private final String appId;
+    private final String clusterId;
     /** {@link #expiration} parsed once, in nanoseconds; -1 when not set. Read on the delivery path. */
     private final long expirationNanos;
 
@@ -55,6 +56,7 @@ public final class MessageProperties
         type = b.type;
         userId = b.userId;
         appId = b.appId;
+        clusterId = b.clusterId;
         expirationNanos = expiration == null ? -1 : toNanos(Long.parseLong(expiration));
     }
 
@@ -87,6 +89,7 @@ public final class MessageProperties
         b.type = type;
         b.userId = userId;
         b.appId = appId;
+        b.clusterId = clusterId;
         return b;
     }
 
@@ -185,6 +188,15 @@ public final class MessageProperties
         return appId;
     }
 
+    /**
+     * @return the cluster id, or null. AMQP 0-9-1 deprecates this property, but RabbitMQ still carries
+     *     it unchanged from publisher to consumer, so RingMQ keeps it for the same round trip.
+     */
+    public String clusterId()
+    {
+        return clusterId;
+    }
+
     @Override
     public boolean equals(final Object o)
     {
@@ -202,13 +214,14 @@ public final class MessageProperties
             headers.equals(that.headers) && Objects.equals(correlationId, that.correlationId) &&
             Objects.equals(replyTo, that.replyTo) && Objects.equals(expiration, that.expiration) &&
             Objects.equals(messageId, that.messageId) && Objects.equals(type, that.type) &&
-            Objects.equals(userId, that.userId) && Objects.equals(appId, that.appId);
+            Objects.equals(userId, that.userId) && Objects.equals(appId, that.appId) &&
+            Objects.equals(clusterId, that.clusterId);
     }
 
     @Override
     public int hashCode()
     {
-        return Objects.hash(contentType, headers, priority, correlationId, messageId, timestamp);
+        return Objects.hash(contentType, headers, priority, correlationId, messageId, timestamp, clusterId);
     }
 
     @Override
@@ -231,6 +244,7 @@ public final class MessageProperties
         append(sb, "type", type);
         append(sb, "userId", userId);
         append(sb, "appId", appId);
+        append(sb, "clusterId", clusterId);
         if (sb.charAt(sb.length() - 1) == ' ')
         {
             sb.setLength(sb.length() - 2);
@@ -262,6 +276,7 @@ public final class MessageProperties
         private String type;
         private String userId;
         private String appId;
+        private String clusterId;
 
         private Builder()
         {
@@ -387,6 +402,13 @@ public final class MessageProperties
         public Builder appId(final String appId)
         {
             this.appId = appId;
+            return this;
+        }
+
+        /** @param clusterId the deprecated AMQP cluster-id property, kept for a faithful round trip. */
+        public Builder clusterId(final String clusterId)
+        {
+            this.clusterId = clusterId;
             return this;
         }
 
