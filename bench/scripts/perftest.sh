@@ -23,6 +23,7 @@
 #   RINGMQ_BENCH_NETWORK_SECONDS   seconds per measured run (default: quick 15, full 60)
 #   RINGMQ_BENCH_SKIP_BUILD=1      reuse bench/target/perftest and bench/network/target
 #   RINGMQ_QPID_JAVA_OPTS          the Qpid JVM's options (default below)
+#   RINGMQ_BENCH_READY_WAIT        seconds a broker JVM may take to print its ready line (default 90)
 # Needs bench/target/benchmarks.jar (run.sh builds it): the run list comes from there.
 set -uo pipefail
 
@@ -45,7 +46,7 @@ RINGMQ_SERVER="bin/ringmq-server"
 # Qpid's memory guide: heap for ~1.7 kB per queued message, direct memory for the bodies, G1 as its qpid-server
 # script sets it; raised from its 0.5 GB / 1.5 GB defaults because the drain runs queue a few 100,000 messages.
 QPID_JAVA_OPTS="${RINGMQ_QPID_JAVA_OPTS:--Xms2g -Xmx2g -XX:MaxDirectMemorySize=2g -XX:+UseG1GC}"
-READY_WAIT=90
+READY_WAIT="${RINGMQ_BENCH_READY_WAIT:-90}"
 # PerfTest formats numbers with the JVM's locale; the report reads them with a decimal point.
 PERFTEST_JAVA_OPTS=(-Duser.language=en -Duser.country=US)
 
@@ -103,8 +104,9 @@ fi
 MEASURED_SECONDS="$(printf '%s\n' "${PLAN[@]}" | awk -F'\t' '$1 == "auto-ack-12B" { n = split($2, f, " "); for (i = 1; i < n; i++) if (f[i] == "-z") print f[i + 1] }')"
 
 rm -f "${RESULT}" "${LOGS}"/*.log "${LOGS}/foreign-ticks"
-PERFTEST_VERSION="$(java -cp "${PERFTEST_CP}" com.rabbitmq.perf.PerfTest --version 2>&1 | sed -n '1p' | json_text)"
-CLIENT_VERSION="$(java -cp "${PERFTEST_CP}" com.rabbitmq.perf.PerfTest --version 2>&1 | grep -m1 'AMQP Client' | json_text)"
+VERSIONS="$(java -cp "${PERFTEST_CP}" com.rabbitmq.perf.PerfTest --version 2>&1)"
+PERFTEST_VERSION="$(sed -n '1p' <<< "${VERSIONS}" | json_text)"
+CLIENT_VERSION="$(grep -m1 'AMQP Client' <<< "${VERSIONS}" | json_text)"
 echo "{\"type\":\"stage\",\"profile\":$(json "${PROFILE}"),\"perftest\":${PERFTEST_VERSION},\"client\":${CLIENT_VERSION},\"seconds\":${MEASURED_SECONDS:-0}}" >> "${RESULT}"
 
 # --- brokers ---------------------------------------------------------------------------------------------------
@@ -136,7 +138,8 @@ stop_broker()
 trap stop_broker EXIT
 trap 'exit 130' INT TERM
 
-# start_jvm_broker NAME PORT READY_PATTERN COMMAND...: start it in its own process group, wait for its ready line.
+# start_jvm_broker NAME PORT READY_PATTERN COMMAND...: start it in its own process group, wait for its ready line
+# (on its stdout, NAME.out, or its stderr, NAME.log).
 start_jvm_broker()
 {
     local name="$1" port="$2" ready="$3"
@@ -153,7 +156,7 @@ start_jvm_broker()
     local deadline=$((SECONDS + READY_WAIT))
     while (( SECONDS < deadline ))
     do
-        if grep -q -- "${ready}" "${LOGS}/${name}.out" 2>/dev/null
+        if grep -q -- "${ready}" "${LOGS}/${name}.out" "${LOGS}/${name}.log" 2>/dev/null
         then
             return 0
         fi
@@ -242,7 +245,7 @@ leg()
                 broker_line ringmq failed "${RINGMQ_SERVER}: ${START_ERROR}"
                 return
             fi
-            detail="${RINGMQ_SERVER} --port ${port} --bind 127.0.0.1 ($(git rev-parse --short HEAD 2>/dev/null)): $(grep -m1 'listening on' "${LOGS}/ringmq.out")"
+            detail="${RINGMQ_SERVER} --port ${port} --bind 127.0.0.1 ($(git rev-parse --short HEAD 2>/dev/null)): $(grep -h -m1 'listening on' "${LOGS}/ringmq.out" "${LOGS}/ringmq.log" | head -n 1)"
             ;;
         *)
             say "unknown broker ${broker}"
