@@ -10,27 +10,31 @@
 #   routing     RoutingBenchmark route costs + baselines        -> results-<profile>-routing.json
 #               and its 100k-bindings declare single shot       -> results-<profile>-routing-declare.json
 #   priority    PriorityQueueBenchmark: plain vs priority       -> results-<profile>-priority.json
+#   network     PerfTest against RabbitMQ, Qpid Broker-J and      -> network-<profile>.jsonl
+#               RingMQ's AMQP listener (bench/scripts/perftest.sh; not JMH, and not in quick's default stages)
 #
 # quick  ~10 minutes on 2 cores, build included: 1 fork, 1 short warmup and 2-3 short measurement iterations,
 #        routing with 10 and 100,000 bindings only. RabbitMQ is skipped unless RINGMQ_BENCH_RABBIT=1 (then
 #        it is started and stopped here). RINGMQ_BENCH_RABBIT=only runs just the RabbitMQ throughput
 #        benchmarks into results-quick-rabbitmq.json and regenerates the quick report with them.
 # full   2 forks, long iterations, every parameter, RabbitMQ started and stopped here
-#        (RINGMQ_BENCH_RABBIT=0 skips it): about an hour and a half.
+#        (RINGMQ_BENCH_RABBIT=0 skips it), and the network stage: about two hours.
+# RINGMQ_BENCH_STAGES=network bench/scripts/run.sh quick   only the network stage (~15 min), merged into the report.
 #
 # Other settings:
 #   RINGMQ_BENCH_SKIP_BUILD=1        reuse bench/target/benchmarks.jar
 #   RINGMQ_BENCH_WAIT_QUIET=SECONDS  wait up to that long for the 1-minute load average to drop below 0.5
 #                                    (on a shared 2-core machine another build or test run distorts every number)
-#   RINGMQ_BENCH_STAGES="a b ..."    run only these stages (default: throughput latency engine routing priority);
-#                                    the report still merges every results-<profile>*.json it finds
+#   RINGMQ_BENCH_STAGES="a b ..."    run only these stages (default: throughput latency engine routing priority,
+#                                    and network in the full profile); the report still merges every
+#                                    results-<profile>*.json and the network-<profile>.jsonl it finds
 #   RINGMQ_BENCH_JMH_ARGS            more JMH options for every stage (e.g. "-p contender=disruptor,jctools")
 #   RINGMQ_BENCH_OUT=DIR             write results and the report there instead of docs/bench
 # JMH's console output: bench/target/jmh-<profile>-<stage>.log.
 #
 # The report notes, per stage, how much CPU *other* processes used while it ran (all CPUs' busy time from
 # /proc/stat, minus this script's own processes and the RabbitMQ node it started): the load average
-# cannot say that, since it counts the benchmark's own threads.
+# cannot say that, since it counts the benchmark's own threads. How: bench/scripts/measure.sh.
 set -uo pipefail
 
 PROFILE="${1:-quick}"
@@ -41,7 +45,6 @@ JAR="bench/target/benchmarks.jar"
 LOGS="bench/target"
 RABBIT_SH="bench/scripts/rabbitmq.sh"
 COMMAND="bench/scripts/run.sh ${PROFILE}$( [[ -n "${RINGMQ_BENCH_RABBIT:-}" ]] && echo " (RINGMQ_BENCH_RABBIT=${RINGMQ_BENCH_RABBIT})")"
-STAGES=" ${RINGMQ_BENCH_STAGES:-throughput latency engine routing priority} "
 STARTED_AT=${SECONDS}
 
 case "${PROFILE}" in
@@ -54,6 +57,7 @@ case "${PROFILE}" in
         PRIORITY_OPTS=(-f 1 -wi 1 -w 1s -i 2 -r 1s)
         RATES="100000,1000000"
         RABBIT="${RINGMQ_BENCH_RABBIT:-0}"
+        DEFAULT_STAGES="throughput latency engine routing priority"
         ;;
     full)
         THROUGHPUT_OPTS=(-f 2 -wi 3 -w 5s -i 5 -r 5s)
@@ -64,6 +68,7 @@ case "${PROFILE}" in
         PRIORITY_OPTS=(-f 2 -wi 3 -w 1s -i 5 -r 1s)
         RATES="100000,1000000"
         RABBIT="${RINGMQ_BENCH_RABBIT:-1}"
+        DEFAULT_STAGES="throughput latency engine routing priority network"
         ;;
     *)
         echo "usage: $0 [quick|full]" >&2
@@ -71,34 +76,15 @@ case "${PROFILE}" in
         ;;
 esac
 
-say() { echo "run.sh: $*" >&2; }
+STAGES=" ${RINGMQ_BENCH_STAGES:-${DEFAULT_STAGES}} "
 
-load() { cut -d' ' -f1-3 /proc/loadavg; }
+say() { echo "run.sh: $*" >&2; }
 
 wants() { [[ "${STAGES}" == *" $1 "* ]]; }
 
-CLK_TCK="$(getconf CLK_TCK 2>/dev/null || echo 100)"
-# Clock ticks all CPUs have spent busy (user, nice, system, irq, softirq) since boot.
-cpu_busy() { awk '/^cpu / { print $2 + $3 + $4 + $7 + $8 }' /proc/stat; }
-# OWN_CPU := clock ticks used by this shell's finished children: each JMH run with its forks, once it has
-# exited. `times` must run in this shell, not in a $(...) subshell, whose children are not ours.
+# load, duration, cpu_busy, own_cpu (into OWN_CPU, via TIMES_FILE), rabbit_cpu, other_cores.
 TIMES_FILE="${LOGS}/.run-times"
-own_cpu()
-{
-    times > "${TIMES_FILE}"
-    OWN_CPU="$(awk -v hz="${CLK_TCK}" 'NR == 2 { n = 0; for (i = 1; i <= 2; i++) { split($i, t, /[ms]/); n += t[1] * 60 + t[2] } printf "%d\n", n * hz }' "${TIMES_FILE}")"
-}
-# Clock ticks used by the RabbitMQ node, when there is one (it is part of the throughput stage's work).
-rabbit_cpu()
-{
-    local pid_file="${RINGMQ_RABBIT_DIR:-${TMPDIR:-/tmp}/ringmq-bench-rabbitmq}/rabbitmq.pid"
-    local ticks=""
-    [[ -f "${pid_file}" ]] && ticks="$(awk '{ print $14 + $15 }' "/proc/$(cat "${pid_file}")/stat" 2>/dev/null)"
-    echo "${ticks:-0}"
-}
-
-# "4 min 12 s" for a number of seconds.
-duration() { echo "$(( $1 / 60 )) min $(( $1 % 60 )) s"; }
+source "${ROOT}/bench/scripts/measure.sh"
 
 # --- RabbitMQ: started here only if asked, stopped here only if we started it -----------------------
 WE_STARTED_RABBIT=0
@@ -202,26 +188,38 @@ read -r -a EXTRA <<< "${RINGMQ_BENCH_JMH_ARGS:-}"
 STAGE_TIMES=()
 STAGE_OTHERS=()
 
+# stage_begin STAGE / stage_end STAGE [FOREIGN_TICKS]: a stage's wall time and the CPU other processes used
+# meanwhile. FOREIGN_TICKS: ticks of the stage's own processes that are not children of this shell and that
+# rabbit_cpu does not see, such as a RabbitMQ node started and stopped within the stage.
+stage_begin()
+{
+    STAGE_FROM=${SECONDS}
+    own_cpu
+    STAGE_BUSY_FROM="$(cpu_busy)"; STAGE_OWN_FROM="${OWN_CPU}"; STAGE_RABBIT_FROM="$(rabbit_cpu)"
+    say "stage $1: load $(load)"
+}
+stage_end()
+{
+    local stage="$1" foreign="${2:-0}"
+    local elapsed=$((SECONDS - STAGE_FROM))
+    STAGE_TIMES+=("${stage} $(duration ${elapsed})")
+    own_cpu
+    STAGE_OTHERS+=("${stage} $(other_cores $(( $(cpu_busy) - STAGE_BUSY_FROM )) $(( OWN_CPU - STAGE_OWN_FROM )) \
+        $(( $(rabbit_cpu) - STAGE_RABBIT_FROM + foreign )) "${elapsed}")")
+}
+
 # run_jmh STAGE RESULT_FILE JMH_ARGS...: one JMH invocation, its console kept in bench/target, its old
 # result file removed first so that a failed stage cannot leave a previous run's numbers in the report.
 run_jmh()
 {
     local stage="$1" result="$2"
     shift 2
-    local from=${SECONDS} busy_from own_from rabbit_from
-    own_cpu
-    busy_from="$(cpu_busy)"; own_from="${OWN_CPU}"; rabbit_from="$(rabbit_cpu)"
+    stage_begin "${stage}"
     rm -f "${result}"
-    say "stage ${stage}: load $(load)"
     java -jar "${JAR}" "$@" -prof gc -foe false -rf json -rff "${result}" "${EXTRA[@]}" \
         2>&1 | tee "${LOGS}/jmh-${PROFILE}-${stage}.log"
     [[ ${PIPESTATUS[0]} -eq 0 ]] || say "JMH reported a failure in stage ${stage} (see ${LOGS}/jmh-${PROFILE}-${stage}.log)"
-    local elapsed=$((SECONDS - from))
-    STAGE_TIMES+=("${stage} $(duration ${elapsed})")
-    own_cpu
-    STAGE_OTHERS+=("${stage} $(awk -v busy=$(( $(cpu_busy) - busy_from )) -v own=$(( OWN_CPU - own_from )) \
-        -v rabbit=$(( $(rabbit_cpu) - rabbit_from )) -v secs="${elapsed}" -v hz="${CLK_TCK}" \
-        'BEGIN { if (rabbit < 0) rabbit = 0; o = (busy - own - rabbit) / ((secs > 0 ? secs : 1) * hz); printf "%.2f", (o < 0 ? 0 : o) }')")
+    stage_end "${stage}"
 }
 
 # --- throughput (side by side) ----------------------------------------------------------------------------
@@ -264,6 +262,17 @@ then
         "${PRIORITY_OPTS[@]}"
 fi
 
+# --- network: PerfTest against RabbitMQ, Qpid and RingMQ's listener, each started and stopped in turn ---------------
+NETWORK_RESULT="${OUT}/network-${PROFILE}.jsonl"
+if wants network
+then
+    stage_begin network
+    rm -f "${NETWORK_RESULT}"
+    bench/scripts/perftest.sh "${PROFILE}" "${NETWORK_RESULT}" || say "the network stage failed (see above)"
+    # The RabbitMQ node it ran is not our child: perftest.sh counted its CPU for us.
+    stage_end network "$(cat "bench/target/perftest-${PROFILE}/foreign-ticks" 2>/dev/null || echo 0)"
+fi
+
 # --- report -------------------------------------------------------------------------------------------------------
 shopt -s nullglob
 RESULTS=("${OUT}"/results-"${PROFILE}"*.json)
@@ -276,10 +285,11 @@ done
 java -cp "${JAR}" io.ringmq.bench.report.ReportMain \
     --out "${OUT}" --profile "${PROFILE}" --command "${COMMAND}" \
     --note "load average (1/5/15 min) before the run: ${LOAD_BEFORE}; after: $(load) (after counts this run's own threads). Anything above ~0.1 before means other processes shared the cores." \
-    --note "CPU used by other processes while each stage ran, in cores of $(nproc) (/proc/stat busy time minus this run's JMH processes and RabbitMQ node; above ~0.1 the stage was disturbed): $(IFS=','; echo "${STAGE_OTHERS[*]}" | sed 's/,/, /g')." \
+    --note "CPU used by other processes while each stage ran, in cores of $(nproc) (/proc/stat busy time minus this run's JMH and PerfTest processes and the brokers it started; above ~0.1 the stage was disturbed): $(IFS=','; echo "${STAGE_OTHERS[*]}" | sed 's/,/, /g')." \
     --note "wall time $(duration ${ELAPSED}) (build and $(duration ${WAITED}) waiting for a quiet machine included); stages: $(IFS=','; echo "${STAGE_TIMES[*]}" | sed 's/,/, /g')." \
     "${NOTE_ARGS[@]}" \
     --latency "${OUT}/latency-${PROFILE}.jsonl" \
+    --network "${NETWORK_RESULT}" \
     "${RESULTS[@]}"
 rm -f "${TIMES_FILE}"
 say "done in $(duration $((SECONDS - STARTED_AT))): ${OUT}/RESULTS.md"

@@ -27,6 +27,8 @@ final class Charts
 {
     static final String THROUGHPUT_PNG = "throughput.png";
     static final String ROUTING_PNG = "routing.png";
+    static final String NETWORK_THROUGHPUT_PNG = "network-throughput.png";
+    static final String NETWORK_LATENCY_PNG = "network-latency.png";
 
     private static final int WIDTH = 1100;
     private static final int HEIGHT = 620;
@@ -155,6 +157,96 @@ final class Charts
         final Path file = dir.resolve(ROUTING_PNG);
         BitmapEncoder.saveBitmap(chart, file.toString(), BitmapEncoder.BitmapFormat.PNG);
         return Optional.of(file);
+    }
+
+    /**
+     * Grouped bars of the network stage: x = throughput workload, one series per broker that ran (PerfTest's
+     * received rate; a run that did not stand is left out) and one for PerfTest's ceiling at that message size.
+     */
+    static Optional<Path> networkThroughput(final NetworkResults results, final Path dir) throws IOException
+    {
+        final List<NetworkWorkload> workloads = NetworkWorkload.ofKind(NetworkWorkload.Kind.THROUGHPUT);
+        final CategoryChart chart = new CategoryChartBuilder().width(WIDTH).height(HEIGHT)
+            .title("PerfTest, 1 producer → 1 consumer over loopback: messages received per second "
+                + "(log scale; higher is better)")
+            .xAxisTitle("workload")
+            .yAxisTitle("messages received / s")
+            .build();
+        style(chart);
+        final List<String> xs = workloads.stream().map(NetworkWorkload::label).toList();
+        final List<Double> values = new ArrayList<>();
+        for (final String broker : NetworkResults.BROKERS)
+        {
+            final List<Number> ys = new ArrayList<>();
+            for (final NetworkWorkload w : workloads)
+            {
+                ys.add(results.run(broker, w).filter(NetworkResults.Run::stands)
+                    .map(r -> (Number) r.output().receivedRate()).orElse(null));
+            }
+            if (ys.stream().anyMatch(y -> y != null))
+            {
+                ys.stream().filter(y -> y != null).forEach(y -> values.add(y.doubleValue()));
+                chart.addSeries(NetworkResults.displayName(broker), xs, ys);
+            }
+        }
+        if (values.isEmpty())
+        {
+            return Optional.empty();
+        }
+        final List<Number> ceiling = new ArrayList<>();
+        for (final NetworkWorkload w : workloads)
+        {
+            final double rate = results.ceiling(w.size()).rate();
+            ceiling.add(Double.isNaN(rate) ? null : rate);
+            if (!Double.isNaN(rate))
+            {
+                values.add(rate);
+            }
+        }
+        if (ceiling.stream().anyMatch(y -> y != null))
+        {
+            chart.addSeries("PerfTest's ceiling", xs, ceiling);
+        }
+        decades(chart, values.stream().mapToDouble(Double::doubleValue).toArray());
+        return Optional.of(save(chart, dir.resolve(NETWORK_THROUGHPUT_PNG)));
+    }
+
+    /** Consumer latency percentiles of the fixed-rate runs: x = percentile, one series per broker and size. */
+    static Optional<Path> networkLatency(final NetworkResults results, final Path dir) throws IOException
+    {
+        final CategoryChart chart = new CategoryChartBuilder().width(WIDTH).height(HEIGHT)
+            .title(String.format("PerfTest consumer latency at %,d msgs/s, manual ack (log scale; lower is better)",
+                NetworkWorkload.LATENCY_RATE))
+            .xAxisTitle("percentile")
+            .yAxisTitle("microseconds")
+            .build();
+        style(chart);
+        final List<Double> values = new ArrayList<>();
+        for (final String broker : NetworkResults.BROKERS)
+        {
+            for (final NetworkWorkload w : NetworkWorkload.ofKind(NetworkWorkload.Kind.LATENCY))
+            {
+                final Optional<PerfTestOutput.Latency> latency = results.run(broker, w)
+                    .filter(NetworkResults.Run::stands).map(r -> r.output().consumerLatency());
+                if (latency.isPresent())
+                {
+                    final List<Number> ys = new ArrayList<>();
+                    for (final double v : latency.get().values())
+                    {
+                        ys.add(floor(v));
+                        values.add(floor(v));
+                    }
+                    chart.addSeries(NetworkResults.displayName(broker) + ", " + w.sizeLabel(),
+                        List.of(PerfTestOutput.PERCENTILES), ys);
+                }
+            }
+        }
+        if (values.isEmpty())
+        {
+            return Optional.empty();
+        }
+        decades(chart, values.stream().mapToDouble(Double::doubleValue).toArray());
+        return Optional.of(save(chart, dir.resolve(NETWORK_LATENCY_PNG)));
     }
 
     private static double bindings(final SuiteRow row)

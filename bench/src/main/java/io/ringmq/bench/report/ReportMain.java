@@ -15,12 +15,14 @@ import java.util.Optional;
 /**
  * Turns JMH JSON results (and the latency benchmark's histogram lines) into {@code RESULTS.md} and PNG
  * charts: the {@link Targets} computed from those results, the side-by-side throughput and latency
- * tables, and one table per RingMQ-only benchmark class ({@link Suite}), with a routing chart.
+ * tables, one table per RingMQ-only benchmark class ({@link Suite}) with a routing chart, and the network
+ * stage's PerfTest runs ({@link NetworkSection}) with their own targets and charts.
  *
  * <pre>
  * java -cp bench/target/benchmarks.jar io.ringmq.bench.report.ReportMain \
  *     --out docs/bench --profile quick --command "bench/scripts/run.sh quick" \
- *     [--latency docs/bench/latency-quick.jsonl] [--note "load average 0.1"] \
+ *     [--latency docs/bench/latency-quick.jsonl] [--network docs/bench/network-quick.jsonl] \
+ *     [--note "load average 0.1"] \
  *     results-quick.json [more JMH JSON files...]
  * </pre>
  *
@@ -30,7 +32,7 @@ public final class ReportMain
 {
     /** What one run of the generator produced. */
     public record Report(Path markdown, List<Path> charts, int throughputRows, int latencyRows, int suiteRows,
-                         int targets)
+                         int targets, int networkRuns, int networkTargets)
     {
     }
 
@@ -45,6 +47,7 @@ public final class ReportMain
         String profile = "unspecified";
         String command = "(not given)";
         final List<Path> latency = new ArrayList<>();
+        Path network = null;
         final List<Path> jmh = new ArrayList<>();
         final List<String> notes = new ArrayList<>();
         for (int i = 0; i < args.length; i++)
@@ -55,25 +58,40 @@ public final class ReportMain
                 case "--profile" -> profile = args[++i];
                 case "--command" -> command = args[++i];
                 case "--latency" -> latency.add(Path.of(args[++i]));
+                case "--network" -> network = Path.of(args[++i]);
                 case "--note" -> notes.add(args[++i]);
                 case "--help", "-h" ->
                 {
                     System.out.println("usage: ReportMain --out DIR --profile NAME --command CMD "
-                        + "[--latency FILE.jsonl]... [--note TEXT]... JMH.json...");
+                        + "[--latency FILE.jsonl]... [--network FILE.jsonl] [--note TEXT]... JMH.json...");
                     return;
                 }
                 default -> jmh.add(Path.of(args[i]));
             }
         }
-        final Report report = generate(out, profile, command, notes, jmh, latency);
+        final Report report = generate(out, profile, command, notes, jmh, latency, network);
         System.out.println("report: " + report.markdown() + " (" + report.throughputRows() + " throughput rows, "
             + report.latencyRows() + " latency rows, " + report.suiteRows() + " engine/routing/priority rows, "
-            + report.targets() + " targets); charts: " + report.charts());
+            + report.targets() + " targets, " + report.networkRuns() + " PerfTest runs, " + report.networkTargets()
+            + " network targets); charts: " + report.charts());
     }
 
-    /** Reads the inputs and writes RESULTS.md and the charts into {@code out}. */
+    /** {@link #generate(Path, String, String, List, List, List, Path)} without a network stage. */
     public static Report generate(final Path out, final String profile, final String command,
                                   final List<String> notes, final List<Path> jmhFiles, final List<Path> latencyFiles)
+        throws IOException
+    {
+        return generate(out, profile, command, notes, jmhFiles, latencyFiles, null);
+    }
+
+    /**
+     * Reads the inputs and writes RESULTS.md and the charts into {@code out}.
+     *
+     * @param networkFile the network stage's {@code network-<profile>.jsonl}; null or missing: no network results
+     */
+    public static Report generate(final Path out, final String profile, final String command,
+                                  final List<String> notes, final List<Path> jmhFiles, final List<Path> latencyFiles,
+                                  final Path networkFile)
         throws IOException
     {
         Files.createDirectories(out);
@@ -125,6 +143,29 @@ public final class ReportMain
         routingChart.ifPresent(charts::add);
         final List<Targets.Target> targets = Targets.compute(results, latency);
 
+        NetworkResults network = null;
+        List<Targets.Target> networkTargets = List.of();
+        final List<String> networkCharts = new ArrayList<>();
+        if (networkFile != null && Files.isRegularFile(networkFile))
+        {
+            network = NetworkResults.read(networkFile);
+            networkTargets = NetworkTargets.compute(network);
+            sources.add("`" + networkFile.getFileName() + "` (" + Files.getLastModifiedTime(networkFile) + ")");
+            for (final Optional<Path> chart : List.of(Charts.networkThroughput(network, out),
+                Charts.networkLatency(network, out)))
+            {
+                chart.ifPresent(p ->
+                {
+                    charts.add(p);
+                    networkCharts.add(p.getFileName().toString());
+                });
+            }
+        }
+        else if (networkFile != null)
+        {
+            System.err.println("report: skipping missing " + networkFile);
+        }
+
         final String jdk = results.isEmpty()
             ? System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version")
             : results.get(0).vmName() + " " + results.get(0).vmVersion() + " (JDK " + results.get(0).jdkVersion() + ")";
@@ -134,9 +175,11 @@ public final class ReportMain
             profile, command, notes, sources);
         final String markdown = ResultsMarkdown.render(header, results, throughput, latency,
             latencyCharts.stream().map(p -> p.getFileName().toString()).toList(),
-            new ResultsMarkdown.Extras(targets, suites, routingChart.map(p -> p.getFileName().toString()).orElse(null)));
+            new ResultsMarkdown.Extras(targets, suites, routingChart.map(p -> p.getFileName().toString()).orElse(null),
+                network, networkTargets, networkCharts));
         final Path md = out.resolve("RESULTS.md");
         Files.writeString(md, markdown, StandardCharsets.UTF_8);
-        return new Report(md, charts, throughput.size(), latency.size(), suiteRows.size(), targets.size());
+        return new Report(md, charts, throughput.size(), latency.size(), suiteRows.size(), targets.size(),
+            network == null ? 0 : network.runs().size(), networkTargets.size());
     }
 }

@@ -23,8 +23,13 @@ final class ResultsMarkdown
     {
     }
 
-    /** Everything the report shows besides the side-by-side throughput and latency rows. */
-    record Extras(List<Targets.Target> targets, Map<Suite, List<SuiteRow>> suites, String routingChart)
+    /**
+     * Everything the report shows besides the side-by-side throughput and latency rows.
+     *
+     * @param network null when the run had no network stage
+     */
+    record Extras(List<Targets.Target> targets, Map<Suite, List<SuiteRow>> suites, String routingChart,
+                  NetworkResults network, List<Targets.Target> networkTargets, List<String> networkCharts)
     {
     }
 
@@ -117,6 +122,8 @@ final class ResultsMarkdown
             suite(md, suite, extras.suites().getOrDefault(suite, List.of()),
                 suite == Suite.ROUTING ? extras.routingChart() : null);
         }
+
+        NetworkSection.render(md, extras.network(), extras.networkTargets(), extras.networkCharts());
 
         md.append("## What is being compared\n\n");
         md.append("Not the same guarantees: read each number with its contender's semantics.\n\n");

@@ -67,7 +67,7 @@ final class Targets
     }
 
     /** A figure read from the results: its value, unit and a short label saying where it comes from. */
-    private record Figure(double value, String unit, String label)
+    record Figure(double value, String unit, String label)
     {
         boolean present()
         {
@@ -75,7 +75,7 @@ final class Targets
         }
     }
 
-    private static final Figure MISSING = new Figure(Double.NaN, "", "");
+    static final Figure MISSING = new Figure(Double.NaN, "", "");
 
     private Targets()
     {
@@ -158,7 +158,7 @@ final class Targets
 
     // ------------------------------------------------------------------ the targets
 
-    private static Target atLeast(final String name, final Figure ours, final Figure theirs, final double min)
+    static Target atLeast(final String name, final Figure ours, final Figure theirs, final double min)
     {
         return ratio(name, ours, theirs, "≥ ", min, r -> r >= min);
     }
@@ -168,7 +168,7 @@ final class Targets
         return ratio(name, ours, theirs, "≤ ", max, r -> r <= max);
     }
 
-    private static Target ratio(final String name, final Figure ours, final Figure theirs, final String comparison,
+    static Target ratio(final String name, final Figure ours, final Figure theirs, final String comparison,
                                 final double bar, final DoublePredicate pass)
     {
         final String goal = comparison + times(bar);
