@@ -1,0 +1,386 @@
+package io.ringmq.amqp;
+
+import io.ringmq.error.InvalidArgumentException;
+
+import java.nio.file.Path;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * The settings of an {@link AmqpServer}, with RabbitMQ's defaults and names: each setter names the
+ * {@code rabbitmq.conf} key it corresponds to, and {@link RabbitConf} reads those keys from a file.
+ * Immutable; build with {@link #builder()}.
+ */
+public final class AmqpServerOptions
+{
+    /** RabbitMQ's AMQP port. */
+    public static final int DEFAULT_PORT = 5672;
+    /** RabbitMQ's AMQP-over-TLS port. */
+    public static final int DEFAULT_TLS_PORT = 5671;
+    /** RabbitMQ's default {@code frame_max}: 128 KiB. */
+    public static final int DEFAULT_FRAME_MAX = 131_072;
+    /** RabbitMQ's default {@code channel_max}. */
+    public static final int DEFAULT_CHANNEL_MAX = 2047;
+    /** RabbitMQ's default {@code heartbeat}, in seconds. */
+    public static final int DEFAULT_HEARTBEAT = 60;
+    /** RabbitMQ's default {@code max_message_size}: 128 MiB. */
+    public static final int DEFAULT_MAX_MESSAGE_SIZE = 134_217_728;
+    /** The largest {@code max_message_size} RabbitMQ accepts: 512 MiB. */
+    public static final int MAX_MESSAGE_SIZE_LIMIT = 536_870_912;
+
+    private final String bindAddress;
+    private final int port;
+    private final String tlsBindAddress;
+    private final int tlsPort;
+    private final Tls tls;
+    private final Map<String, String> users;
+    private final Set<String> loopbackUsers;
+    private final int heartbeat;
+    private final int frameMax;
+    private final int channelMax;
+    private final int maxMessageSize;
+    private final int maxConnections;
+    private final int ioThreads;
+
+    private AmqpServerOptions(final Builder b)
+    {
+        bindAddress = b.bindAddress;
+        port = b.port;
+        tlsBindAddress = b.tlsBindAddress;
+        tlsPort = b.tlsPort;
+        tls = b.tls;
+        users = Collections.unmodifiableMap(new LinkedHashMap<>(b.users));
+        loopbackUsers = Collections.unmodifiableSet(new LinkedHashSet<>(b.loopbackUsers));
+        heartbeat = b.heartbeat;
+        frameMax = b.frameMax;
+        channelMax = b.channelMax;
+        maxMessageSize = b.maxMessageSize;
+        maxConnections = b.maxConnections;
+        ioThreads = b.ioThreads;
+    }
+
+    /** @return a builder with RabbitMQ's defaults: 127.0.0.1:5672, no TLS, guest/guest from loopback only. */
+    public static Builder builder()
+    {
+        return new Builder();
+    }
+
+    /** @return the address the plain listener binds, or null when it is off. */
+    public String bindAddress()
+    {
+        return bindAddress;
+    }
+
+    /** @return the plain listener's port (0: any free port). */
+    public int port()
+    {
+        return port;
+    }
+
+    /** @return the address the TLS listener binds, or null when it is off. */
+    public String tlsBindAddress()
+    {
+        return tlsBindAddress;
+    }
+
+    public int tlsPort()
+    {
+        return tlsPort;
+    }
+
+    /** @return the TLS settings, or null without TLS. */
+    public Tls tls()
+    {
+        return tls;
+    }
+
+    /** @return user name → password. */
+    public Map<String, String> users()
+    {
+        return users;
+    }
+
+    /** @return users who may connect from loopback addresses only ({@code loopback_users}). */
+    public Set<String> loopbackUsers()
+    {
+        return loopbackUsers;
+    }
+
+    /** @return the heartbeat the server proposes, in seconds (0: none). */
+    public int heartbeat()
+    {
+        return heartbeat;
+    }
+
+    public int frameMax()
+    {
+        return frameMax;
+    }
+
+    public int channelMax()
+    {
+        return channelMax;
+    }
+
+    public int maxMessageSize()
+    {
+        return maxMessageSize;
+    }
+
+    /** @return the most connections open at once. */
+    public int maxConnections()
+    {
+        return maxConnections;
+    }
+
+    /** @return event-loop threads serving connections. */
+    public int ioThreads()
+    {
+        return ioThreads;
+    }
+
+    /**
+     * TLS settings, as RabbitMQ's {@code ssl_options}: a PEM certificate chain and private key, or a
+     * PKCS#12 / JKS key store; optionally a CA file to verify client certificates against.
+     */
+    public static final class Tls
+    {
+        private final Path certificateChain;
+        private final Path privateKey;
+        private final String privateKeyPassword;
+        private final Path keyStore;
+        private final String keyStorePassword;
+        private final Path trustedCertificates;
+        private final boolean verifyPeer;
+        private final boolean failIfNoPeerCertificate;
+
+        private Tls(final Path certificateChain, final Path privateKey, final String privateKeyPassword, final Path keyStore,
+            final String keyStorePassword, final Path trustedCertificates, final boolean verifyPeer,
+            final boolean failIfNoPeerCertificate)
+        {
+            this.certificateChain = certificateChain;
+            this.privateKey = privateKey;
+            this.privateKeyPassword = privateKeyPassword;
+            this.keyStore = keyStore;
+            this.keyStorePassword = keyStorePassword;
+            this.trustedCertificates = trustedCertificates;
+            this.verifyPeer = verifyPeer;
+            this.failIfNoPeerCertificate = failIfNoPeerCertificate;
+        }
+
+        /** {@code ssl_options.certfile} and {@code ssl_options.keyfile} (PEM; PKCS#8 key, optionally {@code ssl_options.password}). */
+        public static Tls pem(final Path certificateChain, final Path privateKey, final String privateKeyPassword)
+        {
+            return new Tls(Objects.requireNonNull(certificateChain, "certificateChain"), Objects.requireNonNull(privateKey,
+                "privateKey"), privateKeyPassword, null, null, null, false, false);
+        }
+
+        /** A PKCS#12 or JKS key store holding the server's key and certificate chain. */
+        public static Tls keyStore(final Path keyStore, final String password)
+        {
+            return new Tls(null, null, null, Objects.requireNonNull(keyStore, "keyStore"), password, null, false, false);
+        }
+
+        /**
+         * {@code ssl_options.cacertfile}, {@code ssl_options.verify = verify_peer} and
+         * {@code ssl_options.fail_if_no_peer_cert}: client certificates are checked against these CAs.
+         */
+        public Tls withPeerVerification(final Path trustedCertificates, final boolean verifyPeer,
+            final boolean failIfNoPeerCertificate)
+        {
+            return new Tls(certificateChain, privateKey, privateKeyPassword, keyStore, keyStorePassword, trustedCertificates,
+                verifyPeer, failIfNoPeerCertificate);
+        }
+
+        public Path certificateChain()
+        {
+            return certificateChain;
+        }
+
+        public Path privateKey()
+        {
+            return privateKey;
+        }
+
+        public String privateKeyPassword()
+        {
+            return privateKeyPassword;
+        }
+
+        public Path keyStore()
+        {
+            return keyStore;
+        }
+
+        public String keyStorePassword()
+        {
+            return keyStorePassword;
+        }
+
+        public Path trustedCertificates()
+        {
+            return trustedCertificates;
+        }
+
+        public boolean verifyPeer()
+        {
+            return verifyPeer;
+        }
+
+        public boolean failIfNoPeerCertificate()
+        {
+            return failIfNoPeerCertificate;
+        }
+    }
+
+    /** Mutable builder of {@link AmqpServerOptions}; not thread-safe. */
+    public static final class Builder
+    {
+        private String bindAddress = "127.0.0.1";
+        private int port = DEFAULT_PORT;
+        private String tlsBindAddress;
+        private int tlsPort = DEFAULT_TLS_PORT;
+        private Tls tls;
+        private final Map<String, String> users = new LinkedHashMap<>(Map.of("guest", "guest"));
+        private final Set<String> loopbackUsers = new LinkedHashSet<>(Set.of("guest"));
+        private int heartbeat = DEFAULT_HEARTBEAT;
+        private int frameMax = DEFAULT_FRAME_MAX;
+        private int channelMax = DEFAULT_CHANNEL_MAX;
+        private int maxMessageSize = DEFAULT_MAX_MESSAGE_SIZE;
+        private int maxConnections = Integer.MAX_VALUE;
+        private int ioThreads = Runtime.getRuntime().availableProcessors();
+
+        private Builder()
+        {
+        }
+
+        /** {@code listeners.tcp.*}: the plain listener's address and port (port 0: any free port). */
+        public Builder listen(final String address, final int port)
+        {
+            this.bindAddress = Objects.requireNonNull(address, "address");
+            this.port = checkPort(port);
+            return this;
+        }
+
+        /** {@code listeners.tcp = none}: no plain listener (TLS only). */
+        public Builder noPlainListener()
+        {
+            this.bindAddress = null;
+            return this;
+        }
+
+        /** {@code listeners.ssl.*} with {@code ssl_options.*}: a TLS listener. */
+        public Builder listenTls(final String address, final int port, final Tls tls)
+        {
+            this.tlsBindAddress = Objects.requireNonNull(address, "address");
+            this.tlsPort = checkPort(port);
+            this.tls = Objects.requireNonNull(tls, "tls");
+            return this;
+        }
+
+        /** {@code default_user} / {@code default_pass}, or one more user. */
+        public Builder user(final String name, final String password)
+        {
+            users.put(Objects.requireNonNull(name, "name"), Objects.requireNonNull(password, "password"));
+            return this;
+        }
+
+        /** Removes a user (the default {@code guest} too). */
+        public Builder withoutUser(final String name)
+        {
+            users.remove(name);
+            loopbackUsers.remove(name);
+            return this;
+        }
+
+        /** {@code loopback_users.NAME = true|false}. */
+        public Builder loopbackOnly(final String name, final boolean loopbackOnly)
+        {
+            if (loopbackOnly)
+            {
+                loopbackUsers.add(name);
+            }
+            else
+            {
+                loopbackUsers.remove(name);
+            }
+            return this;
+        }
+
+        /** {@code loopback_users = none}: every user may connect from anywhere. */
+        public Builder noLoopbackUsers()
+        {
+            loopbackUsers.clear();
+            return this;
+        }
+
+        /** {@code heartbeat}: seconds, 0 to 65535; 0 proposes none. */
+        public Builder heartbeat(final int seconds)
+        {
+            this.heartbeat = range("heartbeat", seconds, 0, 65_535);
+            return this;
+        }
+
+        /** {@code frame_max}: 4096 to 2^31-1 octets (RabbitMQ refuses 0, unlimited, at tune time as well). */
+        public Builder frameMax(final int frameMax)
+        {
+            this.frameMax = range("frame_max", frameMax, 4096, Integer.MAX_VALUE);
+            return this;
+        }
+
+        /** {@code channel_max}: 1 to 65535. */
+        public Builder channelMax(final int channelMax)
+        {
+            this.channelMax = range("channel_max", channelMax, 1, 65_535);
+            return this;
+        }
+
+        /** {@code max_message_size}: 1 octet to 512 MiB. */
+        public Builder maxMessageSize(final int octets)
+        {
+            this.maxMessageSize = range("max_message_size", octets, 1, MAX_MESSAGE_SIZE_LIMIT);
+            return this;
+        }
+
+        /** The most connections open at once (RabbitMQ's per-node {@code connection_max}). */
+        public Builder maxConnections(final int connections)
+        {
+            this.maxConnections = range("connection_max", connections, 0, Integer.MAX_VALUE);
+            return this;
+        }
+
+        /** Event-loop threads (default: the available processors). */
+        public Builder ioThreads(final int threads)
+        {
+            this.ioThreads = range("io threads", threads, 1, 1024);
+            return this;
+        }
+
+        public AmqpServerOptions build()
+        {
+            if (bindAddress == null && tls == null)
+            {
+                throw new InvalidArgumentException("no listener: neither listeners.tcp nor listeners.ssl is set");
+            }
+            return new AmqpServerOptions(this);
+        }
+
+        private static int checkPort(final int port)
+        {
+            return range("port", port, 0, 65_535);
+        }
+
+        private static int range(final String what, final int value, final int min, final int max)
+        {
+            if (value < min || value > max)
+            {
+                throw new InvalidArgumentException(what + " must be " + min + " to " + max + ", was " + value);
+            }
+            return value;
+        }
+    }
+}
