@@ -19,6 +19,9 @@ final class InteropSettings
     /** A shell command that clears the alarm raised by {@link #ALARM_RAISE}. */
     static final String ALARM_CLEAR = "ringmq.interop.alarm.clear";
 
+    /** When set (to anything), every error the server answers is printed, so two brokers' answers can be compared. */
+    static final String PRINT_ANSWERS = "ringmq.interop.print.answers";
+
     private InteropSettings()
     {
     }

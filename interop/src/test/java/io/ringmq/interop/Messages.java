@@ -32,6 +32,15 @@ final class Messages
         channel.waitForConfirmsOrDie(Await.SECONDS * 1000);
     }
 
+    /** Publishes one message to the default exchange in confirm mode and waits for its confirm. */
+    static void publishConfirmedBytes(Channel channel, String queue, byte[] body)
+        throws IOException, InterruptedException, TimeoutException
+    {
+        channel.confirmSelect();
+        channel.basicPublish("", queue, null, body);
+        channel.waitForConfirmsOrDie(Await.SECONDS * 1000);
+    }
+
     /** Takes (auto-ack) every message now in the queue, in order. */
     static List<String> drain(Channel channel, String queue) throws IOException
     {

@@ -30,8 +30,19 @@ final class ServerErrors
         void run() throws Exception;
     }
 
+    private static final boolean PRINT_ANSWERS = InteropSettings.get(InteropSettings.PRINT_ANSWERS).isPresent();
+
     private ServerErrors()
     {
+    }
+
+    /** With {@value InteropSettings#PRINT_ANSWERS} set, prints each error the server answered, to compare brokers. */
+    static void printAnswer(ShutdownSignalException signal)
+    {
+        if (PRINT_ANSWERS)
+        {
+            System.out.println("server answered: " + signal.getReason());
+        }
     }
 
     /** Runs {@code op} and returns the channel.close the server answered with; the connection must stay open. */
@@ -64,6 +75,13 @@ final class ServerErrors
         fresh.close();
     }
 
+    /** After closing {@code channel} normally, the connection still works (used where no channel number is free). */
+    static void assertUsableAfterClosing(Channel channel, Connection connection) throws IOException, TimeoutException
+    {
+        channel.close();
+        assertUsable(connection);
+    }
+
     private static ShutdownSignalException awaitShutdown(Channel channel, Operation op, String expected) throws Exception
     {
         CompletableFuture<ShutdownSignalException> closed = new CompletableFuture<>();
@@ -85,7 +103,9 @@ final class ServerErrors
         }
         try
         {
-            return closed.get(Await.SECONDS, TimeUnit.SECONDS);
+            ShutdownSignalException signal = closed.get(Await.SECONDS, TimeUnit.SECONDS);
+            printAnswer(signal);
+            return signal;
         }
         catch (TimeoutException e)
         {
