@@ -144,7 +144,7 @@ final class Amqp implements AutoCloseable
 
     /** Closes the test's connections first (their exclusive queues go with them), then deletes its names. */
     @Override
-    public void close() throws Exception
+    public void close() throws IOException, TimeoutException
     {
         for (Connection c : connections)
         {

@@ -57,6 +57,8 @@ class DeliverySemanticsTest
         consumer.close();
 
         Channel next = amqp.channel();
+        // The queue requeues when it learns the channel is gone, a moment after close-ok.
+        Await.until(() -> next.queueDeclarePassive(queue).getMessageCount() == 2, "both to be requeued");
         GetResponse a = next.basicGet(queue, true);
         GetResponse b = next.basicGet(queue, true);
         assertEquals(List.of("a", "b"), List.of(Messages.body(a), Messages.body(b)), "requeued in their original order");

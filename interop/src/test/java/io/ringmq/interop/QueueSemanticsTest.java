@@ -49,7 +49,8 @@ class QueueSemanticsTest
         GetResponse unacked = channel.basicGet(queue, false);
         assertEquals(3, channel.queuePurge(queue).getMessageCount(), "ready ones only");
         channel.basicNack(unacked.getEnvelope().getDeliveryTag(), false, true);
-        assertEquals(1, channel.queueDeclarePassive(queue).getMessageCount(), "the unacked one survives the purge");
+        // basic.nack has no reply; RabbitMQ requeues a moment later, so the count is awaited.
+        Await.until(() -> channel.queueDeclarePassive(queue).getMessageCount() == 1, "the unacked one, not purged, to be requeued");
     }
 
     @Test

@@ -34,19 +34,26 @@ class TransactionsTest
     void acksInATransactionTakeEffectAtCommitAndRollbackLeavesTheMessageUnacked(Amqp amqp) throws Exception
     {
         String queue = amqp.queueName("tx-ack");
-        Channel tx = amqp.channel();
-        tx.queueDeclare(queue, false, false, false, null);
+        Channel observer = amqp.channel();
+        observer.queueDeclare(queue, false, false, false, null);
         Messages.publishConfirmed(amqp.channel(), "", queue, "to ack");
-        tx.txSelect();
-        GetResponse got = tx.basicGet(queue, false);
-        tx.basicAck(got.getEnvelope().getDeliveryTag(), false);
-        tx.txRollback();
 
-        // Still unacked on this channel (RabbitMQ does not requeue on rollback): ack it again, for real.
-        tx.basicAck(got.getEnvelope().getDeliveryTag(), false);
-        tx.txCommit();
-        tx.close();
-        Channel after = amqp.channel();
-        assertNull(after.basicGet(queue, true), "acked at commit, so not requeued when its channel closed");
+        Channel rolledBack = amqp.channel();
+        rolledBack.txSelect();
+        GetResponse got = rolledBack.basicGet(queue, false);
+        rolledBack.basicAck(got.getEnvelope().getDeliveryTag(), false);
+        rolledBack.txRollback();
+        rolledBack.close();
+        // The rolled-back ack left the message unacked, so closing its channel requeues it.
+        Await.until(() -> observer.queueDeclarePassive(queue).getMessageCount() == 1, "the message to be requeued");
+
+        Channel committed = amqp.channel();
+        committed.txSelect();
+        GetResponse again = committed.basicGet(queue, false);
+        committed.basicAck(again.getEnvelope().getDeliveryTag(), false);
+        committed.txCommit();
+        committed.close();
+        Thread.sleep(Await.QUIET_MILLIS);   // a requeue, were the ack lost, would show within this
+        assertNull(observer.basicGet(queue, true), "acked at commit, so nothing to requeue when its channel closed");
     }
 }
