@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# A private, loopback-only RabbitMQ node for the benchmarks: bench/scripts/rabbitmq.sh {start|stop|status}
+# A private, loopback-only RabbitMQ node for the benchmarks: bench/scripts/rabbitmq.sh {start|stop|status|ctl ARGS...}
 #
 # Why private: the benchmark must neither clash with nor disturb a RabbitMQ that the machine may
 # already run. So the node has its own name, ports, data and log directories, Erlang cookie (a
@@ -12,6 +12,11 @@
 #   RINGMQ_RABBIT_EPMD   private epmd port, default 4370 (4369 is the system epmd's)
 #   RINGMQ_RABBIT_DIR    state directory, default ${TMPDIR:-/tmp}/ringmq-bench-rabbitmq
 #   RINGMQ_RABBIT_WAIT   seconds to wait for startup, default 90
+#   RINGMQ_RABBIT_CONF   extra rabbitmq.conf lines (newline-separated), appended at start; default none.
+#                        The interop suite sets limits it tests with it (max_message_size, channel_max).
+#
+# `ctl ARGS...` runs rabbitmqctl ARGS against this private node (the settings above pick which one),
+# e.g. `ctl set_vm_memory_high_watermark 0` raises the memory alarm that the interop suite observes.
 #
 # Exit codes: 0 ok; 1 could not install or start (the reason is printed); 2 usage.
 set -uo pipefail
@@ -122,6 +127,10 @@ loopback_users.guest = true
 log.console = false
 log.file.level = warning
 EOF
+    if [[ -n "${RINGMQ_RABBIT_CONF:-}" ]]
+    then
+        printf '%s\n' "${RINGMQ_RABBIT_CONF}" >> "${STATE_DIR}/rabbitmq.conf"
+    fi
     echo '[].' > "${STATE_DIR}/advanced.config"
     : > "${STATE_DIR}/rabbitmq-env.conf"
     node_env
@@ -213,9 +222,16 @@ status()
     return 1
 }
 
+ctl()
+{
+    node_env
+    timeout 60 "${RABBIT_BIN}/rabbitmqctl" -n "${NODE}" "$@"
+}
+
 case "${1:-}" in
     start) start ;;
     stop) stop ;;
     status) status ;;
-    *) echo "usage: $0 {start|stop|status}" >&2; exit 2 ;;
+    ctl) shift; ctl "$@" ;;
+    *) echo "usage: $0 {start|stop|status|ctl ARGS...}" >&2; exit 2 ;;
 esac
