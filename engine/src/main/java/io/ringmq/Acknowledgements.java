@@ -371,8 +371,8 @@ final class Acknowledgements
 
     private PreconditionFailedException unknownTag(final long tag, final String method)
     {
-        return new PreconditionFailedException("unknown delivery tag " + tag + " in basic." + method + " on " +
-            description + " (never delivered on this channel, or already settled)");
+        // RabbitMQ's words: the tag was never delivered on this channel, or is settled already.
+        return new PreconditionFailedException("unknown delivery tag " + tag);
     }
 
     private int lvChannelPrefetch()

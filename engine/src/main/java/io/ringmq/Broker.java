@@ -255,10 +255,14 @@ public final class Broker implements AutoCloseable
             if (existing != null)
             {
                 checkOwner(existing, channel);
-                if (!existing.spec().isEquivalentTo(spec))
+                if (existing.spec().exclusive() != spec.exclusive())
                 {
-                    throw new PreconditionFailedException("queue '" + spec.name() + "' exists with other arguments: " +
-                        "declared " + existing.spec() + ", requested " + spec);
+                    throw lockedException(existing);
+                }
+                final String difference = existing.spec().differenceFrom(spec);
+                if (difference != null)
+                {
+                    throw new PreconditionFailedException(difference);
                 }
                 existing.touch(); // a redeclare renews x-expires, as in RabbitMQ
                 return existing.info();
@@ -309,13 +313,11 @@ public final class Broker implements AutoCloseable
             checkOwner(queue, channel);
             if (ifUnused && queue.consumerCount() > 0)
             {
-                throw new PreconditionFailedException("queue '" + name + "' in vhost '/' in use: it has " +
-                    queue.consumerCount() + " consumers");
+                throw new PreconditionFailedException("queue '" + name + "' in vhost '/' in use");
             }
             if (ifEmpty && queue.messageCount() > 0)
             {
-                throw new PreconditionFailedException("queue '" + name + "' in vhost '/' not empty: it has " +
-                    queue.messageCount() + " messages");
+                throw new PreconditionFailedException("queue '" + name + "' in vhost '/' not empty");
             }
             toStop = queue.consumers();
             removed = removeQueueLocked(queue);
@@ -537,15 +539,24 @@ public final class Broker implements AutoCloseable
         final Connection owner = queue.owner();
         if (owner != null && owner != channel.connection())
         {
-            throw new ResourceLockedException("cannot obtain exclusive access to locked queue '" + queue.name() +
-                "' in vhost '/'. It could be originally declared on another connection or the exclusive property " +
-                "value does not match that of the original declaration.");
+            throw lockedException(queue);
         }
     }
 
+    private static ResourceLockedException lockedException(final MessageQueue queue)
+    {
+        return new ResourceLockedException("cannot obtain exclusive access to locked queue '" + queue.name() +
+            "' in vhost '/'. It could be originally declared on another connection or the exclusive property " +
+            "value does not match that of the original declaration.");
+    }
+
+    /** RabbitMQ's form: {@code amq.gen-} and 22 base64url characters (128 random bits). */
     private static String generateQueueName()
     {
-        return "amq.gen-" + UUID.randomUUID();
+        final UUID random = UUID.randomUUID();
+        final java.nio.ByteBuffer bits = java.nio.ByteBuffer.allocate(16);
+        bits.putLong(random.getMostSignificantBits()).putLong(random.getLeastSignificantBits());
+        return "amq.gen-" + java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(bits.array());
     }
 
     /** Settings of a {@link Broker}. */

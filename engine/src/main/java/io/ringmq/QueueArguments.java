@@ -3,6 +3,7 @@ package io.ringmq;
 import io.ringmq.error.InvalidArgumentException;
 import io.ringmq.routing.table.Names;
 
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -45,6 +46,9 @@ final class QueueArguments
     static final int MAX_PRIORITY_LEVEL = 255;
 
     private static final Set<String> NOT_SUPPORTED = Set.of("x-queue-mode", "x-queue-master-locator");
+    /** The arguments a redeclaration is compared on, in RabbitMQ's order (rabbit_amqqueue's declare_args). */
+    static final List<String> COMPARED = List.of(EXPIRES, MESSAGE_TTL, DEAD_LETTER_EXCHANGE, DEAD_LETTER_ROUTING_KEY,
+        MAX_LENGTH, MAX_LENGTH_BYTES, MAX_PRIORITY, QueueSpec.X_OVERFLOW, SINGLE_ACTIVE_CONSUMER, QUEUE_TYPE, DELIVERY_LIMIT);
 
     private QueueArguments()
     {
@@ -167,31 +171,27 @@ final class QueueArguments
     {
         if (exclusive)
         {
-            throw new InvalidArgumentException("invalid property 'exclusive-owner' for " + describe(queue) +
-                ": a quorum queue cannot be exclusive");
+            throw new InvalidArgumentException("invalid property 'exclusive-owner' for " + describe(queue) + " in vhost '/'");
         }
         if (!durable)
         {
-            throw new InvalidArgumentException("invalid property 'non-durable' for " + describe(queue) +
-                ": a quorum queue is always durable");
+            throw new InvalidArgumentException("invalid property 'non-durable' for " + describe(queue) + " in vhost '/'");
         }
         if (autoDelete)
         {
-            throw new InvalidArgumentException("invalid property 'auto-delete' for " + describe(queue) +
-                ": a quorum queue cannot be auto-delete");
+            throw new InvalidArgumentException("invalid property 'auto-delete' for " + describe(queue) + " in vhost '/'");
         }
         for (final String key : NOT_FOR_QUORUM)
         {
             if (arguments.containsKey(key))
             {
-                throw new InvalidArgumentException("invalid arg '" + key + "' for " + describe(queue) +
-                    ": not supported by quorum queues");
+                throw new InvalidArgumentException("invalid arg '" + key + "' for " + describe(queue) + " in vhost '/'");
             }
         }
         if ("reject-publish-dlx".equals(arguments.get(QueueSpec.X_OVERFLOW)))
         {
             throw new InvalidArgumentException("invalid arg 'x-overflow' with value 'reject-publish-dlx' for " +
-                describe(queue) + ": not supported by quorum queues");
+                describe(queue) + " in vhost '/'");
         }
     }
 
@@ -248,46 +248,82 @@ final class QueueArguments
     private static InvalidArgumentException invalid(final String queue, final String key, final Object value,
         final String expectation)
     {
-        final String text = String.valueOf(value);
-        final String shortened = text.length() <= 64 ? text : text.substring(0, 64) + "...(" + text.length() + " chars)";
-        final String shown = value == null ? "null" :
-            value.getClass().getSimpleName() + " " + (value instanceof String ? "'" + shortened + "'" : shortened);
-        return new InvalidArgumentException("invalid " + key + " of " + describe(queue) + ": " + shown + "; " + expectation);
+        // RabbitMQ's words ("invalid arg 'x-max-length' for queue 'q' in vhost '/': ..."), then what was wrong.
+        return new InvalidArgumentException("invalid arg '" + key + "' for " + describe(queue) + " in vhost '/': " +
+            (value == null ? "null" : describeValue(value)) + "; " + expectation);
+    }
+
+    /** @return RabbitMQ's rendering of an argument value: {@code the value '2000' of type 'signedint'}, or {@code none}. */
+    static String describeValue(final Object value)
+    {
+        if (value == null)
+        {
+            return "none";
+        }
+        final String text = String.valueOf(value instanceof byte[] ? "<" + ((byte[])value).length + " bytes>" : value);
+        final String shown = text.length() <= 64 ? text : text.substring(0, 64) + "...(" + text.length() + " chars)";
+        return "the value '" + shown + "' of type '" + amqpType(value) + "'";
+    }
+
+    /** @return the AMQP field type RabbitMQ names for a Java value (as amqp-client maps them). */
+    private static String amqpType(final Object value)
+    {
+        if (value instanceof String)
+        {
+            return "longstr";
+        }
+        if (value instanceof Integer)
+        {
+            return "signedint";
+        }
+        if (value instanceof Long)
+        {
+            return "long";
+        }
+        if (value instanceof Short)
+        {
+            return "short";
+        }
+        if (value instanceof Byte)
+        {
+            return "byte";
+        }
+        if (value instanceof Boolean)
+        {
+            return "bool";
+        }
+        if (value instanceof Double)
+        {
+            return "double";
+        }
+        if (value instanceof Float)
+        {
+            return "float";
+        }
+        if (value instanceof Map)
+        {
+            return "table";
+        }
+        if (value instanceof List)
+        {
+            return "array";
+        }
+        return value.getClass().getSimpleName();
+    }
+
+    /** @return true when two argument values declare the same thing: integers by value, as RabbitMQ compares type classes. */
+    static boolean sameValue(final Object x, final Object y)
+    {
+        if (isIntegral(x) && isIntegral(y))
+        {
+            return ((Number)x).longValue() == ((Number)y).longValue();
+        }
+        return x == null ? y == null : x.equals(y);
     }
 
     private static String describe(final String queue)
     {
         return queue.isEmpty() ? "a server-named queue" : "queue '" + queue + "'";
-    }
-
-    /** @return true when both argument maps declare the same thing, integers compared by value whatever their Java type (as RabbitMQ compares type classes). */
-    static boolean equivalent(final Map<String, Object> a, final Map<String, Object> b)
-    {
-        if (a.size() != b.size())
-        {
-            return false;
-        }
-        for (final Map.Entry<String, Object> entry : a.entrySet())
-        {
-            if (!b.containsKey(entry.getKey()))
-            {
-                return false;
-            }
-            final Object x = entry.getValue();
-            final Object y = b.get(entry.getKey());
-            if (isIntegral(x) && isIntegral(y))
-            {
-                if (((Number)x).longValue() != ((Number)y).longValue())
-                {
-                    return false;
-                }
-            }
-            else if (x == null ? y != null : !x.equals(y))
-            {
-                return false;
-            }
-        }
-        return true;
     }
 
     private static boolean isIntegral(final Object value)

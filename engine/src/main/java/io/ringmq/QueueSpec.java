@@ -144,24 +144,51 @@ public final class QueueSpec
         return policies.type();
     }
 
-    /** @return true when {@code other} declares the same queue in every respect but the name. */
+    /** @return true when {@code other} declares the same queue, as RabbitMQ compares declarations. */
     boolean isEquivalentTo(final QueueSpec other)
     {
-        return durable == other.durable && exclusive == other.exclusive && autoDelete == other.autoDelete &&
-            capacity == other.capacity && type() == other.type() &&
-            QueueArguments.equivalent(withoutType(arguments), withoutType(other.arguments));
+        return exclusive == other.exclusive && differenceFrom(other) == null;
     }
 
-    /** {@code x-queue-type} is compared as a type, so that "classic" and no type are the same. */
-    private static Map<String, Object> withoutType(final Map<String, Object> arguments)
+    /**
+     * RabbitMQ's equivalence of a redeclaration ({@code rabbit_amqqueue:assert_equivalence}): durable,
+     * auto-delete, then each queue argument RabbitMQ knows (others are not compared, as in RabbitMQ),
+     * then RingMQ's ring capacity. Integers compare by value whatever their type; {@code x-queue-type}
+     * classic is the same as none. Exclusivity is the owner check's business (405).
+     *
+     * @return RabbitMQ's words for the first difference, or null when {@code received} is equivalent.
+     */
+    String differenceFrom(final QueueSpec received)
     {
-        if (!arguments.containsKey(QueueArguments.QUEUE_TYPE))
+        if (durable != received.durable)
         {
-            return arguments;
+            return inequivalent("durable", "'" + received.durable + "'", "'" + durable + "'", received.name);
         }
-        final Map<String, Object> rest = new LinkedHashMap<>(arguments);
-        rest.remove(QueueArguments.QUEUE_TYPE);
-        return rest;
+        if (autoDelete != received.autoDelete)
+        {
+            return inequivalent("auto_delete", "'" + received.autoDelete + "'", "'" + autoDelete + "'", received.name);
+        }
+        for (final String key : QueueArguments.COMPARED)
+        {
+            final Object current = arguments.get(key);
+            final Object wanted = received.arguments.get(key);
+            if (key.equals(QueueArguments.QUEUE_TYPE) ? type() != received.type() : !QueueArguments.sameValue(current, wanted))
+            {
+                return inequivalent(key, QueueArguments.describeValue(wanted), QueueArguments.describeValue(current),
+                    received.name);
+            }
+        }
+        if (capacity != received.capacity)
+        {
+            return inequivalent("capacity", "'" + received.capacity + "'", "'" + capacity + "'", received.name);
+        }
+        return null;
+    }
+
+    private static String inequivalent(final String field, final String received, final String current, final String queue)
+    {
+        return "inequivalent arg '" + field + "' for queue '" + queue + "' in vhost '/': received " + received +
+            " but current is " + current;
     }
 
     QueueSpec withName(final String newName)
@@ -178,7 +205,17 @@ public final class QueueSpec
     @Override
     public boolean equals(final Object o)
     {
-        return this == o || o instanceof QueueSpec && name.equals(((QueueSpec)o).name) && isEquivalentTo((QueueSpec)o);
+        if (this == o)
+        {
+            return true;
+        }
+        if (!(o instanceof QueueSpec))
+        {
+            return false;
+        }
+        final QueueSpec that = (QueueSpec)o;
+        return name.equals(that.name) && durable == that.durable && exclusive == that.exclusive &&
+            autoDelete == that.autoDelete && capacity == that.capacity && arguments.equals(that.arguments);
     }
 
     @Override

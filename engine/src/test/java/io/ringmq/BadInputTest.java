@@ -74,7 +74,7 @@ class BadInputTest
             channel.publish("", "q", new byte[] {7});
             channel.queueDeclare(QueueSpec.builder("q").capacity(64).build());
             assertMessage(assertThrows(PreconditionFailedException.class,
-                () -> channel.queueDeclare(QueueSpec.builder("q").capacity(128).build())), "other arguments");
+                () -> channel.queueDeclare(QueueSpec.builder("q").capacity(128).build())), "inequivalent arg 'capacity'");
             assertMessage(assertThrows(PreconditionFailedException.class,
                 () -> channel.queueDeclare(QueueSpec.builder("q").capacity(64).durable(true).build())), "'q'");
             assertEquals(1, channel.queueDeclarePassive("q").messageCount(), "the accepted message survives");
@@ -89,7 +89,7 @@ class BadInputTest
         assertMessage(assertThrows(InvalidArgumentException.class,
             () -> QueueSpec.builder("q").capacity(1000).build()), "power of two");
         assertMessage(assertThrows(InvalidArgumentException.class,
-            () -> QueueSpec.builder("q").argument("x-queue-type", "quorum").build()), "quorum");
+            () -> QueueSpec.builder("q").argument("x-queue-type", "quorum").build()), "non-durable"); // a quorum queue is durable
         assertMessage(assertThrows(InvalidArgumentException.class,
             () -> ConsumeOptions.builder().prefetch(-1)), "prefetch");
         assertMessage(assertThrows(InvalidArgumentException.class,

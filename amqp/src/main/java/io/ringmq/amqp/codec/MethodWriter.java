@@ -245,7 +245,7 @@ public final class MethodWriter
         out.writeShort(replyCode);
         try
         {
-            WireWriter.shortString(out, replyText);
+            WireWriter.shortString(out, fitShortString(replyText));
         }
         catch (final IllegalArgumentException ex)
         {
@@ -253,6 +253,28 @@ public final class MethodWriter
         }
         out.writeShort(failingClassId).writeShort(failingMethodId);
         endFrame(out, size);
+    }
+
+    /**
+     * A reply text cut to what a short string holds (255 octets of UTF-8, at a character boundary): an
+     * error naming a long queue must still close the channel, not fail to be written.
+     */
+    static String fitShortString(final String text)
+    {
+        if (io.netty.buffer.ByteBufUtil.utf8Bytes(text) <= AmqpProtocol.SHORT_STRING_MAX)
+        {
+            return text;
+        }
+        int end = Math.min(text.length(), AmqpProtocol.SHORT_STRING_MAX);
+        while (end > 0 && io.netty.buffer.ByteBufUtil.utf8Bytes(text.substring(0, end) + "...") > AmqpProtocol.SHORT_STRING_MAX)
+        {
+            end--;
+            if (end > 0 && Character.isLowSurrogate(text.charAt(end)))
+            {
+                end--;
+            }
+        }
+        return text.substring(0, end) + "...";
     }
 
     /** access.request-ok, RabbitMQ's answer to the deprecated access.request (ticket 1). */

@@ -240,6 +240,10 @@ public final class AmqpConnection extends ChannelInboundHandlerAdapter implement
             }
             if (channel > channelMax)
             {
+                if (method == Method.CHANNEL_OPEN)
+                {
+                    throw tooManyChannels(); // RabbitMQ's answer to a channel number past channel_max
+                }
                 throw new AmqpProtocolException(ReplyCode.CHANNEL_ERROR, classId, methodId,
                     "channel " + channel + " is above the negotiated channel_max (" + channelMax + ")");
             }
@@ -392,7 +396,13 @@ public final class AmqpConnection extends ChannelInboundHandlerAdapter implement
                     "connection.secure-ok without a connection.secure: PLAIN and AMQPLAIN need no challenge");
             case CONNECTION_TUNE_OK:
                 expect(State.AWAITING_TUNE_OK, method);
-                tuneOk(readers.connectionTuneOk(arguments));
+                if (!tuneOk(readers.connectionTuneOk(arguments)))
+                {
+                    // As RabbitMQ: a client asking for more than was offered gets no connection.close, the
+                    // socket just closes (the negotiation failed before the connection existed).
+                    state = State.CLOSING;
+                    flushAndClose();
+                }
                 break;
             case CONNECTION_OPEN:
                 expect(State.AWAITING_OPEN, method);
@@ -483,22 +493,18 @@ public final class AmqpConnection extends ChannelInboundHandlerAdapter implement
         closeTimer = socket.eventLoop().schedule(() -> socket.close(), CLOSE_OK_TIMEOUT_MILLIS, TimeUnit.MILLISECONDS);
     }
 
-    private void tuneOk(final ConnectionMethods.TuneOk tuneOk)
+    /** @return false when the client asked for more than the server offered (or a frame_max below the minimum). */
+    private boolean tuneOk(final ConnectionMethods.TuneOk tuneOk)
     {
         final var options = server.options();
         final long frame = tuneOk.frameMax() == 0 ? options.frameMax() : tuneOk.frameMax();
-        if (frame > options.frameMax())
-        {
-            throw negotiation("frame_max", frame, "higher", "maximum", options.frameMax());
-        }
-        if (frame < AmqpProtocol.FRAME_MIN_SIZE)
-        {
-            throw negotiation("frame_max", frame, "lower", "minimum", AmqpProtocol.FRAME_MIN_SIZE);
-        }
         final int channels = tuneOk.channelMax() == 0 ? options.channelMax() : tuneOk.channelMax();
-        if (channels > options.channelMax())
+        if (frame > options.frameMax() || frame < AmqpProtocol.FRAME_MIN_SIZE || channels > options.channelMax())
         {
-            throw negotiation("channel_max", channels, "higher", "maximum", options.channelMax());
+            System.getLogger("io.ringmq.amqp").log(System.Logger.Level.WARNING, "connection.tune-ok of " + describe() +
+                " asked for frame_max " + frame + " and channel_max " + channels + "; the server offered " +
+                options.frameMax() + " and " + options.channelMax());
+            return false;
         }
         frameMax = (int)frame;
         channelMax = channels;
@@ -511,14 +517,7 @@ public final class AmqpConnection extends ChannelInboundHandlerAdapter implement
             heartbeatTimer = socket.eventLoop().scheduleAtFixedRate(this::heartbeat, period, period, TimeUnit.MILLISECONDS);
         }
         state = State.AWAITING_OPEN;
-    }
-
-    private static AmqpProtocolException negotiation(final String field, final long value, final String comparison,
-        final String bound, final long limit)
-    {
-        return new AmqpProtocolException(ReplyCode.NOT_ALLOWED, AmqpProtocol.CLASS_CONNECTION,
-            Method.CONNECTION_TUNE_OK.methodId(), "negotiated " + field + " = " + value + " is " + comparison +
-            " than the " + bound + " allowed value (" + limit + ")");
+        return true;
     }
 
     private void open(final ConnectionMethods.Open open)
@@ -551,12 +550,17 @@ public final class AmqpConnection extends ChannelInboundHandlerAdapter implement
         readers.channelOpen(arguments);
         if (channelCount >= channelMax)
         {
-            throw new AmqpProtocolException(ReplyCode.NOT_ALLOWED, 0, 0, "number of channels opened (" + channelCount +
-                ") has reached the negotiated channel_max (" + channelMax + ")");
+            throw tooManyChannels();
         }
         channels[number] = new AmqpChannel(this, number, engine.openChannel());
         channelCount++;
         MethodWriter.channelOpenOk(out(), number);
+    }
+
+    private AmqpProtocolException tooManyChannels()
+    {
+        return new AmqpProtocolException(ReplyCode.NOT_ALLOWED, 0, 0, "number of channels opened (" + channelCount +
+            ") has reached the negotiated channel_max (" + channelMax + ")");
     }
 
     /** A channel's number is free again: its close-ok came (or it closed on the client's request). */

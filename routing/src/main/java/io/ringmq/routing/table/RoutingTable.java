@@ -224,11 +224,11 @@ public final class RoutingTable<Q>
      * without bindings by that are deleted if auto-delete, recursively.
      *
      * @throws InvalidArgumentException for a {@code null} or over-long name.
+     * @return false when there was no such exchange: deleting it is not an error, as in RabbitMQ.
      * @throws AccessRefusedException for {@code ""} and every {@code amq.*} name.
-     * @throws NotFoundException when there is no such exchange.
      * @throws PreconditionFailedException when {@code ifUnused} and the exchange is the source of any binding.
      */
-    public void deleteExchange(final String name, final boolean ifUnused)
+    public boolean deleteExchange(final String name, final boolean ifUnused)
     {
         Names.checkExchangeName(name);
         if (name.equals(Names.DEFAULT_EXCHANGE))
@@ -242,8 +242,12 @@ public final class RoutingTable<Q>
         writeLock.lock();
         try
         {
-            writer.deleteExchange(name, ifUnused);
+            if (!writer.deleteExchange(name, ifUnused))
+            {
+                return false;
+            }
             soSnapshot(writer.snapshot());
+            return true;
         }
         finally
         {

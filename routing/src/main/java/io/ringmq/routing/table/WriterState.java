@@ -97,15 +97,19 @@ final class WriterState<Q>
      * @throws NotFoundException when absent.
      * @throws PreconditionFailedException when {@code ifUnused} and it is the source of a binding.
      */
-    void deleteExchange(final String name, final boolean ifUnused)
+    boolean deleteExchange(final String name, final boolean ifUnused)
     {
-        final ExchangeRecord<Q> record = existingExchange(name);
+        final ExchangeRecord<Q> record = exchanges.get(name);
+        if (record == null)
+        {
+            return false; // RabbitMQ answers delete-ok for an exchange that is not there
+        }
         if (ifUnused && !record.outbound.isEmpty())
         {
-            throw new PreconditionFailedException("exchange " + Names.quote(name) + " in vhost '/' in use ("
-                + record.outbound.size() + " bindings as source)");
+            throw new PreconditionFailedException("exchange " + Names.quote(name) + " in vhost '/' in use"); // RabbitMQ's words
         }
         removeExchange(record);
+        return true;
     }
 
     /** @throws PreconditionFailedException when a queue of that name is registered. */
