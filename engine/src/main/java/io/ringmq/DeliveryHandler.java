@@ -1,11 +1,12 @@
 package io.ringmq;
 
 /**
- * Receives pushed deliveries on the consumer's own thread, one at a time, in queue order.
+ * Receives pushed deliveries one at a time, in queue order, on the thread the consumer's
+ * {@link ConsumerThreading} names (never two at once for one consumer).
  * <p>
  * The {@link Delivery} passed in is a flyweight the consumer reuses for its next delivery: read it
  * during the call, and call {@link Delivery#copy()} to keep the message longer. Its delivery tag
- * stays valid for {@link Consumer#ack} after the call returns.
+ * stays valid after the call returns: settle it with {@link Channel#ack} and friends, from any thread.
  * <p>
  * If the handler throws, the delivery is not lost: see {@link ConsumeOptions.Builder#onHandlerError}.
  */

@@ -380,10 +380,12 @@ public final class QueueSpec
         /**
          * Sets {@code x-single-active-consumer}: only one consumer receives at a time — the one with the
          * highest {@linkplain ConsumeOptions#priority() priority}, the earliest registered among equals. When it
-         * goes (cancelled, or its channel closed) its unacknowledged messages are requeued in order first,
-         * and only then does the next consumer take over, so they are redelivered to it ahead of the rest,
-         * flagged redelivered. A newly registered consumer does not displace the active one. {@link Channel#get}
-         * is not a consumer and is not restricted.
+         * is cancelled, what it had been sent but not yet handed to its handler goes back first and then the
+         * next consumer takes over; its unacknowledged deliveries stay with its channel, as in RabbitMQ, and
+         * come back ahead of the rest (flagged redelivered) if nacked or when that channel closes. When its
+         * channel closes, its unacknowledged messages are requeued in order before the handover, so they
+         * reach the next consumer first. A newly registered consumer does not displace the active one.
+         * {@link Channel#get} is not a consumer and is not restricted.
          */
         public Builder singleActiveConsumer(final boolean single)
         {
