@@ -33,12 +33,12 @@ final class AckScope
 
     private final UnackedTable<Envelope> unacked;
     /** The consumer whose credit this scope's settlements free; null for a channel's gets. */
-    private final DeliveryAgent consumer;
+    private final QueueConsumer consumer;
 
     @SuppressWarnings("unused")
     private volatile boolean retired;
 
-    AckScope(final int prefetch, final DeliveryAgent consumer)
+    AckScope(final int prefetch, final QueueConsumer consumer)
     {
         this.unacked = new UnackedTable<>(prefetch);
         this.consumer = consumer;
@@ -72,11 +72,6 @@ final class AckScope
         {
             consumer.wake();
         }
-    }
-
-    DeliveryAgent consumer()
-    {
-        return consumer;
     }
 
     /** Its consumer was cancelled: the channel drops the scope once it is empty. */

@@ -93,7 +93,7 @@ final class Acknowledgements
     }
 
     /** A consumer starts on the channel: its deliveries get a scope of their own. */
-    AckScope addScope(final int prefetch, final DeliveryAgent consumer)
+    AckScope addScope(final int prefetch, final QueueConsumer consumer)
     {
         final AckScope scope = new AckScope(prefetch, consumer);
         synchronized (this)

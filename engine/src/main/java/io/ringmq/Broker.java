@@ -44,7 +44,7 @@ import java.util.concurrent.locks.ReentrantLock;
 public final class Broker implements AutoCloseable
 {
     /** How often the housekeeping thread sweeps expired messages and expired queues, in milliseconds. */
-    public static final long HOUSEKEEPING_PERIOD_MILLIS = 50;
+    public static final long HOUSEKEEPING_PERIOD_MILLIS = Housekeeper.PERIOD_MILLIS;
 
     private static final AtomicInteger POOL_THREADS = new AtomicInteger();
 
@@ -55,7 +55,7 @@ public final class Broker implements AutoCloseable
     private final ReentrantLock topology = new ReentrantLock();
     private final EnvelopePool pool;
     private final DeadLetters deadLetters;
-    private final Housekeeper housekeeper = new Housekeeper(this);
+    private final Housekeeper housekeeper = new Housekeeper(this::expireIfUnused);
     private final AtomicLong consumerTags = new AtomicLong();
     private final AtomicLong channelNumbers = new AtomicLong();
     private final AtomicLong connectionNumbers = new AtomicLong();
@@ -298,7 +298,7 @@ public final class Broker implements AutoCloseable
 
     int deleteQueue(final String name, final boolean ifUnused, final boolean ifEmpty, final Channel channel)
     {
-        final DeliveryAgent[] toStop;
+        final QueueConsumer[] toStop;
         final int removed;
         topology.lock();
         try
@@ -331,12 +331,11 @@ public final class Broker implements AutoCloseable
     }
 
     /** Consumers of a queue that is gone: told (server-side cancel); their unacknowledged deliveries stay with their channels. */
-    private static void stopDetached(final DeliveryAgent[] consumers, final String reason)
+    private static void stopDetached(final QueueConsumer[] consumers, final String reason)
     {
-        for (final DeliveryAgent consumer : consumers)
+        for (final QueueConsumer consumer : consumers)
         {
-            consumer.stop(reason);
-            consumer.channel().consumerEnded(consumer);
+            consumer.stopBecauseQueueWent(reason);
         }
     }
 
@@ -345,7 +344,7 @@ public final class Broker implements AutoCloseable
         queues.remove(queue.name(), queue);
         housekeeper.remove(queue);
         routing.deleteQueue(queue.name());
-        for (final DeliveryAgent consumer : queue.consumers())
+        for (final QueueConsumer consumer : queue.consumers())
         {
             queue.removeConsumer(consumer);
         }
@@ -468,7 +467,7 @@ public final class Broker implements AutoCloseable
 
     private void afterStop(final DeliveryAgent consumer, final boolean lastOfAutoDelete)
     {
-        consumer.channel().consumerEnded(consumer);
+        consumer.owner().consumerEnded(consumer);
         final MessageQueue queue = consumer.queue();
         if (queue.singleActiveConsumer() == null && !lastOfAutoDelete)
         {
@@ -514,7 +513,7 @@ public final class Broker implements AutoCloseable
     /** Deletes the exclusive queues {@code connection} owned; called as it closes. */
     void deleteExclusiveQueuesOf(final Connection connection)
     {
-        final List<DeliveryAgent> toStop = new ArrayList<>();
+        final List<QueueConsumer> toStop = new ArrayList<>();
         topology.lock();
         try
         {
@@ -531,12 +530,12 @@ public final class Broker implements AutoCloseable
         {
             topology.unlock();
         }
-        stopDetached(toStop.toArray(new DeliveryAgent[0]), "exclusive queue deleted with its connection");
+        stopDetached(toStop.toArray(new QueueConsumer[0]), "exclusive queue deleted with its connection");
     }
 
     private static void checkOwner(final MessageQueue queue, final Channel channel)
     {
-        final Connection owner = queue.owner();
+        final Object owner = queue.owner();
         if (owner != null && owner != channel.connection())
         {
             throw lockedException(queue);

@@ -40,7 +40,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * Exclusive queues belong to the channel's connection: other connections get
  * {@link ResourceLockedException}, and the queue is deleted when its connection closes.
  */
-public final class Channel implements AutoCloseable
+public final class Channel implements AutoCloseable, ConsumerOwner
 {
     /** How long a publish waits for room in a full {@link OverflowPolicy#BLOCK} queue unless told otherwise. */
     public static final Duration DEFAULT_PUBLISH_TIMEOUT = Duration.ofSeconds(10);
@@ -91,8 +91,8 @@ public final class Channel implements AutoCloseable
         this.connection = connection;
         this.number = number;
         this.acks = new Acknowledgements("channel " + number);
-        this.getDelivery = new Delivery(null, acks, acks.gets(), null);
-        this.autoAckGetDelivery = new Delivery(null, acks, null, null);
+        this.getDelivery = new Delivery(null, acks, acks.gets(), null, false);
+        this.autoAckGetDelivery = new Delivery(null, acks, null, null, false);
     }
 
     /** @return this channel's number, unique within its broker. */
@@ -113,7 +113,8 @@ public final class Channel implements AutoCloseable
         return open && !broker.isClosed();
     }
 
-    Acknowledgements acknowledgements()
+    @Override
+    public Acknowledgements acknowledgements()
     {
         return acks;
     }
@@ -617,7 +618,11 @@ public final class Channel implements AutoCloseable
         final ConsumeOptions chosen = options == null ? ConsumeOptions.builder().build() : options;
         if (DirectReplyTo.PSEUDO_QUEUE.equals(queue))
         {
-            return directReplyTo.consume(broker, this, chosen, handler);
+            final String name = directReplyTo.replyQueueFor(chosen);
+            broker.declareReplyQueue(name, this);
+            final Consumer created = broker.consume(name, chosen, handler, this);
+            directReplyTo.consuming(name, created.agent());
+            return created;
         }
         return broker.consume(queue, chosen, handler, this);
     }
@@ -790,7 +795,8 @@ public final class Channel implements AutoCloseable
         consumers.add(consumer);
     }
 
-    void consumerEnded(final DeliveryAgent consumer)
+    @Override
+    public void consumerEnded(final DeliveryAgent consumer)
     {
         consumers.remove(consumer);
         if (consumer.scope() != null)

@@ -38,7 +38,7 @@ public final class Consumer implements AutoCloseable
     /** @return the name of the queue it consumes from. */
     public String queue()
     {
-        return agent.queue().name();
+        return agent.queue().queueName();
     }
 
     /** @return which thread delivers. */
@@ -85,21 +85,21 @@ public final class Consumer implements AutoCloseable
     public void ack(final long deliveryTag, final boolean multiple)
     {
         manual("ack");
-        agent.channel().acknowledgements().ack(deliveryTag, multiple);
+        agent.acknowledgements().ack(deliveryTag, multiple);
     }
 
     /** AMQP {@code basic.nack} on the consumer's channel; any thread. Requeued messages are redelivered flagged, ahead of new ones. */
     public void nack(final long deliveryTag, final boolean multiple, final boolean requeue)
     {
         manual("nack");
-        agent.channel().acknowledgements().nack(deliveryTag, multiple, requeue);
+        agent.acknowledgements().nack(deliveryTag, multiple, requeue);
     }
 
     /** AMQP {@code basic.reject} on the consumer's channel; any thread. */
     public void reject(final long deliveryTag, final boolean requeue)
     {
         manual("reject");
-        agent.channel().acknowledgements().reject(deliveryTag, requeue);
+        agent.acknowledgements().reject(deliveryTag, requeue);
     }
 
     /**

@@ -60,7 +60,7 @@ final class DedicatedThread implements AgentRunner
         this.agent = agent;
         this.blocking = waitStrategy == WaitStrategy.BLOCKING;
         this.idleStrategy = idleStrategyFor(waitStrategy);
-        this.thread = new Thread(this::run, "ringmq-consumer-" + agent.queue().name() + "-" + agent.consumerTag());
+        this.thread = new Thread(this::run, "ringmq-consumer-" + agent.queue().queueName() + "-" + agent.consumerTag());
         this.thread.setDaemon(true);
     }
 

@@ -2,7 +2,6 @@ package io.ringmq;
 
 import io.ringmq.error.PreconditionFailedException;
 
-import java.nio.charset.StandardCharsets;
 
 /**
  * One delivered message, as a handler or {@link Channel#get} sees it (AMQP {@code basic.deliver} /
@@ -28,12 +27,15 @@ public final class Delivery
     private final Acknowledgements acks;
     /** Where this flyweight's deliveries are kept, or null for automatic acknowledgement. */
     private final AckScope scope;
-    private final MessageQueue fixedQueue;
+    /** The consumer's queue name and type, or null for a channel's gets (then per delivery, from its origin). */
+    private final String fixedQueue;
+    private final boolean fixedQuorum;
     private Envelope envelope;
     private long deliveryTag;
     private boolean redelivered;
     private int returns;
-    private MessageQueue queue;
+    private String queue;
+    private boolean quorum;
     /** The thread the current delivery was handed to; see the class comment. */
     private Thread owner;
     /** A quorum queue's redelivery: the properties with {@code x-delivery-count}, made on first read. */
@@ -42,15 +44,19 @@ public final class Delivery
     /**
      * @param acks  the channel's acknowledgements.
      * @param scope where this delivery's tags are kept, or null for automatic acknowledgement.
-     * @param queue the consumer's queue, or null for a channel's gets (set per get).
+     * @param queue  the consumer's queue name, or null for a channel's gets (set per get).
+     * @param quorum whether that queue is a quorum queue.
      */
-    Delivery(final String consumerTag, final Acknowledgements acks, final AckScope scope, final MessageQueue queue)
+    Delivery(final String consumerTag, final Acknowledgements acks, final AckScope scope, final String queue,
+        final boolean quorum)
     {
         this.consumerTag = consumerTag;
         this.acks = acks;
         this.scope = scope;
         this.fixedQueue = queue;
+        this.fixedQuorum = quorum;
         this.queue = queue;
+        this.quorum = quorum;
     }
 
     /** The delivering thread, before handing the flyweight over. */
@@ -60,7 +66,11 @@ public final class Delivery
         this.deliveryTag = deliveryTag;
         this.redelivered = redelivered;
         this.returns = origin.returns();
-        this.queue = fixedQueue != null ? fixedQueue : origin.queue();
+        if (fixedQueue == null)
+        {
+            this.queue = origin.queueName();
+            this.quorum = origin.isQuorum();
+        }
         this.counted = null;
         this.owner = Thread.currentThread();
     }
@@ -98,7 +108,7 @@ public final class Delivery
     /** @return the queue it came from. */
     public String queue()
     {
-        return queue == null ? null : queue.name();
+        return queue;
     }
 
     /** @return the consumer's tag, or null for a {@link Channel#get}. */
@@ -126,7 +136,7 @@ public final class Delivery
     public MessageProperties properties()
     {
         final Envelope e = current();
-        if (returns == 0 || !queue.isQuorum())
+        if (returns == 0 || !quorum)
         {
             return e.properties;
         }
@@ -155,7 +165,7 @@ public final class Delivery
     public String bodyAsString()
     {
         final Envelope e = current();
-        return text(e.body, e.payload);
+        return Message.text(e.body, e.payload);
     }
 
     /** @return a detached, immutable copy that stays valid after the callback. */
@@ -211,15 +221,6 @@ public final class Delivery
                 "callback to keep a message");
         }
         return e;
-    }
-
-    static String text(final byte[] body, final Object payload)
-    {
-        if (body != null)
-        {
-            return new String(body, StandardCharsets.UTF_8);
-        }
-        return payload == null ? "" : String.valueOf(payload);
     }
 
     @Override

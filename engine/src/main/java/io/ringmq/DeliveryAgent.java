@@ -35,7 +35,7 @@ import java.util.concurrent.locks.LockSupport;
  * {@code state}, {@code delivering}, {@code armed}, {@code scheduled} and {@code stopWaiter} go through
  * the accessors at the bottom: {@code lv}/{@code sv} volatile, {@code cas}.
  */
-final class DeliveryAgent
+final class DeliveryAgent implements QueueConsumer
 {
     /**
      * The most messages that wait in one consumer's mailbox. A consumer with a larger prefetch (or none)
@@ -77,7 +77,7 @@ final class DeliveryAgent
 
     private static final long STOP_WAIT_PARK_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
 
-    private final Channel channel;
+    private final ConsumerOwner owner;
     private final Acknowledgements acks;
     private final MessageQueue queue;
     private final String consumerTag;
@@ -114,15 +114,15 @@ final class DeliveryAgent
     private volatile Thread stopWaiter;
 
     DeliveryAgent(
-        final Channel channel,
+        final ConsumerOwner owner,
         final MessageQueue queue,
         final String consumerTag,
         final ConsumeOptions options,
         final DeliveryHandler handler,
         final AgentRunnerFactory runners)
     {
-        this.channel = channel;
-        this.acks = channel.acknowledgements();
+        this.owner = owner;
+        this.acks = owner.acknowledgements();
         this.queue = queue;
         this.consumerTag = consumerTag;
         this.options = options;
@@ -131,7 +131,7 @@ final class DeliveryAgent
         this.prefetch = autoAck ? 0 : options.prefetch();
         this.priority = options.priority();
         this.scope = autoAck ? null : acks.addScope(prefetch, this);
-        this.delivery = new Delivery(consumerTag, acks, scope, queue);
+        this.delivery = new Delivery(consumerTag, acks, scope, queue.name(), queue.isQuorum());
         this.mailbox = new Mailbox(prefetch == 0 || prefetch >= MAILBOX_LIMIT ? MAILBOX_LIMIT : ceilingPowerOfTwo(prefetch));
         this.singleActiveConsumer = queue.singleActiveConsumer();
         this.runner = runners.runnerFor(this, options);
@@ -159,9 +159,15 @@ final class DeliveryAgent
         return queue;
     }
 
-    Channel channel()
+    /** @return the channel it belongs to (as far as the agent knows it). */
+    ConsumerOwner owner()
     {
-        return channel;
+        return owner;
+    }
+
+    Acknowledgements acknowledgements()
+    {
+        return acks;
     }
 
     ConsumeOptions options()
@@ -179,12 +185,14 @@ final class DeliveryAgent
         return runner;
     }
 
-    int priority()
+    @Override
+    public int priority()
     {
         return priority;
     }
 
-    boolean isExclusive()
+    @Override
+    public boolean isExclusive()
     {
         return options.exclusive();
     }
@@ -194,12 +202,14 @@ final class DeliveryAgent
         return autoAck;
     }
 
-    Mailbox mailbox()
+    @Override
+    public Mailbox mailbox()
     {
         return mailbox;
     }
 
-    boolean isRunning()
+    @Override
+    public boolean isRunning()
     {
         return lvState() == RUNNING;
     }
@@ -307,7 +317,8 @@ final class DeliveryAgent
      * unacknowledged plus buffered messages under its prefetch (auto-ack and prefetch 0: no limit but the
      * mailbox's). Read by the dispatch role holder.
      */
-    boolean hasCredit()
+    @Override
+    public boolean hasCredit()
     {
         if (lvState() == STOPPED)
         {
@@ -476,7 +487,8 @@ final class DeliveryAgent
     }
 
     /** Credit freed, a mailbox filled, an election won: hands an armed agent back to its runner. Any thread. */
-    void wake()
+    @Override
+    public void wake()
     {
         if (lvArmed() != NOT_ARMED && disarm())
         {
@@ -485,7 +497,8 @@ final class DeliveryAgent
     }
 
     /** A publisher: wakes the agent only if it waits for messages (it has credit). Any thread. */
-    void wakeForMessages()
+    @Override
+    public void wakeForMessages()
     {
         if (lvArmed() == ARMED_FOR_MESSAGES && casArmed(ARMED_FOR_MESSAGES, NOT_ARMED))
         {
@@ -526,6 +539,13 @@ final class DeliveryAgent
         {
             awaitStopped();
         }
+    }
+
+    @Override
+    public void stopBecauseQueueWent(final String reason)
+    {
+        stop(reason);
+        owner.consumerEnded(this);
     }
 
     /**

@@ -24,6 +24,9 @@ interface DeliveryOrigin
     /** A handler threw on this delivery: counts it, then puts the message back as {@link #requeue} does. */
     void requeueAfterHandlerFailure(Envelope envelope);
 
-    /** @return the queue the message belongs to. */
-    MessageQueue queue();
+    /** @return the name of the queue the message belongs to. */
+    String queueName();
+
+    /** @return true when that queue is a quorum queue ({@code x-delivery-count} on redeliveries). */
+    boolean isQuorum();
 }

@@ -31,8 +31,12 @@ final class DirectReplyTo
     private MessageProperties lastRequested;
     private MessageProperties lastRewritten;
 
-    /** {@code basic.consume} of the pseudo-queue. */
-    Consumer consume(final Broker broker, final Channel channel, final ConsumeOptions options, final DeliveryHandler handler)
+    /**
+     * {@code basic.consume} of the pseudo-queue: checks it is allowed.
+     *
+     * @return the name of the private queue to declare and consume in its place.
+     */
+    String replyQueueFor(final ConsumeOptions options)
     {
         if (!options.isAutoAck())
         {
@@ -40,14 +44,16 @@ final class DirectReplyTo
         }
         if (replyQueue != null)
         {
-            throw new PreconditionFailedException("reply consumer already set on channel " + channel.number());
+            throw new PreconditionFailedException("reply consumer already set");
         }
-        final String name = PREFIX + UUID.randomUUID().toString().replace("-", "");
-        broker.declareReplyQueue(name, channel);
-        final Consumer created = broker.consume(name, options, handler, channel);
-        consumer = created.agent();
+        return PREFIX + UUID.randomUUID().toString().replace("-", "");
+    }
+
+    /** The reply queue's consumer is in place: requests may now name the pseudo-queue. */
+    void consuming(final String name, final DeliveryAgent replyConsumer)
+    {
+        consumer = replyConsumer;
         replyQueue = name;
-        return created;
     }
 
     /**

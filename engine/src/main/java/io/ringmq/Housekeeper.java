@@ -22,9 +22,12 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 final class Housekeeper
 {
+    /** How often the thread sweeps: {@link Broker#HOUSEKEEPING_PERIOD_MILLIS}. */
+    static final long PERIOD_MILLIS = 50;
     private static final AtomicInteger THREADS = new AtomicInteger();
 
-    private final Broker broker;
+    /** The broker's re-check, under its topology lock, that a queue past its x-expires is still unused; then its deletion. */
+    private final java.util.function.Consumer<MessageQueue> expireIfUnused;
     private final Set<MessageQueue> queues = ConcurrentHashMap.newKeySet();
     /** Guarded by the broker's topology lock. */
     private ScheduledExecutorService executor;
@@ -33,9 +36,9 @@ final class Housekeeper
     /** The executor's one thread, joined on shutdown: a terminated executor's thread may still be exiting. */
     private final List<Thread> threads = new CopyOnWriteArrayList<>();
 
-    Housekeeper(final Broker broker)
+    Housekeeper(final java.util.function.Consumer<MessageQueue> expireIfUnused)
     {
-        this.broker = broker;
+        this.expireIfUnused = expireIfUnused;
     }
 
     /** Under the topology lock: {@code queue} is swept from now on; starts the thread on first use. */
@@ -51,8 +54,7 @@ final class Housekeeper
                 threads.add(thread);
                 return thread;
             });
-            executor.scheduleWithFixedDelay(this::sweep, Broker.HOUSEKEEPING_PERIOD_MILLIS,
-                Broker.HOUSEKEEPING_PERIOD_MILLIS, TimeUnit.MILLISECONDS);
+            executor.scheduleWithFixedDelay(this::sweep, PERIOD_MILLIS, PERIOD_MILLIS, TimeUnit.MILLISECONDS);
         }
     }
 
@@ -137,7 +139,7 @@ final class Housekeeper
                 queue.storage().sweepExpired();
                 if (queue.isUnusedLongerThanExpiry(now))
                 {
-                    broker.expireIfUnused(queue);
+                    expireIfUnused.accept(queue);
                 }
             }
             catch (final RuntimeException ex)

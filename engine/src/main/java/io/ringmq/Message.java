@@ -71,7 +71,17 @@ public final class Message
     /** @return the body decoded as UTF-8, or {@code String.valueOf(payload)} for an object message. */
     public String bodyAsString()
     {
-        return Delivery.text(body, payload);
+        return text(body, payload);
+    }
+
+    /** The text of a body (UTF-8), or of an in-process payload; "" for none. */
+    static String text(final byte[] body, final Object payload)
+    {
+        if (body != null)
+        {
+            return new String(body, java.nio.charset.StandardCharsets.UTF_8);
+        }
+        return payload == null ? "" : String.valueOf(payload);
     }
 
     @Override

@@ -18,7 +18,8 @@ import java.util.concurrent.locks.LockSupport;
  * publisher's offer, fence, then volatile read).
  * <p>
  * <b>Waiting:</b> consumers that found nothing to do may arm themselves for messages
- * ({@link #registerSleeper}); a publisher wakes them after its offers and a fence. A publisher that
+ * ({@link #registerSleeper}); a publisher wakes them after its offers and a fence. The queue knows its
+ * consumers as {@link QueueConsumer}s only. A publisher that
  * found no room either parks briefly ({@link #offer} with a timeout) or, if it may not wait, leaves a
  * callback in the queue's {@link RoomSignal}, run by the next take.
  * <p>
@@ -29,7 +30,7 @@ import java.util.concurrent.locks.LockSupport;
  * the bottom ({@code lv}/{@code sv} volatile, {@code la}/{@code so} acquire/release, {@code faa}
  * fetch-and-add); each use names its partner.
  */
-final class MessageQueue implements DeliveryOrigin
+final class MessageQueue implements StoredQueue
 {
     private static final VarHandle DELETED;
     private static final VarHandle SLEEPERS;
@@ -42,7 +43,7 @@ final class MessageQueue implements DeliveryOrigin
             final MethodHandles.Lookup lookup = MethodHandles.lookup();
             DELETED = lookup.findVarHandle(MessageQueue.class, "deleted", boolean.class);
             SLEEPERS = lookup.findVarHandle(MessageQueue.class, "sleepers", int.class);
-            CONSUMERS = lookup.findVarHandle(MessageQueue.class, "consumers", DeliveryAgent[].class);
+            CONSUMERS = lookup.findVarHandle(MessageQueue.class, "consumers", QueueConsumer[].class);
         }
         catch (final ReflectiveOperationException ex)
         {
@@ -50,14 +51,15 @@ final class MessageQueue implements DeliveryOrigin
         }
     }
 
-    private static final DeliveryAgent[] NO_CONSUMERS = new DeliveryAgent[0];
+    private static final QueueConsumer[] NO_CONSUMERS = new QueueConsumer[0];
     /** What a publisher waiting for room asks to park for; the OS rounds it up to its timer slack. */
     private static final long ROOM_PARK_NANOS = TimeUnit.MICROSECONDS.toNanos(1);
 
     private final String name;
     private final QueueSpec spec;
     private final QueuePolicies policies;
-    private final Connection owner;
+    /** The exclusive owner (a connection), compared by identity only; null for a shared queue. */
+    private final Object owner;
     private final QueueStorage storage;
     private final DeadLetters deadLetters;
     /** Null unless {@code x-single-active-consumer}. */
@@ -75,7 +77,7 @@ final class MessageQueue implements DeliveryOrigin
     private volatile int sleepers;
     /** Copy-on-write array, replaced under the broker's topology lock, read lock-free. */
     @SuppressWarnings("unused")
-    private volatile DeliveryAgent[] consumers = NO_CONSUMERS;
+    private volatile QueueConsumer[] consumers = NO_CONSUMERS;
     /** Whether consumers share messages through {@link #dispatcher}; written under the topology lock. */
     private volatile boolean roundRobin;
     /** Set once a consumer has attached: an auto-delete queue is deleted only after it had one. */
@@ -85,7 +87,7 @@ final class MessageQueue implements DeliveryOrigin
      * @param owner       the connection an exclusive queue belongs to, or null.
      * @param deadLetters the broker's dead-letter publisher; used only when the spec has a dead-letter exchange.
      */
-    MessageQueue(final QueueSpec spec, final Connection owner, final DeadLetters deadLetters)
+    MessageQueue(final QueueSpec spec, final Object owner, final DeadLetters deadLetters)
     {
         this.name = spec.name();
         this.spec = spec;
@@ -119,7 +121,7 @@ final class MessageQueue implements DeliveryOrigin
     }
 
     /** @return the connection an exclusive queue belongs to, or null. */
-    Connection owner()
+    Object owner()
     {
         return owner;
     }
@@ -136,12 +138,20 @@ final class MessageQueue implements DeliveryOrigin
         return storage instanceof PolicyStorage || expiry != null;
     }
 
-    boolean isQuorum()
+    @Override
+    public boolean isQuorum()
     {
         return spec.type() == QueueType.QUORUM;
     }
 
-    boolean isDeleted()
+    @Override
+    public String queueName()
+    {
+        return name;
+    }
+
+    @Override
+    public boolean isDeleted()
     {
         return lvDeleted();
     }
@@ -224,7 +234,7 @@ final class MessageQueue implements DeliveryOrigin
     /**
      * Called by a publisher after its offers and one {@code VarHandle.fullFence()}: the fence orders
      * the offer before these volatile reads (pairs with {@link #markDeleted} and with a consumer's
-     * sleeper registration in {@link DeliveryAgent#arm}).
+     * arming for messages, {@code DeliveryAgent.arm}).
      */
     void afterPublish()
     {
@@ -234,7 +244,7 @@ final class MessageQueue implements DeliveryOrigin
         }
         else if (lvSleepers() > 0)
         {
-            for (final DeliveryAgent consumer : laConsumers())
+            for (final QueueConsumer consumer : laConsumers())
             {
                 consumer.wakeForMessages();
             }
@@ -269,7 +279,8 @@ final class MessageQueue implements DeliveryOrigin
      *
      * @return true when it expired; the caller's hold on it is taken over.
      */
-    boolean dropIfExpired(final Envelope envelope)
+    @Override
+    public boolean dropIfExpired(final Envelope envelope)
     {
         final long queueTtlNanos = policies.messageTtlNanos();
         if ((queueTtlNanos < 0 && envelope.properties.expirationNanos() < 0) ||
@@ -310,17 +321,12 @@ final class MessageQueue implements DeliveryOrigin
         return 0;
     }
 
-    @Override
-    public MessageQueue queue()
-    {
-        return this;
-    }
-
     /**
      * Puts a delivered message back, ahead of those never delivered; it is redelivered flagged. Past the
      * queue's delivery limit it is dead-lettered (or dropped) instead, as RabbitMQ's quorum queues do.
      */
-    void requeue(final Returned returned)
+    @Override
+    public void requeue(final Returned returned)
     {
         if (isDeleted())
         {
@@ -349,7 +355,7 @@ final class MessageQueue implements DeliveryOrigin
             envelope.release();
             return;
         }
-        final Returned returned = Returned.of(envelope, origin);
+        final Returned returned = Returned.of(envelope, origin, this);
         returned.redelivered = redelivered;
         putBack(returned);
     }
@@ -372,7 +378,8 @@ final class MessageQueue implements DeliveryOrigin
      * A message leaves the queue for {@code reason}: counted, then dead-lettered when the queue has a
      * dead-letter exchange, else released. Takes over the caller's hold on the envelope.
      */
-    void dropDead(final Envelope envelope, final DeathReason reason)
+    @Override
+    public void dropDead(final Envelope envelope, final DeathReason reason)
     {
         counters.died(reason);
         if (policies.deadLetterExchange() != null)
@@ -386,7 +393,8 @@ final class MessageQueue implements DeliveryOrigin
     }
 
     /** A return took a drop-head queue past its limit: its head goes, counted apart (no publisher is told of it). */
-    void dropHeadAfterReturn(final Envelope head)
+    @Override
+    public void dropHeadAfterReturn(final Envelope head)
     {
         counters.droppedOnReturn.incrementAndGet();
         dropDead(head, DeathReason.MAXLEN);
@@ -396,7 +404,8 @@ final class MessageQueue implements DeliveryOrigin
      * {@code reject-publish-dlx}: the queue refused {@code envelope} (the publisher still holds it and
      * releases the queue's hold); a copy is dead-lettered with reason maxlen.
      */
-    void deadLetterRefused(final Envelope envelope)
+    @Override
+    public void deadLetterRefused(final Envelope envelope)
     {
         counters.refusedToDeadLetter.incrementAndGet();
         if (policies.deadLetterExchange() != null)
@@ -425,7 +434,7 @@ final class MessageQueue implements DeliveryOrigin
         SLEEPERS.getAndAdd(this, -1);
     }
 
-    DeliveryAgent[] consumers()
+    QueueConsumer[] consumers()
     {
         return laConsumers();
     }
@@ -436,10 +445,10 @@ final class MessageQueue implements DeliveryOrigin
     }
 
     /** Under the broker's topology lock. */
-    void addConsumer(final DeliveryAgent consumer)
+    void addConsumer(final QueueConsumer consumer)
     {
-        final DeliveryAgent[] current = laConsumers();
-        final DeliveryAgent[] next = Arrays.copyOf(current, current.length + 1);
+        final QueueConsumer[] current = laConsumers();
+        final QueueConsumer[] next = Arrays.copyOf(current, current.length + 1);
         next[current.length] = consumer;
         hadConsumer = true;
         soConsumers(next);
@@ -455,9 +464,9 @@ final class MessageQueue implements DeliveryOrigin
      *
      * @return true when that was the last consumer of an auto-delete queue, which must now go.
      */
-    boolean removeConsumer(final DeliveryAgent consumer)
+    boolean removeConsumer(final QueueConsumer consumer)
     {
-        final DeliveryAgent[] current = laConsumers();
+        final QueueConsumer[] current = laConsumers();
         int index = -1;
         for (int i = 0; i < current.length; i++)
         {
@@ -471,7 +480,7 @@ final class MessageQueue implements DeliveryOrigin
         {
             return false;
         }
-        final DeliveryAgent[] next = new DeliveryAgent[current.length - 1];
+        final QueueConsumer[] next = new QueueConsumer[current.length - 1];
         System.arraycopy(current, 0, next, 0, index);
         System.arraycopy(current, index + 1, next, index, current.length - index - 1);
         soConsumers(next);
@@ -484,7 +493,7 @@ final class MessageQueue implements DeliveryOrigin
     }
 
     /** Under the topology lock, once {@code leaver}'s mailbox is back in the queue: single-active-consumer handover. */
-    void consumerLeft(final DeliveryAgent leaver)
+    void consumerLeft(final QueueConsumer leaver)
     {
         if (singleActiveConsumer != null)
         {
@@ -505,7 +514,7 @@ final class MessageQueue implements DeliveryOrigin
 
     boolean hasExclusiveConsumer()
     {
-        for (final DeliveryAgent consumer : laConsumers())
+        for (final QueueConsumer consumer : laConsumers())
         {
             if (consumer.isExclusive())
             {
@@ -647,12 +656,12 @@ final class MessageQueue implements DeliveryOrigin
         return (int)SLEEPERS.getVolatile(this);
     }
 
-    private DeliveryAgent[] laConsumers()
+    private QueueConsumer[] laConsumers()
     {
-        return (DeliveryAgent[])CONSUMERS.getAcquire(this); // pairs with soConsumers
+        return (QueueConsumer[])CONSUMERS.getAcquire(this); // pairs with soConsumers
     }
 
-    private void soConsumers(final DeliveryAgent[] next)
+    private void soConsumers(final QueueConsumer[] next)
     {
         CONSUMERS.setRelease(this, next);
     }

@@ -24,12 +24,12 @@ final class PlainStorage implements QueueStorage
     /** Chunk size of the returned queue: returns are rare and bursty (a cancelled consumer's window). */
     private static final int RETURNED_CHUNK = 256;
 
-    private final MessageQueue queue;
+    private final StoredQueue queue;
     private final OverflowPolicy overflow;
     private final MpmcArrayQueue<Envelope> ready;
     private final MpmcUnboundedXaddArrayQueue<Returned> returned = new MpmcUnboundedXaddArrayQueue<>(RETURNED_CHUNK);
 
-    PlainStorage(final MessageQueue queue, final OverflowPolicy overflow, final int capacity)
+    PlainStorage(final StoredQueue queue, final OverflowPolicy overflow, final int capacity)
     {
         this.queue = queue;
         this.overflow = overflow;

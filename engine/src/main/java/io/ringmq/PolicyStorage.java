@@ -39,7 +39,7 @@ final class PolicyStorage implements QueueStorage
 {
     private static final VarHandle RINGS = MethodHandles.arrayElementVarHandle(MpmcRing[].class);
 
-    private final MessageQueue queue;
+    private final StoredQueue queue;
     private final OverflowPolicy overflow;
     private final int capacity;
     /** The highest level: {@code x-max-priority}, or 0. */
@@ -58,7 +58,7 @@ final class PolicyStorage implements QueueStorage
     private final Predicate<Returned> returnedExpiredNow = r -> isExpiredNow(r.envelope);
 
     @SuppressWarnings("unchecked")
-    PolicyStorage(final MessageQueue queue, final QueuePolicies policies, final int capacity)
+    PolicyStorage(final StoredQueue queue, final QueuePolicies policies, final int capacity)
     {
         this.queue = queue;
         this.overflow = policies.overflow();

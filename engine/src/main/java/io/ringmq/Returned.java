@@ -18,7 +18,7 @@ package io.ringmq;
 final class Returned implements DeliveryOrigin
 {
     final Envelope envelope;
-    private final MessageQueue queue;
+    private final StoredQueue queue;
     /** The flag its next delivery carries: false only for a message unclaimed before any handler saw it. */
     boolean redelivered;
     /** Times it came back after a delivery: {@code x-delivery-limit} and {@code x-delivery-count}. */
@@ -26,16 +26,16 @@ final class Returned implements DeliveryOrigin
     /** Times a handler threw on it: the consumers' handler-error limit. */
     int handlerFailures;
 
-    Returned(final Envelope envelope, final MessageQueue queue)
+    Returned(final Envelope envelope, final StoredQueue queue)
     {
         this.envelope = envelope;
         this.queue = queue;
     }
 
-    /** @return a record for a message taken fresh from {@code queue} (never delivered), or {@code origin}'s own. */
-    static Returned of(final Envelope envelope, final DeliveryOrigin origin)
+    /** @return {@code origin}'s own record, or a new one for a message taken fresh from {@code queue} (never delivered). */
+    static Returned of(final Envelope envelope, final DeliveryOrigin origin, final StoredQueue queue)
     {
-        return origin instanceof Returned ? (Returned)origin : new Returned(envelope, origin.queue());
+        return origin instanceof Returned ? (Returned)origin : new Returned(envelope, queue);
     }
 
     /** A delivery of it ended unsettled: it comes back flagged, one more return counted. */
@@ -78,15 +78,21 @@ final class Returned implements DeliveryOrigin
     }
 
     @Override
-    public MessageQueue queue()
+    public String queueName()
     {
-        return queue;
+        return queue.queueName();
+    }
+
+    @Override
+    public boolean isQuorum()
+    {
+        return queue.isQuorum();
     }
 
     @Override
     public String toString()
     {
-        return "Returned{queue='" + queue.name() + "', redelivered=" + redelivered + ", returns=" + returns +
+        return "Returned{queue='" + queue.queueName() + "', redelivered=" + redelivered + ", returns=" + returns +
             ", handlerFailures=" + handlerFailures + '}';
     }
 }

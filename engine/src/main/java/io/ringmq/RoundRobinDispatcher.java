@@ -9,7 +9,7 @@ import java.lang.invoke.VarHandle;
  * ({@code x-priority}) only the highest ones with credit are in the rotation.
  * <p>
  * <b>Who dispatches:</b> in RabbitMQ the queue's own process decides, one message after the other.
- * Here there is no such thread: whichever consumer's {@link DeliveryAgent} of the queue has nothing in
+ * Here there is no such thread: whichever consumer of the queue has nothing in
  * its {@link Mailbox} takes the <em>dispatch role</em> with one CAS, moves up to {@link #BATCH}
  * messages from the queue into the chosen consumers' mailboxes, wakes those consumers, and gives the
  * role back. The decision "who is next" is serial by nature, so it is made by one thread at a time; but
@@ -18,7 +18,7 @@ import java.lang.invoke.VarHandle;
  * <p>
  * <b>Credit:</b> a consumer is in the rotation while its unacknowledged deliveries plus those waiting
  * in its mailbox stay under its prefetch, and its mailbox has room. A mailbox holds at most
- * {@link DeliveryAgent#MAILBOX_LIMIT} messages, so a slow consumer with a large (or no) prefetch is skipped
+ * {@code DeliveryAgent.MAILBOX_LIMIT} messages, so a slow consumer with a large (or no) prefetch is skipped
  * once that many wait for it — as RabbitMQ skips a consumer whose channel is blocked by flow control —
  * instead of holding the others back.
  * <p>
@@ -74,7 +74,7 @@ final class RoundRobinDispatcher
         {
             return 0;
         }
-        final DeliveryAgent[] consumers = queue.consumers();
+        final QueueConsumer[] consumers = queue.consumers();
         int handed = 0;
         try
         {
@@ -97,7 +97,7 @@ final class RoundRobinDispatcher
             // The puts before the reads of each consumer's "armed": pairs with an idle consumer's arming and
             // then its check of its mailbox (DeliveryAgent.arm). One of us sees the other.
             VarHandle.fullFence();
-            for (final DeliveryAgent consumer : consumers)
+            for (final QueueConsumer consumer : consumers)
             {
                 if (!consumer.mailbox().isEmpty())
                 {
@@ -142,7 +142,7 @@ final class RoundRobinDispatcher
     }
 
     /** @return the index of the consumer whose turn it is, or -1 when none has credit. Role holder only. */
-    private int nextWithCredit(final DeliveryAgent[] consumers, final boolean onePriority)
+    private int nextWithCredit(final QueueConsumer[] consumers, final boolean onePriority)
     {
         final int count = consumers.length;
         int chosen = -1;
@@ -150,7 +150,7 @@ final class RoundRobinDispatcher
         for (int i = 0; i < count; i++)
         {
             final int index = (cursor + i) % count;
-            final DeliveryAgent consumer = consumers[index];
+            final QueueConsumer consumer = consumers[index];
             if (consumer.priority() > chosenPriority && consumer.hasCredit())
             {
                 chosen = index;
@@ -164,9 +164,9 @@ final class RoundRobinDispatcher
         return chosen;
     }
 
-    private static boolean samePriority(final DeliveryAgent[] consumers)
+    private static boolean samePriority(final QueueConsumer[] consumers)
     {
-        for (final DeliveryAgent consumer : consumers)
+        for (final QueueConsumer consumer : consumers)
         {
             if (consumer.priority() != consumers[0].priority())
             {

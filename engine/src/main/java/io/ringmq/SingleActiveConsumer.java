@@ -14,7 +14,7 @@ import java.lang.invoke.VarHandle;
  * as in RabbitMQ, and go back to the head of the queue when they are nacked or the channel closes.
  * <p>
  * Memory ordering: {@link #active} is one half of a Dekker pair with a waiting consumer's arming
- * ({@link DeliveryAgent#arm}): the election stores it ({@link #svActive}) and then wakes the winner; a
+ * ({@code DeliveryAgent.arm}): the election stores it ({@link #svActive}) and then wakes the winner; a
  * waiting consumer arms and then reads it ({@link #lvActive}). One of the two sees the other.
  */
 final class SingleActiveConsumer
@@ -25,7 +25,7 @@ final class SingleActiveConsumer
     {
         try
         {
-            ACTIVE = MethodHandles.lookup().findVarHandle(SingleActiveConsumer.class, "active", DeliveryAgent.class);
+            ACTIVE = MethodHandles.lookup().findVarHandle(SingleActiveConsumer.class, "active", QueueConsumer.class);
         }
         catch (final ReflectiveOperationException ex)
         {
@@ -34,16 +34,16 @@ final class SingleActiveConsumer
     }
 
     @SuppressWarnings("unused")
-    private volatile DeliveryAgent active;
+    private volatile QueueConsumer active;
 
     /** @return true when {@code consumer} may take messages now. Any thread. */
-    boolean isTurnOf(final DeliveryAgent consumer)
+    boolean isTurnOf(final QueueConsumer consumer)
     {
         return lvActive() == consumer;
     }
 
     /** Under the topology lock, after {@code consumers} gained one: the first consumer of an idle queue becomes active. */
-    void consumerAdded(final DeliveryAgent[] consumers)
+    void consumerAdded(final QueueConsumer[] consumers)
     {
         if (lvActive() == null)
         {
@@ -55,7 +55,7 @@ final class SingleActiveConsumer
      * Under the topology lock, once {@code leaver} is detached and its mailbox returned: if it was the
      * active consumer, the best of the rest takes over.
      */
-    void consumerLeft(final DeliveryAgent leaver, final DeliveryAgent[] consumers)
+    void consumerLeft(final QueueConsumer leaver, final QueueConsumer[] consumers)
     {
         if (lvActive() == leaver)
         {
@@ -64,10 +64,10 @@ final class SingleActiveConsumer
     }
 
     /** Highest priority wins, the earliest registered among equals (the array is in registration order). */
-    private void elect(final DeliveryAgent[] consumers)
+    private void elect(final QueueConsumer[] consumers)
     {
-        DeliveryAgent best = null;
-        for (final DeliveryAgent consumer : consumers)
+        QueueConsumer best = null;
+        for (final QueueConsumer consumer : consumers)
         {
             if (consumer.isRunning() && (best == null || consumer.priority() > best.priority()))
             {
@@ -81,12 +81,12 @@ final class SingleActiveConsumer
         }
     }
 
-    private DeliveryAgent lvActive()
+    private QueueConsumer lvActive()
     {
-        return (DeliveryAgent)ACTIVE.getVolatile(this);
+        return (QueueConsumer)ACTIVE.getVolatile(this);
     }
 
-    private void svActive(final DeliveryAgent consumer)
+    private void svActive(final QueueConsumer consumer)
     {
         ACTIVE.setVolatile(this, consumer);
     }

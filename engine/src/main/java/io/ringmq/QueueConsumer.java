@@ -1,0 +1,31 @@
+package io.ringmq;
+
+/**
+ * What a queue, its {@link RoundRobinDispatcher} and its {@link SingleActiveConsumer} election need of a
+ * consumer, and nothing more: so the queue side depends on this, not on {@link DeliveryAgent} and the
+ * consumer side it belongs to. Every method may be called from any thread.
+ */
+interface QueueConsumer
+{
+    boolean isRunning();
+
+    /** @return its {@code x-priority}. */
+    int priority();
+
+    boolean isExclusive();
+
+    /** @return true when the dispatcher may hand it a message now. */
+    boolean hasCredit();
+
+    /** @return what the dispatcher has sent it and it has not yet delivered. */
+    Mailbox mailbox();
+
+    /** Credit freed, its mailbox filled, its election won: run again if it was idle. */
+    void wake();
+
+    /** A publisher: run again if it was idle waiting for messages. */
+    void wakeForMessages();
+
+    /** Its queue was deleted: stop, tell the listener and the owner; its unacknowledged deliveries stay with its channel. */
+    void stopBecauseQueueWent(String reason);
+}
