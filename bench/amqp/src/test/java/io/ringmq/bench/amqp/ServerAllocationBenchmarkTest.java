@@ -5,6 +5,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 import java.lang.management.ManagementFactory;
+import java.util.Arrays;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -18,6 +19,7 @@ class ServerAllocationBenchmarkTest
 {
     private static final int WARM_UP = 20_000;
     private static final int MEASURED = 20_000;
+    private static final int WINDOWS = 3;
 
     @ParameterizedTest(name = "body {0} B, ack {1}")
     @CsvSource({"12, auto", "12, manual", "1024, auto", "1024, manual"})
@@ -36,18 +38,27 @@ class ServerAllocationBenchmarkTest
             }
             final com.sun.management.ThreadMXBean threads =
                 (com.sun.management.ThreadMXBean)ManagementFactory.getThreadMXBean();
-            final long before = threads.getCurrentThreadAllocatedBytes();
+            // The least of a few windows: a one-off (a lazy initialisation, a JIT event) may land in one, while
+            // a single octet allocated per message would show in every window, MEASURED times over.
+            long least = Long.MAX_VALUE;
+            final long[] windows = new long[WINDOWS];
             long published = 0;
-            for (int i = 0; i < MEASURED; i++)
+            for (int w = 0; w < WINDOWS; w++)
             {
-                published = benchmark.publishAndConsume();
+                final long before = threads.getCurrentThreadAllocatedBytes();
+                for (int i = 0; i < MEASURED; i++)
+                {
+                    published = benchmark.publishAndConsume();
+                }
+                windows[w] = threads.getCurrentThreadAllocatedBytes() - before;
+                least = Math.min(least, windows[w]);
             }
-            final long allocated = threads.getCurrentThreadAllocatedBytes() - before;
 
-            assertEquals(WARM_UP + MEASURED, published);
+            assertEquals(WARM_UP + (long)WINDOWS * MEASURED, published);
             assertTrue(benchmark.delivered() > published - ServerAllocationBenchmark.WINDOW, "delivered " +
                 benchmark.delivered() + " of " + published);
-            assertTrue(allocated < 1024, "the clients allocated " + allocated + " octets for " + MEASURED + " messages");
+            assertTrue(least < 1024, "the clients allocated " + Arrays.toString(windows) + " octets in windows of " +
+                MEASURED + " messages");
         }
         finally
         {
