@@ -8,8 +8,11 @@
 #
 # Settings (environment, optional):
 #   RINGMQ_CLIENT_TIMEOUT   seconds each program may run, default 60
+#   RINGMQ_CLIENT_LOGS      directory of the programs' logs, default interop/target/clients
+#                           (against-ringmq.sh and against-rabbitmq.sh give each broker its own)
 #
-# Exit codes: 0 every scenario passed; 1 any failed, timed out or did not build; 2 usage.
+# Exit codes: 0 every scenario passed; 1 any failed, timed out or did not build, or a Debian
+# package they need is missing (packages.sh says which); 2 usage.
 set -uo pipefail
 
 if [[ $# -ne 1 ]]
@@ -20,8 +23,12 @@ fi
 URI="$1"
 ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
 TIMEOUT="${RINGMQ_CLIENT_TIMEOUT:-60}"
-OUT="${ROOT}/interop/target/clients"
-mkdir -p "${OUT}/bin"
+BIN="${ROOT}/interop/target/clients/bin"
+OUT="${RINGMQ_CLIENT_LOGS:-${ROOT}/interop/target/clients}"
+mkdir -p "${BIN}" "${OUT}"
+
+# A missing Go or pika is one clear message, not a FAIL per program.
+"${ROOT}/interop/scripts/packages.sh" require clients || exit 1
 
 export GO111MODULE=off GOFLAGS=
 export GOCACHE="${GOCACHE:-${ROOT}/interop/target/go-cache}"
@@ -62,10 +69,10 @@ run_program()
 }
 
 # Go: the hello example, and the scenarios once per library (its GOPATH root goes first).
-if GOPATH="${GO_ROOT}:/usr/share/gocode" go build -o "${OUT}/bin/hello" ringmq.io/example/hello 2> "${OUT}/build-hello.log"
+if GOPATH="${GO_ROOT}:/usr/share/gocode" go build -o "${BIN}/hello" ringmq.io/example/hello 2> "${OUT}/build-hello.log"
 then
     log="${OUT}/go-hello.log"
-    AMQP_URL="${URI}" timeout --kill-after=5 "${TIMEOUT}" "${OUT}/bin/hello" > "${log}" 2>&1
+    AMQP_URL="${URI}" timeout --kill-after=5 "${TIMEOUT}" "${BIN}/hello" > "${log}" 2>&1
     rc=$?
     if [[ ${rc} -eq 0 ]] && grep -q "received: Hello World!" "${log}"
     then
@@ -82,9 +89,9 @@ fi
 for lib in streadway amqp091
 do
     if GOPATH="${GO_ROOT}/lib-${lib}:${GO_ROOT}:/usr/share/gocode" \
-       go build -o "${OUT}/bin/scenarios-${lib}" ringmq.io/interop/cmd/scenarios 2> "${OUT}/build-${lib}.log"
+       go build -o "${BIN}/scenarios-${lib}" ringmq.io/interop/cmd/scenarios 2> "${OUT}/build-${lib}.log"
     then
-        run_program "go-scenarios-${lib}" "${OUT}/bin/scenarios-${lib}" "${URI}"
+        run_program "go-scenarios-${lib}" "${BIN}/scenarios-${lib}" "${URI}"
     else
         fail "go scenarios (${lib}): do not build"
         sed 's/^/    /' "${OUT}/build-${lib}.log"

@@ -215,7 +215,6 @@ class MethodWriterTest
         final ByteBuf out = Unpooled.buffer().writeByte(7);
         assertThrows(IllegalArgumentException.class, () -> MethodWriter.basicConsumeOk(out, 1, tooLong));
         assertThrows(IllegalArgumentException.class, () -> MethodWriter.basicDeliver(out, 1, "t", 1, false, tooLong, ""));
-        assertThrows(IllegalArgumentException.class, () -> MethodWriter.channelClose(out, 1, 406, tooLong, 0, 0));
         assertThrows(IllegalArgumentException.class, () -> MethodWriter.queueDeclareOk(out, 1, tooLong, 0, 0));
         assertThrows(IllegalArgumentException.class,
             () -> MethodWriter.connectionStart(out, Map.of("k", new Object()), "PLAIN", "en_US"));
@@ -224,6 +223,17 @@ class MethodWriterTest
         MethodWriter.basicConsumeOk(out, 1, "\u00e9".repeat(127) + "x"); // 255 octets: the most allowed
         assertInstanceOf(AMQImpl.Basic.ConsumeOk.class, ClientOracle.onlyMethod(out.skipBytes(1)));
         assertThrows(IllegalArgumentException.class, () -> MethodWriter.emptyMethod(out, 1, Method.BASIC_ACK));
+    }
+
+    @Test
+    void aReplyTextLongerThanAShortStringIsCutSoTheChannelStillCloses()
+    {
+        final String tooLong = "\u00e9".repeat(128); // 256 octets of UTF-8
+        final ByteBuf out = Unpooled.buffer();
+        MethodWriter.channelClose(out, 1, 406, tooLong, 50, 10);
+        final AMQImpl.Channel.Close close = (AMQImpl.Channel.Close)ClientOracle.onlyMethod(out);
+        assertEquals(406, close.getReplyCode());
+        assertEquals("\u00e9".repeat(126) + "...", close.getReplyText()); // 255 octets, cut between characters
     }
 
     @Test
