@@ -462,7 +462,7 @@ class ChannelErrorsTest
     {
         // With max_message_size = 1048576: 406 "PRECONDITION_FAILED - message size 1048577 is larger than
         // configured max size 1048576". The broker's limit is not in the protocol, so the run must say it.
-        OptionalLong limit = InteropSettings.getLong(InteropSettings.MAX_MESSAGE_SIZE);
+        OptionalLong limit = InteropSettings.maxMessageSize();
         assumeTrue(limit.isPresent(), "set " + InteropSettings.MAX_MESSAGE_SIZE + " to the broker's max_message_size");
         String queue = amqp.queueName("large");
         Channel channel = amqp.channel();

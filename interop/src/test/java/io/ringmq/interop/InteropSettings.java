@@ -36,6 +36,17 @@ final class InteropSettings
         return value == null || value.isBlank() ? Optional.empty() : Optional.of(value.trim());
     }
 
+    /** The broker's max_message_size: as told, or the one {@link RingMqServerProcess} configures when the run starts it. */
+    static OptionalLong maxMessageSize()
+    {
+        OptionalLong told = getLong(MAX_MESSAGE_SIZE);
+        if (told.isPresent() || get(AMQP_URI).isPresent())
+        {
+            return told;
+        }
+        return OptionalLong.of(RingMqServerProcess.MAX_MESSAGE_SIZE);
+    }
+
     static OptionalLong getLong(String property)
     {
         return get(property).map(v -> OptionalLong.of(Long.parseLong(v))).orElse(OptionalLong.empty());

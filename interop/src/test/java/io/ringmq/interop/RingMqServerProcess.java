@@ -18,8 +18,11 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * {@code bin/ringmq-server --port 0 --bind 127.0.0.1} as a child process: started from the
- * repository root, ready once it prints {@code listening on HOST:PORT}, stopped with SIGTERM.
+ * {@code bin/ringmq-server --port 0 --bind 127.0.0.1 --config interop/target/ringmq-interop.conf}
+ * as a child process: started from the repository root, ready once it prints
+ * {@code listening on HOST:PORT}, stopped with SIGTERM. The configuration sets
+ * {@code max_message_size} to {@value #MAX_MESSAGE_SIZE}, the value against-rabbitmq.sh gives
+ * RabbitMQ, so the test of that limit runs against both.
  *
  * <p>Its stdout and stderr (merged) go to {@code interop/target/ringmq-server.log}, and the last
  * {@value #KEPT_LINES} lines are kept in memory so that a failed start, a failed test or an
@@ -28,6 +31,7 @@ import java.util.regex.Pattern;
 final class RingMqServerProcess implements AutoCloseable
 {
     static final long START_TIMEOUT_SECONDS = 30;
+    static final long MAX_MESSAGE_SIZE = 1_048_576;
     private static final long STOP_TIMEOUT_SECONDS = 15;
     private static final int KEPT_LINES = 400;
     private static final Pattern LISTENING = Pattern.compile("listening on (\\S+):(\\d+)");
@@ -57,7 +61,10 @@ final class RingMqServerProcess implements AutoCloseable
         }
         Path log = repositoryRoot.resolve("interop/target/ringmq-server.log");
         Files.createDirectories(log.getParent());
-        Process process = new ProcessBuilder(List.of(script.toString(), "--port", "0", "--bind", "127.0.0.1"))
+        Path config = repositoryRoot.resolve("interop/target/ringmq-interop.conf");
+        Files.writeString(config, "max_message_size = " + MAX_MESSAGE_SIZE + "\n");
+        Process process = new ProcessBuilder(List.of(script.toString(), "--port", "0", "--bind", "127.0.0.1",
+                                                     "--config", config.toString()))
             .directory(repositoryRoot.toFile())
             .redirectErrorStream(true)
             .start();
