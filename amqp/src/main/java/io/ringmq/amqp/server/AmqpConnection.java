@@ -230,8 +230,10 @@ public final class AmqpConnection extends ChannelInboundHandlerAdapter implement
             }
             if (state != State.OPEN)
             {
-                throw new AmqpProtocolException(ReplyCode.COMMAND_INVALID, classId, methodId,
-                    "expected 'connection." + expectedMethod() + "', got " + method.amqpName() + " on channel " + channel);
+                // As RabbitMQ's reader: a frame for a channel before the connection runs is an unexpected frame.
+                throw new AmqpProtocolException(ReplyCode.UNEXPECTED_FRAME, 0, 0,
+                    "type " + AmqpProtocol.FRAME_METHOD + " (" + method.amqpName() + ") on channel " + channel +
+                    " before the connection is open");
             }
             if (method.classId() == AmqpProtocol.CLASS_CONNECTION)
             {
@@ -352,8 +354,14 @@ public final class AmqpConnection extends ChannelInboundHandlerAdapter implement
             flushAndClose();
             return;
         }
+        final boolean tuned = tuned();
         state = State.CLOSING;
         closeEngine();
+        if (!tuned)
+        {
+            closeUntuned(text);
+            return;
+        }
         MethodWriter.connectionClose(out(), replyCode, text, 0, 0);
         flushAndClose();
     }
@@ -391,9 +399,6 @@ public final class AmqpConnection extends ChannelInboundHandlerAdapter implement
                 expect(State.AWAITING_START_OK, method);
                 startOk(readers.connectionStartOk(arguments));
                 break;
-            case CONNECTION_SECURE_OK:
-                throw new AmqpProtocolException(ReplyCode.COMMAND_INVALID, method.classId(), method.methodId(),
-                    "connection.secure-ok without a connection.secure: PLAIN and AMQPLAIN need no challenge");
             case CONNECTION_TUNE_OK:
                 expect(State.AWAITING_TUNE_OK, method);
                 if (!tuneOk(readers.connectionTuneOk(arguments)))
@@ -412,16 +417,15 @@ public final class AmqpConnection extends ChannelInboundHandlerAdapter implement
                 readers.connectionClose(arguments);
                 closedByPeer();
                 break;
-            case CONNECTION_CLOSE_OK:
-                socket.close();
-                break;
             case CONNECTION_UPDATE_SECRET:
+                expect(State.OPEN, method);
                 readers.connectionUpdateSecret(arguments);
                 MethodWriter.connectionUpdateSecretOk(out());
                 break;
             default:
-                throw new AmqpProtocolException(ReplyCode.COMMAND_INVALID, method.classId(), method.methodId(),
-                    method.amqpName() + " on channel 0: only connection methods belong there");
+                // connection.secure-ok (PLAIN and AMQPLAIN send no challenge), close-ok without a close, a
+                // method the server sends, a channel's method on channel 0.
+                throw unexpectedMethod(method);
         }
     }
 
@@ -429,24 +433,37 @@ public final class AmqpConnection extends ChannelInboundHandlerAdapter implement
     {
         if (state != expected)
         {
-            throw new AmqpProtocolException(ReplyCode.COMMAND_INVALID, method.classId(), method.methodId(),
-                "expected 'connection." + expectedMethod() + "', got '" + method.amqpName() + "'");
+            throw unexpectedMethod(method);
         }
     }
 
-    private String expectedMethod()
+    /** RabbitMQ's answer to a method channel 0 does not take in this state (its handle_method0's last clause). */
+    private AmqpProtocolException unexpectedMethod(final Method method)
+    {
+        return new AmqpProtocolException(ReplyCode.CHANNEL_ERROR, method.classId(), method.methodId(),
+            "unexpected method in connection state " + rabbitStateName());
+    }
+
+    /** The name RabbitMQ's reader gives the connection's state. */
+    private String rabbitStateName()
     {
         switch (state)
         {
             case AWAITING_START_OK:
-                return "start-ok";
+                return "starting";
             case AWAITING_TUNE_OK:
-                return "tune-ok";
+                return "tuning";
             case AWAITING_OPEN:
-                return "open";
+                return "opening";
             default:
-                return "close";
+                return "running";
         }
+    }
+
+    /** @return true once connection.tune-ok was accepted: from then on errors are answered with connection.close. */
+    private boolean tuned()
+    {
+        return state.ordinal() >= State.AWAITING_OPEN.ordinal();
     }
 
     private void startOk(final ConnectionMethods.StartOk startOk)
@@ -488,7 +505,7 @@ public final class AmqpConnection extends ChannelInboundHandlerAdapter implement
         state = State.CLOSING;
         MethodWriter.connectionClose(out(), ReplyCode.ACCESS_REFUSED.code(), ReplyCode.ACCESS_REFUSED.replyText(
             "Login was refused using authentication mechanism " + mechanism + ". For details see the broker logfile."),
-            AmqpProtocol.CLASS_CONNECTION, Method.CONNECTION_START_OK.methodId());
+            0, 0); // RabbitMQ's auth_fail sends it without the method's ids
         flush();
         closeTimer = socket.eventLoop().schedule(() -> socket.close(), CLOSE_OK_TIMEOUT_MILLIS, TimeUnit.MILLISECONDS);
     }
@@ -609,21 +626,38 @@ public final class AmqpConnection extends ChannelInboundHandlerAdapter implement
         {
             return;
         }
+        final boolean tuned = tuned();
         state = State.CLOSING;
         closeEngine();
+        if (!tuned)
+        {
+            closeUntuned(replyText);
+            return;
+        }
         MethodWriter.connectionClose(out(), replyCode, replyText, classId, methodId);
         flush();
         closeTimer = socket.eventLoop().schedule(() -> socket.close(), CLOSE_OK_TIMEOUT_MILLIS, TimeUnit.MILLISECONDS);
     }
 
-    /** Any thread: 320 CONNECTION_FORCED, as RabbitMQ tells connections on shutdown. */
+    /**
+     * Before connection.tune-ok RabbitMQ tells a peer nothing of what went wrong (handle_exception's last clause):
+     * it logs the error and closes the socket. Only a refused login is answered, and only to clients that ask.
+     */
+    private void closeUntuned(final String replyText)
+    {
+        System.getLogger("io.ringmq.amqp").log(System.Logger.Level.WARNING, "closing " + describe() +
+            " during the handshake: " + replyText);
+        flushAndClose();
+    }
+
+    /** Any thread: 320 CONNECTION_FORCED, as RabbitMQ tells connections on shutdown (before open: nothing). */
     void forceClose(final String text)
     {
         socket.eventLoop().execute(() ->
         {
-            if (state == State.AWAITING_HEADER)
+            if (state.ordinal() < State.OPEN.ordinal())
             {
-                socket.close();
+                socket.close(); // RabbitMQ's terminate/2 says nothing to a connection that is not running
                 return;
             }
             closeConnection(ReplyCode.CONNECTION_FORCED.code(), ReplyCode.CONNECTION_FORCED.replyText(text), 0, 0);
