@@ -235,11 +235,6 @@ public final class AmqpConnection extends ChannelInboundHandlerAdapter implement
                     "type " + AmqpProtocol.FRAME_METHOD + " (" + method.amqpName() + ") on channel " + channel +
                     " before the connection is open");
             }
-            if (method.classId() == AmqpProtocol.CLASS_CONNECTION)
-            {
-                throw new AmqpProtocolException(ReplyCode.COMMAND_INVALID, classId, methodId,
-                    method.amqpName() + " on channel " + channel + ": connection methods belong on channel 0");
-            }
             if (channel > channelMax)
             {
                 if (method == Method.CHANNEL_OPEN)
@@ -257,6 +252,7 @@ public final class AmqpConnection extends ChannelInboundHandlerAdapter implement
             }
             if (target == null)
             {
+                // Also for a connection method: RabbitMQ's channel wants channel.open before it looks at any.
                 throw new AmqpProtocolException(ReplyCode.CHANNEL_ERROR, classId, methodId, "expected 'channel.open'");
             }
             target.onMethod(method, arguments);
@@ -292,7 +288,7 @@ public final class AmqpConnection extends ChannelInboundHandlerAdapter implement
         {
             if (target == null)
             {
-                throw new AmqpProtocolException(ReplyCode.CHANNEL_ERROR, 0, 0, "expected 'channel.open'");
+                throw contentWithoutChannel(channel, AmqpProtocol.FRAME_HEADER);
             }
             target.onContentHeader(classId, bodySize, properties);
         }
@@ -320,7 +316,7 @@ public final class AmqpConnection extends ChannelInboundHandlerAdapter implement
         {
             if (target == null)
             {
-                throw new AmqpProtocolException(ReplyCode.CHANNEL_ERROR, 0, 0, "expected 'channel.open'");
+                throw contentWithoutChannel(channel, AmqpProtocol.FRAME_BODY);
             }
             target.onContentBody(body);
         }
@@ -364,6 +360,16 @@ public final class AmqpConnection extends ChannelInboundHandlerAdapter implement
         }
         MethodWriter.connectionClose(out(), replyCode, text, 0, 0);
         flushAndClose();
+    }
+
+    /**
+     * Content for channel 0, or for a channel not open: 505. RabbitMQ's reader refuses content on channel 0
+     * outright; on another channel the new channel's assembler wants a method first.
+     */
+    private static AmqpProtocolException contentWithoutChannel(final int channel, final int frameType)
+    {
+        return new AmqpProtocolException(ReplyCode.UNEXPECTED_FRAME, 0, 0, channel == 0 ?
+            "type " + frameType + " on channel 0: content belongs on a channel" : AmqpChannel.EXPECTED_METHOD_FRAME);
     }
 
     private void unexpectedFrame(final boolean closing, final String what)
