@@ -237,12 +237,7 @@ public final class AmqpConnection extends ChannelInboundHandlerAdapter implement
             }
             if (channel > channelMax)
             {
-                if (method == Method.CHANNEL_OPEN)
-                {
-                    throw tooManyChannels(); // RabbitMQ's answer to a channel number past channel_max
-                }
-                throw new AmqpProtocolException(ReplyCode.CHANNEL_ERROR, classId, methodId,
-                    "channel " + channel + " is above the negotiated channel_max (" + channelMax + ")");
+                throw beyondChannelMax(channel, method);
             }
             target = channels[channel];
             if (method == Method.CHANNEL_OPEN)
@@ -578,6 +573,27 @@ public final class AmqpConnection extends ChannelInboundHandlerAdapter implement
         channels[number] = new AmqpChannel(this, number, engine.openChannel());
         channelCount++;
         MethodWriter.channelOpenOk(out(), number);
+    }
+
+    /**
+     * A method for a channel number past channel_max. RabbitMQ checks only how many channels are open, so a
+     * number past the limit is refused as "too many" once the limit is reached, and otherwise works like any
+     * unopened channel; RingMQ keeps to AMQP's rule that channel numbers end at channel_max, so channel.open
+     * is refused (530) even with channels to spare.
+     */
+    private AmqpProtocolException beyondChannelMax(final int channel, final Method method)
+    {
+        if (channelCount >= channelMax)
+        {
+            return tooManyChannels();
+        }
+        if (method == Method.CHANNEL_OPEN)
+        {
+            return new AmqpProtocolException(ReplyCode.NOT_ALLOWED, 0, 0, "channel number " + channel +
+                " is above the negotiated channel_max (" + channelMax + ")");
+        }
+        return new AmqpProtocolException(ReplyCode.CHANNEL_ERROR, method.classId(), method.methodId(),
+            "expected 'channel.open'");
     }
 
     private AmqpProtocolException tooManyChannels()
