@@ -463,14 +463,45 @@ final class RawAmqpClient implements AutoCloseable
             frame.toString();
     }
 
-    /** @return a frame, or null when the socket closed before its first octet. */
-    private Frame nextFrameOrEnd(final long deadline)
+    /** @return the next frame if one starts within {@code millis}, else null; fails when the socket closes. */
+    Frame pollFrame(final long millis)
     {
-        final byte[] header = new byte[AmqpProtocol.FRAME_PAYLOAD_OFFSET];
-        if (!readFully(header, deadline, true))
+        final int first;
+        try
+        {
+            socket.setSoTimeout((int)Math.max(1, millis));
+            first = in.read();
+        }
+        catch (final SocketTimeoutException ex)
         {
             return null;
         }
+        catch (final IOException ex)
+        {
+            return fail("the connection failed: " + ex);
+        }
+        if (first < 0)
+        {
+            fail("the server closed the connection");
+        }
+        return frameFrom(first, System.currentTimeMillis() + ANSWER_MILLIS);
+    }
+
+    /** @return a frame, or null when the socket closed before its first octet. */
+    private Frame nextFrameOrEnd(final long deadline)
+    {
+        final int first = read(deadline);
+        return first < 0 ? null : frameFrom(first, deadline);
+    }
+
+    /** The rest of a frame whose first octet was {@code first}. */
+    private Frame frameFrom(final int first, final long deadline)
+    {
+        final byte[] header = new byte[AmqpProtocol.FRAME_PAYLOAD_OFFSET];
+        header[0] = (byte)first;
+        final byte[] rest = new byte[header.length - 1];
+        readFully(rest, deadline, false);
+        System.arraycopy(rest, 0, header, 1, rest.length);
         if (header[0] == 'A' && header[1] == 'M' && header[2] == 'Q' && header[3] == 'P')
         {
             readFully(new byte[PROTOCOL_HEADER.length - header.length], deadline, false);
