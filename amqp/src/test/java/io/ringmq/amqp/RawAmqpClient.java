@@ -13,7 +13,7 @@ import io.ringmq.amqp.codec.ClientOracle;
 import java.io.ByteArrayOutputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
+import java.io.PushbackInputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
@@ -21,9 +21,11 @@ import java.net.Socket;
 import java.net.SocketException;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -49,15 +51,19 @@ final class RawAmqpClient implements AutoCloseable
     private static final byte[] PROTOCOL_HEADER = AmqpProtocol.protocolHeader();
 
     private final Socket socket;
-    private final InputStream in;
+    private final PushbackInputStream in;
     private final OutputStream out;
     /** The negotiated frame_max once tuned; content is split to it. */
     private int frameMax = AmqpProtocol.FRAME_MIN_SIZE;
+    /** A read failed with a reset rather than an orderly close. */
+    private boolean reset;
+    /** The end of the stream was read (by {@link #hasInputWithin}); reads return -1 from then on. */
+    private boolean endSeen;
 
     private RawAmqpClient(final Socket socket) throws IOException
     {
         this.socket = socket;
-        this.in = socket.getInputStream();
+        this.in = new PushbackInputStream(socket.getInputStream(), 1);
         this.out = socket.getOutputStream();
     }
 
@@ -383,71 +389,116 @@ final class RawAmqpClient implements AutoCloseable
         }
     }
 
-    /**
-     * Reads until the server ends the connection, whatever it sends before: for a peer that sent garbage.
-     *
-     * @return the connection.close the server sent (close-ok was sent back), or null when it closed silently
-     */
-    AMQImpl.Connection.Close awaitEnd(final long timeoutMillis)
+    /** What the server said while a client waited for it to end the connection ({@link #readToEnd}). */
+    static final class Ending
     {
-        final long deadline = System.currentTimeMillis() + timeoutMillis;
-        while (true)
+        /** The server's connection.close, or null. */
+        AMQImpl.Connection.Close close;
+        /** The server answered the client's connection.close. */
+        boolean closeOk;
+        /** The channel.close methods the server sent on the way. */
+        final List<AMQImpl.Channel.Close> channelCloses = new ArrayList<>();
+        /** The server answered with its protocol header, refusing the client's. */
+        boolean protocolHeader;
+        /** The socket was reset rather than closed. */
+        boolean reset;
+        /** The server closed the socket. */
+        boolean ended;
+
+        boolean silent()
         {
-            final Frame frame;
-            try
-            {
-                frame = nextFrameOrEnd(deadline);
-            }
-            catch (final MalformedAnswer ex)
-            {
-                // The server answered a protocol header with its own ("AMQP 0 0 9 1"): it then closes.
-                if (read(deadline) != -1)
-                {
-                    fail("the server sent more after its protocol header instead of closing");
-                }
-                return null;
-            }
-            if (frame == null)
-            {
-                return null;
-            }
-            if (frame.type == AmqpProtocol.FRAME_METHOD && frame.channel == 0 &&
-                methodOf(frame) instanceof AMQImpl.Connection.Close close)
-            {
-                try
-                {
-                    send(0, new AMQImpl.Connection.CloseOk());
-                }
-                catch (final UncheckedIOException ex)
-                {
-                    // Closed already, after a frame error: fine.
-                }
-                expectEnd();
-                return close;
-            }
+            return close == null && !closeOk && !protocolHeader;
         }
     }
 
-    /** Nothing arrives for {@code millis} and the socket stays open. */
-    void expectSilenceFor(final long millis)
+    /**
+     * Reads whatever the server sends until it closes the socket, answering its connection.close with close-ok:
+     * for a peer that sent garbage. After the server's connection.close only a close-ok (both sides closed at
+     * once) and heartbeats may come.
+     *
+     * @return true when the server closed the socket within {@code millis}; {@code ending} has what it said
+     */
+    boolean readToEnd(final Ending ending, final long millis)
     {
         final long deadline = System.currentTimeMillis() + millis;
-        try
+        while (!ending.ended)
         {
-            socket.setSoTimeout((int)millis);
-            final int b = in.read();
-            fail(b < 0 ? "the server closed the connection" : "the server sent octet " + b + " where silence was expected");
-        }
-        catch (final SocketTimeoutException ex)
-        {
-            if (System.currentTimeMillis() < deadline - 50)
+            final long remaining = deadline - System.currentTimeMillis();
+            if (remaining <= 0 || !hasInputWithin(remaining))
             {
-                fail("read timed out early");
+                return false;
+            }
+            final Frame frame;
+            try
+            {
+                frame = nextFrameOrEnd(System.currentTimeMillis() + ANSWER_MILLIS); // it has begun: read it whole
+            }
+            catch (final MalformedAnswer ex)
+            {
+                if (read(System.currentTimeMillis() + ANSWER_MILLIS) != -1)
+                {
+                    fail("the server sent more after its protocol header instead of closing");
+                }
+                ending.protocolHeader = true;
+                ending.ended = true;
+                break;
+            }
+            if (frame == null)
+            {
+                ending.ended = true;
+                break;
+            }
+            record(ending, frame);
+        }
+        ending.reset = reset;
+        return true;
+    }
+
+    /** As {@link #readToEnd}, failing when the server has not closed the socket within {@code millis}. */
+    Ending awaitEnding(final long millis)
+    {
+        final Ending ending = new Ending();
+        if (!readToEnd(ending, millis))
+        {
+            fail("the server did not end the connection within " + millis + " ms");
+        }
+        return ending;
+    }
+
+    private void record(final Ending ending, final Frame frame)
+    {
+        if (frame.type != AmqpProtocol.FRAME_METHOD)
+        {
+            if (ending.close != null && frame.type != AmqpProtocol.FRAME_HEARTBEAT)
+            {
+                fail("the server sent " + frame + " after its connection.close");
+            }
+            return;
+        }
+        final Method method = methodOf(frame);
+        if (method instanceof AMQImpl.Connection.CloseOk)
+        {
+            ending.closeOk = true;
+        }
+        else if (ending.close != null)
+        {
+            fail("the server sent " + method + " after its connection.close");
+        }
+        else if (method instanceof AMQImpl.Connection.Close close)
+        {
+            ending.close = close;
+            try
+            {
+                send(0, new AMQImpl.Connection.CloseOk());
+            }
+            catch (final UncheckedIOException ex)
+            {
+                // The server closed without waiting for close-ok (a frame error): fine.
             }
         }
-        catch (final IOException ex)
+        else if (method instanceof AMQImpl.Channel.Close channelClose)
         {
-            fail("the connection failed: " + ex);
+            ending.channelCloses.add(channelClose);
         }
     }
 
@@ -461,6 +512,42 @@ final class RawAmqpClient implements AutoCloseable
     {
         return frame.type == AmqpProtocol.FRAME_METHOD ? ClientOracle.method(frame) + " on channel " + frame.channel :
             frame.toString();
+    }
+
+    /**
+     * @return true when the server sends something (or closes) within {@code millis}; what it sent is left
+     * to be read
+     */
+    boolean hasInputWithin(final long millis)
+    {
+        try
+        {
+            socket.setSoTimeout((int)Math.max(1, millis));
+            final int first = in.read();
+            if (first >= 0)
+            {
+                in.unread(first);
+            }
+            else
+            {
+                endSeen = true;
+            }
+            return true;
+        }
+        catch (final SocketTimeoutException ex)
+        {
+            return false;
+        }
+        catch (final SocketException ex)
+        {
+            reset = true;
+            endSeen = true;
+            return true;
+        }
+        catch (final IOException ex)
+        {
+            throw new UncheckedIOException(ex);
+        }
     }
 
     /** @return the next frame if one starts within {@code millis}, else null; fails when the socket closes. */
@@ -546,6 +633,10 @@ final class RawAmqpClient implements AutoCloseable
     /** @return the next octet, or -1 when the socket closed (or was reset). */
     private int read(final long deadline)
     {
+        if (endSeen)
+        {
+            return -1;
+        }
         final long remaining = deadline - System.currentTimeMillis();
         if (remaining <= 0)
         {
@@ -562,6 +653,7 @@ final class RawAmqpClient implements AutoCloseable
         }
         catch (final SocketException ex)
         {
+            reset = true;
             return -1; // reset by the server: closed, as far as a client can tell
         }
         catch (final IOException ex)
