@@ -215,7 +215,6 @@ class MethodWriterTest
         final ByteBuf out = Unpooled.buffer().writeByte(7);
         assertThrows(IllegalArgumentException.class, () -> MethodWriter.basicConsumeOk(out, 1, tooLong));
         assertThrows(IllegalArgumentException.class, () -> MethodWriter.basicDeliver(out, 1, "t", 1, false, tooLong, ""));
-        assertThrows(IllegalArgumentException.class, () -> MethodWriter.channelClose(out, 1, 406, tooLong, 0, 0));
         assertThrows(IllegalArgumentException.class, () -> MethodWriter.queueDeclareOk(out, 1, tooLong, 0, 0));
         assertThrows(IllegalArgumentException.class,
             () -> MethodWriter.connectionStart(out, Map.of("k", new Object()), "PLAIN", "en_US"));
@@ -224,6 +223,18 @@ class MethodWriterTest
         MethodWriter.basicConsumeOk(out, 1, "\u00e9".repeat(127) + "x"); // 255 octets: the most allowed
         assertInstanceOf(AMQImpl.Basic.ConsumeOk.class, ClientOracle.onlyMethod(out.skipBytes(1)));
         assertThrows(IllegalArgumentException.class, () -> MethodWriter.emptyMethod(out, 1, Method.BASIC_ACK));
+    }
+
+    @Test
+    void aReplyTextLongerThanAShortStringIsCutAsRabbitMqCutsIt()
+    {
+        // An error naming a long queue must still close the channel: RabbitMQ cuts the text to 252 octets and "...".
+        final ByteBuf out = Unpooled.buffer();
+        MethodWriter.channelClose(out, 1, 406, "PRECONDITION_FAILED - " + "q".repeat(300), 50, 10);
+        final AMQImpl.Channel.Close close = (AMQImpl.Channel.Close)ClientOracle.onlyMethod(out);
+        assertEquals(255, close.getReplyText().length());
+        assertEquals("PRECONDITION_FAILED - " + "q".repeat(230) + "...", close.getReplyText());
+        assertEquals(406, close.getReplyCode());
     }
 
     @Test
