@@ -13,6 +13,8 @@ import org.junit.jupiter.api.Timeout;
 
 import java.util.List;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
 /**
  * Methods on the wrong channel or in the wrong channel state, and content frames out of order, on an open
  * connection. RabbitMQ's reader and channel answer each with connection.close (all are hard errors); the reply
@@ -248,7 +250,7 @@ class ChannelStateErrorsTest
             client.sendBody(2, new byte[] {'b'}).sendBody(1, new byte[] {'a'});
             client.send(1, new AMQImpl.Queue.Declare(0, queue, true, false, false, false, false, null));
             final AMQImpl.Queue.DeclareOk counted = client.expect(AMQImpl.Queue.DeclareOk.class);
-            org.junit.jupiter.api.Assertions.assertEquals(2, counted.getMessageCount());
+            assertEquals(2, counted.getMessageCount());
         }
     }
 }

@@ -12,6 +12,7 @@ import org.junit.jupiter.api.Timeout;
 import java.io.ByteArrayOutputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Map;
 
@@ -236,7 +237,7 @@ class FrameErrorsTest
     {
         final ByteArrayOutputStream entry = new ByteArrayOutputStream();
         entry.write(name.length());
-        entry.writeBytes(name.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        entry.writeBytes(name.getBytes(StandardCharsets.US_ASCII));
         entry.write(tag);
         entry.writeBytes(value);
         return entry.toByteArray();

@@ -16,6 +16,7 @@ import io.ringmq.amqp.codec.TableEncoder;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
@@ -87,7 +88,7 @@ class LiveFuzzTest
     void damagedTrafficOnManyConnectionsEndsEachInAValidCloseAndACleanConnectionLosesNothing() throws Exception
     {
         final long seed = Long.getLong("ringmq.livefuzz.seed", new Random().nextLong());
-        final int connections = Integer.getInteger("ringmq.livefuzz.connections", 1_500);
+        final int connections = Integer.getInteger("ringmq.livefuzz.connections", 2_000);
         final int messages = Integer.getInteger("ringmq.livefuzz.messages", 5_000);
         System.out.println("LiveFuzzTest: seed " + seed + " (replay with -Dringmq.livefuzz.seed=" + seed + "), " +
             connections + " connections, at least " + messages + " clean messages");
@@ -125,9 +126,16 @@ class LiveFuzzTest
                 }));
             }
             workers.shutdown();
-            for (final Future<?> worker : running)
+            try
             {
-                worker.get(150, TimeUnit.SECONDS);
+                for (final Future<?> worker : running)
+                {
+                    worker.get(150, TimeUnit.SECONDS);
+                }
+            }
+            finally
+            {
+                workers.shutdownNow();
             }
             final long fuzzMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
             clean.finish();
@@ -165,7 +173,7 @@ class LiveFuzzTest
     /** Sends the frames in one write; @return false when the server closed before all were sent. */
     private static boolean sendAll(final RawAmqpClient client, final List<byte[]> frames)
     {
-        final java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         frames.forEach(bytes::writeBytes);
         try
         {

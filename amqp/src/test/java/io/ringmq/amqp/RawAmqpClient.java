@@ -404,11 +404,6 @@ final class RawAmqpClient implements AutoCloseable
         boolean reset;
         /** The server closed the socket. */
         boolean ended;
-
-        boolean silent()
-        {
-            return close == null && !closeOk && !protocolHeader;
-        }
     }
 
     /**
@@ -452,17 +447,6 @@ final class RawAmqpClient implements AutoCloseable
         }
         ending.reset = reset;
         return true;
-    }
-
-    /** As {@link #readToEnd}, failing when the server has not closed the socket within {@code millis}. */
-    Ending awaitEnding(final long millis)
-    {
-        final Ending ending = new Ending();
-        if (!readToEnd(ending, millis))
-        {
-            fail("the server did not end the connection within " + millis + " ms");
-        }
-        return ending;
     }
 
     private void record(final Ending ending, final Frame frame)
@@ -518,7 +502,7 @@ final class RawAmqpClient implements AutoCloseable
      * @return true when the server sends something (or closes) within {@code millis}; what it sent is left
      * to be read
      */
-    boolean hasInputWithin(final long millis)
+    private boolean hasInputWithin(final long millis)
     {
         try
         {
