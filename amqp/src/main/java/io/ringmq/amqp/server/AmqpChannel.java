@@ -49,6 +49,12 @@ final class AmqpChannel
     private static final int AWAITING_HEADER = 1;
     private static final int AWAITING_BODY = 2;
 
+    /** RabbitMQ's words for content out of order (rabbit_command_assembler), one per assembly state. */
+    static final String EXPECTED_METHOD_FRAME = "expected method frame, got non method frame instead";
+    private static final String EXPECTED_CONTENT_HEADER =
+        "expected content header for class 60, got non content header frame instead";
+    private static final String EXPECTED_CONTENT_BODY = "expected content body, got non content body frame instead";
+
     private final AmqpConnection connection;
     private final int number;
     private final Channel engine;
@@ -125,9 +131,7 @@ final class AmqpChannel
         }
         if (contentState != AWAITING_METHOD)
         {
-            throw new AmqpProtocolException(ReplyCode.UNEXPECTED_FRAME, method.classId(), method.methodId(),
-                "expected content " + (contentState == AWAITING_HEADER ? "header" : "body") +
-                " for class 60, got non content frame " + method.amqpName() + " instead");
+            throw outOfOrder(contentState == AWAITING_HEADER ? EXPECTED_CONTENT_HEADER : EXPECTED_CONTENT_BODY);
         }
         final MethodReaders readers = connection.readers();
         switch (method)
@@ -303,9 +307,21 @@ final class AmqpChannel
                 MethodWriter.txRollbackOk(connection.out(), number);
                 break;
             default:
+                // A connection method, or one only the server sends: rabbit_channel's last handle_method clause.
                 throw new AmqpProtocolException(ReplyCode.COMMAND_INVALID, method.classId(), method.methodId(),
-                    method.amqpName() + " is not a method a client sends");
+                    "unimplemented method");
         }
+    }
+
+    /**
+     * A frame the content assembly does not expect now: 505, naming basic.publish when one is being assembled
+     * (RabbitMQ's assembler names the method whose content it waits for, none before a method).
+     */
+    private AmqpProtocolException outOfOrder(final String explanation)
+    {
+        final boolean assembling = contentState != AWAITING_METHOD;
+        return new AmqpProtocolException(ReplyCode.UNEXPECTED_FRAME, assembling ? AmqpProtocol.CLASS_BASIC : 0,
+            assembling ? Method.BASIC_PUBLISH.methodId() : 0, explanation);
     }
 
     void onContentHeader(final int classId, final long bodySize, final ByteBuf header)
@@ -316,13 +332,11 @@ final class AmqpChannel
         }
         if (contentState != AWAITING_HEADER)
         {
-            throw new AmqpProtocolException(ReplyCode.UNEXPECTED_FRAME, classId, 0,
-                "unexpected content header for class " + classId + ": no basic.publish before it");
+            throw outOfOrder(contentState == AWAITING_METHOD ? EXPECTED_METHOD_FRAME : EXPECTED_CONTENT_BODY);
         }
         if (classId != AmqpProtocol.CLASS_BASIC)
         {
-            throw new AmqpProtocolException(ReplyCode.UNEXPECTED_FRAME, classId, 0,
-                "expected content header for class 60, got one for class " + classId);
+            throw outOfOrder("expected content header for class 60, got one for class " + classId + " instead");
         }
         if (bodySize > connection.maxMessageSize())
         {
@@ -348,8 +362,7 @@ final class AmqpChannel
         }
         if (contentState != AWAITING_BODY)
         {
-            throw new AmqpProtocolException(ReplyCode.UNEXPECTED_FRAME, AmqpProtocol.CLASS_BASIC, 0,
-                "unexpected content body frame: no content header before it");
+            throw outOfOrder(contentState == AWAITING_METHOD ? EXPECTED_METHOD_FRAME : EXPECTED_CONTENT_HEADER);
         }
         final int length = frame.readableBytes();
         if (length > body.length - filled)

@@ -230,22 +230,14 @@ public final class AmqpConnection extends ChannelInboundHandlerAdapter implement
             }
             if (state != State.OPEN)
             {
-                throw new AmqpProtocolException(ReplyCode.COMMAND_INVALID, classId, methodId,
-                    "expected 'connection." + expectedMethod() + "', got " + method.amqpName() + " on channel " + channel);
-            }
-            if (method.classId() == AmqpProtocol.CLASS_CONNECTION)
-            {
-                throw new AmqpProtocolException(ReplyCode.COMMAND_INVALID, classId, methodId,
-                    method.amqpName() + " on channel " + channel + ": connection methods belong on channel 0");
+                // As RabbitMQ's reader: a frame for a channel before the connection runs is an unexpected frame.
+                throw new AmqpProtocolException(ReplyCode.UNEXPECTED_FRAME, 0, 0,
+                    "type " + AmqpProtocol.FRAME_METHOD + " (" + method.amqpName() + ") on channel " + channel +
+                    " before the connection is open");
             }
             if (channel > channelMax)
             {
-                if (method == Method.CHANNEL_OPEN)
-                {
-                    throw tooManyChannels(); // RabbitMQ's answer to a channel number past channel_max
-                }
-                throw new AmqpProtocolException(ReplyCode.CHANNEL_ERROR, classId, methodId,
-                    "channel " + channel + " is above the negotiated channel_max (" + channelMax + ")");
+                throw beyondChannelMax(channel, method);
             }
             target = channels[channel];
             if (method == Method.CHANNEL_OPEN)
@@ -255,6 +247,7 @@ public final class AmqpConnection extends ChannelInboundHandlerAdapter implement
             }
             if (target == null)
             {
+                // Also for a connection method: RabbitMQ's channel wants channel.open before it looks at any.
                 throw new AmqpProtocolException(ReplyCode.CHANNEL_ERROR, classId, methodId, "expected 'channel.open'");
             }
             target.onMethod(method, arguments);
@@ -290,7 +283,7 @@ public final class AmqpConnection extends ChannelInboundHandlerAdapter implement
         {
             if (target == null)
             {
-                throw new AmqpProtocolException(ReplyCode.CHANNEL_ERROR, 0, 0, "expected 'channel.open'");
+                throw contentWithoutChannel(channel, AmqpProtocol.FRAME_HEADER);
             }
             target.onContentHeader(classId, bodySize, properties);
         }
@@ -318,7 +311,7 @@ public final class AmqpConnection extends ChannelInboundHandlerAdapter implement
         {
             if (target == null)
             {
-                throw new AmqpProtocolException(ReplyCode.CHANNEL_ERROR, 0, 0, "expected 'channel.open'");
+                throw contentWithoutChannel(channel, AmqpProtocol.FRAME_BODY);
             }
             target.onContentBody(body);
         }
@@ -352,10 +345,26 @@ public final class AmqpConnection extends ChannelInboundHandlerAdapter implement
             flushAndClose();
             return;
         }
+        final boolean tuned = tuned();
         state = State.CLOSING;
         closeEngine();
+        if (!tuned)
+        {
+            closeUntuned(text);
+            return;
+        }
         MethodWriter.connectionClose(out(), replyCode, text, 0, 0);
         flushAndClose();
+    }
+
+    /**
+     * Content for channel 0, or for a channel not open: 505. RabbitMQ's reader refuses content on channel 0
+     * outright; on another channel the new channel's assembler wants a method first.
+     */
+    private static AmqpProtocolException contentWithoutChannel(final int channel, final int frameType)
+    {
+        return new AmqpProtocolException(ReplyCode.UNEXPECTED_FRAME, 0, 0, channel == 0 ?
+            "type " + frameType + " on channel 0: content belongs on a channel" : AmqpChannel.EXPECTED_METHOD_FRAME);
     }
 
     private void unexpectedFrame(final boolean closing, final String what)
@@ -391,9 +400,6 @@ public final class AmqpConnection extends ChannelInboundHandlerAdapter implement
                 expect(State.AWAITING_START_OK, method);
                 startOk(readers.connectionStartOk(arguments));
                 break;
-            case CONNECTION_SECURE_OK:
-                throw new AmqpProtocolException(ReplyCode.COMMAND_INVALID, method.classId(), method.methodId(),
-                    "connection.secure-ok without a connection.secure: PLAIN and AMQPLAIN need no challenge");
             case CONNECTION_TUNE_OK:
                 expect(State.AWAITING_TUNE_OK, method);
                 if (!tuneOk(readers.connectionTuneOk(arguments)))
@@ -412,16 +418,15 @@ public final class AmqpConnection extends ChannelInboundHandlerAdapter implement
                 readers.connectionClose(arguments);
                 closedByPeer();
                 break;
-            case CONNECTION_CLOSE_OK:
-                socket.close();
-                break;
             case CONNECTION_UPDATE_SECRET:
+                expect(State.OPEN, method);
                 readers.connectionUpdateSecret(arguments);
                 MethodWriter.connectionUpdateSecretOk(out());
                 break;
             default:
-                throw new AmqpProtocolException(ReplyCode.COMMAND_INVALID, method.classId(), method.methodId(),
-                    method.amqpName() + " on channel 0: only connection methods belong there");
+                // connection.secure-ok (PLAIN and AMQPLAIN send no challenge), close-ok without a close, a
+                // method the server sends, a channel's method on channel 0.
+                throw unexpectedMethod(method);
         }
     }
 
@@ -429,24 +434,37 @@ public final class AmqpConnection extends ChannelInboundHandlerAdapter implement
     {
         if (state != expected)
         {
-            throw new AmqpProtocolException(ReplyCode.COMMAND_INVALID, method.classId(), method.methodId(),
-                "expected 'connection." + expectedMethod() + "', got '" + method.amqpName() + "'");
+            throw unexpectedMethod(method);
         }
     }
 
-    private String expectedMethod()
+    /** RabbitMQ's answer to a method channel 0 does not take in this state (its handle_method0's last clause). */
+    private AmqpProtocolException unexpectedMethod(final Method method)
+    {
+        return new AmqpProtocolException(ReplyCode.CHANNEL_ERROR, method.classId(), method.methodId(),
+            "unexpected method in connection state " + rabbitStateName());
+    }
+
+    /** The name RabbitMQ's reader gives the connection's state. */
+    private String rabbitStateName()
     {
         switch (state)
         {
             case AWAITING_START_OK:
-                return "start-ok";
+                return "starting";
             case AWAITING_TUNE_OK:
-                return "tune-ok";
+                return "tuning";
             case AWAITING_OPEN:
-                return "open";
+                return "opening";
             default:
-                return "close";
+                return "running";
         }
+    }
+
+    /** @return true once connection.tune-ok was accepted: from then on errors are answered with connection.close. */
+    private boolean tuned()
+    {
+        return state.ordinal() >= State.AWAITING_OPEN.ordinal();
     }
 
     private void startOk(final ConnectionMethods.StartOk startOk)
@@ -488,7 +506,7 @@ public final class AmqpConnection extends ChannelInboundHandlerAdapter implement
         state = State.CLOSING;
         MethodWriter.connectionClose(out(), ReplyCode.ACCESS_REFUSED.code(), ReplyCode.ACCESS_REFUSED.replyText(
             "Login was refused using authentication mechanism " + mechanism + ". For details see the broker logfile."),
-            AmqpProtocol.CLASS_CONNECTION, Method.CONNECTION_START_OK.methodId());
+            0, 0); // RabbitMQ's auth_fail sends it without the method's ids
         flush();
         closeTimer = socket.eventLoop().schedule(() -> socket.close(), CLOSE_OK_TIMEOUT_MILLIS, TimeUnit.MILLISECONDS);
     }
@@ -557,6 +575,27 @@ public final class AmqpConnection extends ChannelInboundHandlerAdapter implement
         MethodWriter.channelOpenOk(out(), number);
     }
 
+    /**
+     * A method for a channel number past channel_max. RabbitMQ checks only how many channels are open, so a
+     * number past the limit is refused as "too many" once the limit is reached, and otherwise works like any
+     * unopened channel; RingMQ keeps to AMQP's rule that channel numbers end at channel_max, so channel.open
+     * is refused (530) even with channels to spare.
+     */
+    private AmqpProtocolException beyondChannelMax(final int channel, final Method method)
+    {
+        if (channelCount >= channelMax)
+        {
+            return tooManyChannels();
+        }
+        if (method == Method.CHANNEL_OPEN)
+        {
+            return new AmqpProtocolException(ReplyCode.NOT_ALLOWED, 0, 0, "channel number " + channel +
+                " is above the negotiated channel_max (" + channelMax + ")");
+        }
+        return new AmqpProtocolException(ReplyCode.CHANNEL_ERROR, method.classId(), method.methodId(),
+            "expected 'channel.open'");
+    }
+
     private AmqpProtocolException tooManyChannels()
     {
         return new AmqpProtocolException(ReplyCode.NOT_ALLOWED, 0, 0, "number of channels opened (" + channelCount +
@@ -609,21 +648,38 @@ public final class AmqpConnection extends ChannelInboundHandlerAdapter implement
         {
             return;
         }
+        final boolean tuned = tuned();
         state = State.CLOSING;
         closeEngine();
+        if (!tuned)
+        {
+            closeUntuned(replyText);
+            return;
+        }
         MethodWriter.connectionClose(out(), replyCode, replyText, classId, methodId);
         flush();
         closeTimer = socket.eventLoop().schedule(() -> socket.close(), CLOSE_OK_TIMEOUT_MILLIS, TimeUnit.MILLISECONDS);
     }
 
-    /** Any thread: 320 CONNECTION_FORCED, as RabbitMQ tells connections on shutdown. */
+    /**
+     * Before connection.tune-ok RabbitMQ tells a peer nothing of what went wrong (handle_exception's last clause):
+     * it logs the error and closes the socket. Only a refused login is answered, and only to clients that ask.
+     */
+    private void closeUntuned(final String replyText)
+    {
+        System.getLogger("io.ringmq.amqp").log(System.Logger.Level.WARNING, "closing " + describe() +
+            " during the handshake: " + replyText);
+        flushAndClose();
+    }
+
+    /** Any thread: 320 CONNECTION_FORCED, as RabbitMQ tells connections on shutdown (before open: nothing). */
     void forceClose(final String text)
     {
         socket.eventLoop().execute(() ->
         {
-            if (state == State.AWAITING_HEADER)
+            if (state.ordinal() < State.OPEN.ordinal())
             {
-                socket.close();
+                socket.close(); // RabbitMQ's terminate/2 says nothing to a connection that is not running
                 return;
             }
             closeConnection(ReplyCode.CONNECTION_FORCED.code(), ReplyCode.CONNECTION_FORCED.replyText(text), 0, 0);

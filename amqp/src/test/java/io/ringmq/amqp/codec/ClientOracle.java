@@ -19,16 +19,17 @@ import java.util.List;
 
 /**
  * RabbitMQ's Java client as an oracle, in tests only: it makes the exact frames a real client sends and
- * parses what the server writes, with its own codec.
+ * parses what the server writes, with its own codec. Public for the listener's tests in
+ * {@code io.ringmq.amqp}, which talk to a live server through it.
  */
-final class ClientOracle
+public final class ClientOracle
 {
     private ClientOracle()
     {
     }
 
     /** @return the whole frame a client sends for {@code method} on {@code channel}. */
-    static byte[] frame(final Method method, final int channel)
+    public static byte[] frame(final Method method, final int channel)
     {
         try
         {
@@ -41,7 +42,7 @@ final class ClientOracle
     }
 
     /** @return the whole content header frame a client sends for {@code properties}. */
-    static byte[] headerFrame(final AMQP.BasicProperties properties, final int channel, final long bodySize)
+    public static byte[] headerFrame(final AMQP.BasicProperties properties, final int channel, final long bodySize)
     {
         try
         {
@@ -79,7 +80,7 @@ final class ClientOracle
     }
 
     /** @return the frames in {@code written} (from its reader index), parsed by the client's codec. */
-    static List<Frame> frames(final ByteBuf written)
+    public static List<Frame> frames(final ByteBuf written)
     {
         final byte[] bytes = new byte[written.readableBytes()];
         written.getBytes(written.readerIndex(), bytes);
@@ -103,7 +104,7 @@ final class ClientOracle
         }
     }
 
-    static Method method(final Frame frame)
+    public static Method method(final Frame frame)
     {
         try
         {
@@ -115,7 +116,7 @@ final class ClientOracle
         }
     }
 
-    static AMQP.BasicProperties properties(final Frame frame)
+    public static AMQP.BasicProperties properties(final Frame frame)
     {
         try
         {

@@ -16,16 +16,16 @@ import java.util.Random;
  * Encodes any method from the protocol table alone, field by field, with no knowledge of the hand-written
  * readers: the independent second opinion that tests compare with RabbitMQ's client and with the readers.
  * Values: BIT Boolean, OCTET/SHORT Integer, LONG/LONGLONG/TIMESTAMP Long, SHORTSTR String, LONGSTR byte[],
- * TABLE Map.
+ * TABLE Map. Public for the listener's live fuzz test in {@code io.ringmq.amqp}.
  */
-final class TableEncoder
+public final class TableEncoder
 {
     private TableEncoder()
     {
     }
 
     /** Writes the method payload (ids and arguments) of {@code method} with {@code values} in field order. */
-    static void payload(final ByteBuf out, final Method method, final List<Object> values)
+    public static void payload(final ByteBuf out, final Method method, final List<Object> values)
     {
         out.writeShort(method.classId()).writeShort(method.methodId());
         arguments(out, method, values);
@@ -86,7 +86,7 @@ final class TableEncoder
     }
 
     /** @return random values for every field of {@code method}, in field order. */
-    static List<Object> randomValues(final Method method, final Random random)
+    public static List<Object> randomValues(final Method method, final Random random)
     {
         final List<Object> values = new ArrayList<>();
         for (final Field field : method.fields())
@@ -114,7 +114,7 @@ final class TableEncoder
     private static final String[] NAMES = {"", "amq.direct", "perf-test", "orders.eu.created", "q-\u00e9t\u00e9",
         "3c9c2b4e-8d53-4d0a-9d2a-6b8f1f0f2a11", "x-death", "\u65e5\u672c", "a"};
 
-    static String randomName(final Random random)
+    public static String randomName(final Random random)
     {
         if (random.nextInt(4) == 0)
         {
@@ -129,7 +129,7 @@ final class TableEncoder
         return NAMES[random.nextInt(NAMES.length)];
     }
 
-    static byte[] randomBytes(final Random random, final int n)
+    public static byte[] randomBytes(final Random random, final int n)
     {
         final byte[] b = new byte[n];
         random.nextBytes(b);
