@@ -210,6 +210,27 @@ final class QueueArguments
         return limit < 0 ? QueuePolicies.UNSET : limit;
     }
 
+    /** @return the ring capacity {@link QueueSpec#X_CAPACITY} asks for, else {@code chosen}. */
+    static int capacity(final String queue, final Map<String, Object> arguments, final int chosen)
+    {
+        final long asked = integral(queue, arguments, QueueSpec.X_CAPACITY, 2, QueueSpec.MAX_CAPACITY, "slots");
+        if (asked == QueuePolicies.UNSET)
+        {
+            return chosen;
+        }
+        if (!isCapacity(asked))
+        {
+            throw invalid(queue, QueueSpec.X_CAPACITY, arguments.get(QueueSpec.X_CAPACITY),
+                "expected a power of two from 2 to " + QueueSpec.MAX_CAPACITY);
+        }
+        return (int)asked;
+    }
+
+    static boolean isCapacity(final long slots)
+    {
+        return slots >= 2 && slots <= QueueSpec.MAX_CAPACITY && Long.bitCount(slots) == 1;
+    }
+
     /** @return the integral argument {@code key} within [min, max], or UNSET when absent. */
     private static long integral(final String queue, final Map<String, Object> arguments, final String key,
         final long min, final long max, final String unit)

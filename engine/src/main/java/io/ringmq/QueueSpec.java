@@ -44,6 +44,11 @@ public final class QueueSpec
     public static final int MAX_CAPACITY = 1 << 30;
     /** The queue argument that selects the {@link OverflowPolicy}. */
     public static final String X_OVERFLOW = "x-overflow";
+    /**
+     * The queue argument that chooses the ring's capacity, RingMQ's own: how a declaration that carries
+     * only arguments (an AMQP client's) sizes the ring. When present it overrides {@link Builder#capacity}.
+     */
+    public static final String X_CAPACITY = "x-ringmq-capacity";
 
     private final String name;
     private final boolean durable;
@@ -60,9 +65,9 @@ public final class QueueSpec
         durable = b.durable;
         exclusive = b.exclusive;
         autoDelete = b.autoDelete;
-        capacity = b.capacity;
         arguments = b.arguments.isEmpty() ?
             Collections.emptyMap() : Collections.unmodifiableMap(new LinkedHashMap<>(b.arguments));
+        capacity = QueueArguments.capacity(name, arguments, b.capacity);
         policies = QueueArguments.parse(name, arguments, durable, exclusive, autoDelete);
         overflow = policies.overflow();
     }
@@ -265,10 +270,13 @@ public final class QueueSpec
             return this;
         }
 
-        /** @param capacity the ring's size: a power of two from 2 to {@link #MAX_CAPACITY}. */
+        /**
+         * @param capacity the ring's size: a power of two from 2 to {@link #MAX_CAPACITY}; the argument
+         *                 {@link #X_CAPACITY}, when the declaration has it, wins over this.
+         */
         public Builder capacity(final int capacity)
         {
-            if (capacity < 2 || capacity > MAX_CAPACITY || Integer.bitCount(capacity) != 1)
+            if (!QueueArguments.isCapacity(capacity))
             {
                 throw new InvalidArgumentException("queue capacity must be a power of two from 2 to " + MAX_CAPACITY +
                     ", was " + capacity);

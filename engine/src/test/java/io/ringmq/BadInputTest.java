@@ -88,6 +88,14 @@ class BadInputTest
             () -> QueueSpec.builder("q").argument("x-overflow", "explode").build()), "x-overflow");
         assertMessage(assertThrows(InvalidArgumentException.class,
             () -> QueueSpec.builder("q").capacity(1000).build()), "power of two");
+        assertEquals("PRECONDITION_FAILED - invalid arg 'x-ringmq-capacity' for queue 'q' in vhost '/': the value '1000' of type 'signedint'; "
+                     + "expected a power of two from 2 to " + QueueSpec.MAX_CAPACITY,
+            assertThrows(InvalidArgumentException.class,
+                () -> QueueSpec.builder("q").argument(QueueSpec.X_CAPACITY, 1000).build()).getMessage());
+        assertMessage(assertThrows(InvalidArgumentException.class,
+            () -> QueueSpec.builder("q").argument(QueueSpec.X_CAPACITY, 1).build()), "x-ringmq-capacity");
+        assertMessage(assertThrows(InvalidArgumentException.class,
+            () -> QueueSpec.builder("q").argument(QueueSpec.X_CAPACITY, "65536").build()), "expected an integer");
         assertMessage(assertThrows(InvalidArgumentException.class,
             () -> QueueSpec.builder("q").argument("x-queue-type", "quorum").build()), "non-durable"); // a quorum queue is durable
         assertMessage(assertThrows(InvalidArgumentException.class,

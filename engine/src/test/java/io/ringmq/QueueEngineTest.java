@@ -88,6 +88,23 @@ class QueueEngineTest extends BrokerTestBase
     }
 
     @Test
+    void theCapacityArgumentSizesTheRingAndWinsOverTheBuildersCapacity()
+    {
+        // How an AMQP client, which can only send arguments, chooses a ring.
+        final QueueSpec spec = QueueSpec.builder("q").capacity(1024)
+            .argument(QueueSpec.X_CAPACITY, 4).overflow(OverflowPolicy.REJECT_PUBLISH).build();
+        assertEquals(4, spec.capacity());
+        channel.queueDeclare(spec);
+        for (int i = 1; i <= 4; i++)
+        {
+            assertTrue(channel.publish("", "q", seq(i)).isFullyAccepted(), "message " + i);
+        }
+        assertEquals(1, channel.publish("", "q", seq(5)).refusedQueues(), "the fifth finds the ring of 4 full");
+        assertEquals(4, channel.queueDeclarePassive("q").messageCount());
+        assertEquals(4L, QueueSpec.builder("r").argument(QueueSpec.X_CAPACITY, 4L).build().capacity(), "any integer type");
+    }
+
+    @Test
     void rejectPublishRefusesTheNewMessageWhenFull()
     {
         channel.queueDeclare(QueueSpec.builder("q").capacity(2).overflow(OverflowPolicy.REJECT_PUBLISH).build());

@@ -1,5 +1,7 @@
 package io.ringmq.amqp;
 
+import io.ringmq.QueueSpec;
+
 import io.ringmq.error.InvalidArgumentException;
 
 import java.nio.file.Path;
@@ -44,6 +46,7 @@ public final class AmqpServerOptions
     private final int channelMax;
     private final int maxMessageSize;
     private final int maxConnections;
+    private final int queueCapacity;
     private final int ioThreads;
 
     private AmqpServerOptions(final Builder b)
@@ -60,6 +63,7 @@ public final class AmqpServerOptions
         channelMax = b.channelMax;
         maxMessageSize = b.maxMessageSize;
         maxConnections = b.maxConnections;
+        queueCapacity = b.queueCapacity;
         ioThreads = b.ioThreads;
     }
 
@@ -135,6 +139,17 @@ public final class AmqpServerOptions
     public int maxConnections()
     {
         return maxConnections;
+    }
+
+    /**
+     * @return the ring capacity of a queue a client declares without {@code x-ringmq-capacity}. RabbitMQ's
+     * queues grow until its memory alarm blocks every publisher; a RingMQ queue is a ring, and a full one
+     * holds its publishers back (their connections get connection.blocked), so this is the backlog a
+     * queue can take before that happens.
+     */
+    public int queueCapacity()
+    {
+        return queueCapacity;
     }
 
     /** @return event-loop threads serving connections. */
@@ -252,6 +267,7 @@ public final class AmqpServerOptions
         private int channelMax = DEFAULT_CHANNEL_MAX;
         private int maxMessageSize = DEFAULT_MAX_MESSAGE_SIZE;
         private int maxConnections = Integer.MAX_VALUE;
+        private int queueCapacity = QueueSpec.DEFAULT_CAPACITY;
         private int ioThreads = Runtime.getRuntime().availableProcessors();
 
         private Builder()
@@ -350,6 +366,18 @@ public final class AmqpServerOptions
         public Builder maxConnections(final int connections)
         {
             this.maxConnections = range("connection_max", connections, 0, Integer.MAX_VALUE);
+            return this;
+        }
+
+        /**
+         * {@code ringmq.queue_capacity}: the ring capacity of queues clients declare without
+         * {@code x-ringmq-capacity}, a power of two from 2 to {@link QueueSpec#MAX_CAPACITY} (default
+         * {@link QueueSpec#DEFAULT_CAPACITY}); see {@link AmqpServerOptions#queueCapacity()}.
+         */
+        public Builder queueCapacity(final int slots)
+        {
+            QueueSpec.builder("").capacity(slots); // the engine's own check and words
+            this.queueCapacity = slots;
             return this;
         }
 

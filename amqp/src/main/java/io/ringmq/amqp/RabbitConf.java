@@ -25,7 +25,9 @@ import java.util.Map;
  *   <li>{@code default_user}, {@code default_pass}, {@code loopback_users.NAME = true | false},
  *       {@code loopback_users = none};</li>
  *   <li>{@code heartbeat}, {@code frame_max}, {@code channel_max}, {@code max_message_size},
- *       {@code connection_max}.</li>
+ *       {@code connection_max};</li>
+ *   <li>and RingMQ's own {@code ringmq.queue_capacity}, the ring size of queues declared without
+ *       {@code x-ringmq-capacity} ({@link AmqpServerOptions.Builder#queueCapacity}).</li>
  * </ul>
  * Other RabbitMQ keys (management, logging, clustering…) are reported by {@link #ignored()} and have
  * no effect; a line that is not {@code key = value}, or a value of the wrong form, is an error naming
@@ -162,6 +164,10 @@ public final class RabbitConf
             else if (key.equals("connection_max"))
             {
                 builder.maxConnections(value.equalsIgnoreCase("infinity") ? Integer.MAX_VALUE : integer(key, value));
+            }
+            else if (key.equals("ringmq.queue_capacity"))
+            {
+                builder.queueCapacity(integer(key, value));
             }
             else
             {

@@ -647,8 +647,10 @@ final class AmqpChannel
         }
         else
         {
+            // x-ringmq-capacity in the arguments, when the client gives it, wins over the server's default.
             info = engine.queueDeclare(QueueSpec.builder(declare.queue()).durable(declare.durable())
-                .exclusive(declare.exclusive()).autoDelete(declare.autoDelete()).arguments(declare.arguments()).build());
+                .exclusive(declare.exclusive()).autoDelete(declare.autoDelete())
+                .capacity(connection.queueCapacity()).arguments(declare.arguments()).build());
         }
         lastQueue = info.name();
         if (!declare.noWait())

@@ -973,6 +973,11 @@ public final class AmqpConnection extends ChannelInboundHandlerAdapter implement
         return server.options().maxMessageSize();
     }
 
+    int queueCapacity()
+    {
+        return server.options().queueCapacity();
+    }
+
     /** Runs {@code task} on this connection's event loop (from a consumer's or a queue deleter's thread). */
     void onEventLoop(final Runnable task)
     {
