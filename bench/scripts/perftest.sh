@@ -9,8 +9,8 @@
 # ceiling: publish-only and fill-then-drain), then stop it. Brokers and ports:
 #   rabbitmq  bench/scripts/rabbitmq.sh start|stop: a private RabbitMQ node, 127.0.0.1:5673 (its defaults)
 #   qpid      io.ringmq.bench.network.QpidBroker in its own JVM, 127.0.0.1:5675
-#   ringmq    bin/ringmq-server --port 5676 --bind 127.0.0.1, ready when it prints "listening on";
-#             until that script exists: "RingMQ listener not built yet", and the stage goes on without it
+#   ringmq    bin/ringmq-server --port 5676 --bind 127.0.0.1 --config (ringmq.queue_capacity = 2^20), a 2 GiB heap,
+#             ready when it prints "listening on"; not built: "RingMQ listener not built yet", the stage goes on
 #
 # Writes RESULT.jsonl (default docs/bench/network-<profile>.jsonl; RINGMQ_BENCH_OUT=DIR puts it in DIR): one line
 # per PerfTest run with its console output, one per broker with its status, CPU and settings (format:
@@ -46,6 +46,11 @@ RINGMQ_SERVER="bin/ringmq-server"
 # Qpid's memory guide: heap for ~1.7 kB per queued message, direct memory for the bodies, G1 as its qpid-server
 # script sets it; raised from its 0.5 GB / 1.5 GB defaults because the drain runs queue a few 100,000 messages.
 QPID_JAVA_OPTS="${RINGMQ_QPID_JAVA_OPTS:--Xms2g -Xmx2g -XX:MaxDirectMemorySize=2g -XX:+UseG1GC}"
+# RingMQ's queues are rings (8192 messages by default, then a full queue holds its publisher back); the drain runs
+# queue a few 100,000 messages, so the bench gives the server rings of 2^20 (ringmq.queue_capacity) and the heap
+# Qpid gets. Its default options otherwise: bin/ringmq-server's, Netty's leak detector off.
+RINGMQ_BENCH_CONF="bench/target/ringmq-bench.conf"
+RINGMQ_BENCH_JAVA_OPTS="${RINGMQ_JAVA_OPTS:--Xms2g -Xmx2g -Dio.netty.leakDetection.level=disabled}"
 READY_WAIT="${RINGMQ_BENCH_READY_WAIT:-90}"
 # PerfTest formats numbers with the JVM's locale; the report reads them with a decimal point.
 PERFTEST_JAVA_OPTS=(-Duser.language=en -Duser.country=US)
@@ -240,12 +245,14 @@ leg()
                 broker_line ringmq not-built "RingMQ listener not built yet (no ${RINGMQ_SERVER})"
                 return
             fi
-            if ! start_jvm_broker ringmq "${port}" "listening on" "${RINGMQ_SERVER}" --port "${port}" --bind 127.0.0.1
+            echo "ringmq.queue_capacity = 1048576" > "${RINGMQ_BENCH_CONF}"
+            if ! start_jvm_broker ringmq "${port}" "listening on" env RINGMQ_JAVA_OPTS="${RINGMQ_BENCH_JAVA_OPTS}" \
+                "${RINGMQ_SERVER}" --port "${port}" --bind 127.0.0.1 --config "${RINGMQ_BENCH_CONF}"
             then
                 broker_line ringmq failed "${RINGMQ_SERVER}: ${START_ERROR}"
                 return
             fi
-            detail="${RINGMQ_SERVER} --port ${port} --bind 127.0.0.1 ($(git rev-parse --short HEAD 2>/dev/null)): $(grep -h -m1 'listening on' "${LOGS}/ringmq.out" "${LOGS}/ringmq.log" | head -n 1)"
+            detail="${RINGMQ_SERVER} --port ${port} --bind 127.0.0.1 --config ${RINGMQ_BENCH_CONF} ($(git rev-parse --short HEAD 2>/dev/null)): $(grep -h -m1 'listening on' "${LOGS}/ringmq.out" "${LOGS}/ringmq.log" | head -n 1); ringmq.queue_capacity = 1048576; JVM ${RINGMQ_BENCH_JAVA_OPTS}"
             ;;
         *)
             say "unknown broker ${broker}"
