@@ -139,17 +139,7 @@ final class ConsumerPool implements AgentRunner
             {
                 continue; // closed from a pooled handler: that thread ends after its handler returns
             }
-            while (worker.thread.isAlive())
-            {
-                try
-                {
-                    worker.thread.join();
-                }
-                catch (final InterruptedException ex)
-                {
-                    interrupted = true;
-                }
-            }
+            interrupted |= Threads.joinUninterruptibly(worker.thread);
         }
         if (interrupted)
         {

@@ -87,19 +87,7 @@ final class DedicatedThread implements AgentRunner
         {
             return; // its own handler cancelled it: the loop ends when the handler returns
         }
-        boolean interrupted = false;
-        while (thread.isAlive())
-        {
-            try
-            {
-                thread.join();
-            }
-            catch (final InterruptedException ex)
-            {
-                interrupted = true;
-            }
-        }
-        if (interrupted)
+        if (Threads.joinUninterruptibly(thread))
         {
             Thread.currentThread().interrupt();
         }

@@ -97,17 +97,7 @@ final class Housekeeper
         }
         for (final Thread thread : threads)
         {
-            while (thread.isAlive())
-            {
-                try
-                {
-                    thread.join();
-                }
-                catch (final InterruptedException ex)
-                {
-                    interrupted = true;
-                }
-            }
+            interrupted |= Threads.joinUninterruptibly(thread);
         }
         if (interrupted)
         {
