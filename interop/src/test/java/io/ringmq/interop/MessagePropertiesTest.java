@@ -44,16 +44,7 @@ class MessagePropertiesTest
         byte[] body = "every property".getBytes(UTF_8);
 
         channel.basicPublish("", queue, sent, body);
-        GetResponse got = null;
-        for (int attempt = 0; attempt < 100 && got == null; attempt++)
-        {
-            got = channel.basicGet(queue, true);
-            if (got == null)
-            {
-                Thread.sleep(10);
-            }
-        }
-        assertNotNull(got, "the message did not arrive");
+        GetResponse got = getOne(channel, queue);
         assertArrayEquals(body, got.getBody());
         assertSameProperties(sent, got.getProps());
 
@@ -73,16 +64,7 @@ class MessagePropertiesTest
         Channel channel = amqp.channel();
         channel.queueDeclare(queue, false, false, false, null);
         channel.basicPublish("", queue, null, new byte[0]);
-        GetResponse got = null;
-        for (int attempt = 0; attempt < 100 && got == null; attempt++)
-        {
-            got = channel.basicGet(queue, true);
-            if (got == null)
-            {
-                Thread.sleep(10);
-            }
-        }
-        assertNotNull(got, "the message did not arrive");
+        GetResponse got = getOne(channel, queue);
         assertEquals(0, got.getBody().length);
         AMQP.BasicProperties props = got.getProps();
         assertNull(props.getContentType());
@@ -91,6 +73,14 @@ class MessagePropertiesTest
         assertNull(props.getPriority());
         assertNull(props.getTimestamp());
         assertNull(props.getMessageId());
+    }
+
+    /** basic.get until the message published just before arrives (a publish is asynchronous). */
+    private static GetResponse getOne(Channel channel, String queue) throws Exception
+    {
+        GetResponse[] got = new GetResponse[1];
+        Await.until(() -> (got[0] = channel.basicGet(queue, true)) != null, "the message published to " + queue);
+        return got[0];
     }
 
     private static AMQP.BasicProperties allProperties()
