@@ -558,6 +558,12 @@ public final class Broker implements AutoCloseable
         return "amq.gen-" + java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(bits.array());
     }
 
+    /** @return the view of what this broker holds, for monitoring: listings, counts, rates. */
+    public Inspector inspector()
+    {
+        return new Inspector(this); // SKELETON: one per broker
+    }
+
     /** Settings of a {@link Broker}. */
     public static final class Builder
     {
@@ -612,6 +618,15 @@ public final class Broker implements AutoCloseable
         public Builder consumerPool(final int threads)
         {
             return consumerPool(threads, poolThreadFactory);
+        }
+
+        /**
+         * How often queue and broker rates are sampled (default 5 s, RabbitMQ's
+         * {@code collect_statistics_interval}).
+         */
+        public Builder statisticsInterval(final java.time.Duration interval)
+        {
+            throw new UnsupportedOperationException("skeleton");
         }
 
         public Broker build()

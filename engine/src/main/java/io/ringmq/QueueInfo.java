@@ -15,6 +15,17 @@ public final class QueueInfo
     private final long rejectedCount;
     private final long deliveryLimitCount;
     private final long deadLetteredCount;
+    private final QueueSpec spec;
+    private final int unackedCount;
+    private final long bytesReady;
+    private final long publishedCount;
+    private final long deliveredCount;
+    private final long acknowledgedCount;
+    private final long redeliveredCount;
+    private final double publishRate;
+    private final double deliverRate;
+    private final double ackRate;
+    private final double redeliverRate;
 
     QueueInfo(final String name, final int messageCount, final int consumerCount, final long expiredCount,
         final long droppedCount, final long rejectedCount, final long deliveryLimitCount, final long deadLetteredCount)
@@ -27,6 +38,83 @@ public final class QueueInfo
         this.rejectedCount = rejectedCount;
         this.deliveryLimitCount = deliveryLimitCount;
         this.deadLetteredCount = deadLetteredCount;
+        this.spec = null; // SKELETON: the inspection work fills these
+        this.unackedCount = 0;
+        this.bytesReady = 0;
+        this.publishedCount = 0;
+        this.deliveredCount = 0;
+        this.acknowledgedCount = 0;
+        this.redeliveredCount = 0;
+        this.publishRate = 0;
+        this.deliverRate = 0;
+        this.ackRate = 0;
+        this.redeliverRate = 0;
+    }
+
+    /** @return the queue's declaration: flags ({@code durable}, {@code exclusive}, {@code autoDelete}), type, arguments. */
+    public QueueSpec spec()
+    {
+        return spec;
+    }
+
+    /** @return messages delivered (push or get, manual ack) and not settled yet. */
+    public int unackedCount()
+    {
+        return unackedCount;
+    }
+
+    /** @return body bytes of the ready messages ({@code message_bytes_ready}). */
+    public long bytesReady()
+    {
+        return bytesReady;
+    }
+
+    /** @return messages accepted into this queue since it was declared (publishes and dead letters routed to it). */
+    public long publishedCount()
+    {
+        return publishedCount;
+    }
+
+    /** @return deliveries from this queue since it was declared, push and get, auto and manual ack. */
+    public long deliveredCount()
+    {
+        return deliveredCount;
+    }
+
+    /** @return deliveries acknowledged by consumers (manual ack) since it was declared. */
+    public long acknowledgedCount()
+    {
+        return acknowledgedCount;
+    }
+
+    /** @return deliveries flagged redelivered since it was declared. */
+    public long redeliveredCount()
+    {
+        return redeliveredCount;
+    }
+
+    /** @return {@link #publishedCount()} per second over the last statistics interval. */
+    public double publishRate()
+    {
+        return publishRate;
+    }
+
+    /** @return {@link #deliveredCount()} per second over the last statistics interval. */
+    public double deliverRate()
+    {
+        return deliverRate;
+    }
+
+    /** @return {@link #acknowledgedCount()} per second over the last statistics interval. */
+    public double ackRate()
+    {
+        return ackRate;
+    }
+
+    /** @return {@link #redeliveredCount()} per second over the last statistics interval. */
+    public double redeliverRate()
+    {
+        return redeliverRate;
     }
 
     /** @return the queue's name (the generated one for a server-named queue). */
