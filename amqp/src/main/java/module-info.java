@@ -1,6 +1,7 @@
 /**
  * RingMQ's AMQP 0-9-1 listener. Only {@code io.ringmq.amqp} is to be API; the wire codec in
- * {@code io.ringmq.amqp.codec} is internal and is never exported.
+ * {@code io.ringmq.amqp.codec}, the connection handling in {@code io.ringmq.amqp.server} and the HTTP
+ * listeners in {@code io.ringmq.amqp.management} are internal and never exported.
  */
 module io.ringmq.amqp {
     requires io.ringmq.engine;
@@ -10,6 +11,9 @@ module io.ringmq.amqp {
     // Netty 4.2 ships this module (ByteToMessageDecoder) in the artifact netty-codec-base.
     requires io.netty.codec;
     requires io.netty.handler;
+    // The management and Prometheus listeners (io.ringmq.amqp.management, not exported).
+    requires io.netty.codec.http;
+    requires tools.jackson.core;
 
     requires org.jctools.core;
 

@@ -13,13 +13,16 @@ import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.ssl.SslContext;
 import io.ringmq.Broker;
+import io.ringmq.amqp.management.ManagementServer;
 import io.ringmq.amqp.server.AmqpConnection;
 import io.ringmq.amqp.server.ServerState;
 import io.ringmq.amqp.server.TlsContexts;
 
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 
@@ -38,6 +41,11 @@ import java.util.concurrent.TimeUnit;
  * {@code connection.blocked}) until there is room; a consumer whose socket does not drain stops being
  * delivered to until it does. {@link #close()} closes every connection with 320 CONNECTION_FORCED, as
  * RabbitMQ does on shutdown, and then the listener; it leaves the broker open.
+ * <p>
+ * When the options ask for them ({@link AmqpServerOptions.Builder#management},
+ * {@link AmqpServerOptions.Builder#prometheus}; off by default here, on in {@code bin/ringmq-server}), two HTTP
+ * listeners come with it: RabbitMQ's management API with a live page at {@code /}, and {@code /metrics} for
+ * Prometheus. They close with it.
  */
 public final class AmqpServer implements AutoCloseable
 {
@@ -48,6 +56,7 @@ public final class AmqpServer implements AutoCloseable
     private final EventLoopGroup acceptors;
     private final EventLoopGroup workers;
     private final List<Channel> listeners = new ArrayList<>();
+    private ManagementServer http;
     private volatile boolean closed;
 
     private AmqpServer(final Broker broker, final AmqpServerOptions options)
@@ -76,6 +85,16 @@ public final class AmqpServer implements AutoCloseable
             {
                 server.bind(options.tlsBindAddress(), options.tlsPort(), TlsContexts.server(options.tls()));
             }
+            final Map<String, InetSocketAddress> amqp = new LinkedHashMap<>();
+            if (server.address() != null)
+            {
+                amqp.put("amqp", server.address());
+            }
+            if (server.tlsAddress() != null)
+            {
+                amqp.put("amqp/ssl", server.tlsAddress());
+            }
+            server.http = ManagementServer.start(server.state, amqp);
         }
         catch (final RuntimeException ex)
         {
@@ -146,6 +165,18 @@ public final class AmqpServer implements AutoCloseable
         return (InetSocketAddress)listeners.get(index).localAddress();
     }
 
+    /** @return the address the management API (HTTP) is bound to, or null when it is off. */
+    public InetSocketAddress managementAddress()
+    {
+        return http == null ? null : http.managementAddress();
+    }
+
+    /** @return the address the Prometheus endpoint ({@code /metrics}) is bound to, or null when it is off. */
+    public InetSocketAddress prometheusAddress()
+    {
+        return http == null ? null : http.prometheusAddress();
+    }
+
     /** @return connections open now. */
     public int connectionCount()
     {
@@ -153,8 +184,8 @@ public final class AmqpServer implements AutoCloseable
     }
 
     /**
-     * Closes every connection with 320 CONNECTION_FORCED (waiting a moment for their close-ok), then the
-     * listeners and their threads. The broker stays open. Idempotent.
+     * Closes the HTTP listeners, every connection with 320 CONNECTION_FORCED (waiting a moment for their
+     * close-ok), then the AMQP listeners and their threads. The broker stays open. Idempotent.
      */
     @Override
     public void close()
@@ -164,6 +195,10 @@ public final class AmqpServer implements AutoCloseable
             return;
         }
         closed = true;
+        if (http != null)
+        {
+            http.close();
+        }
         for (final Channel listener : listeners)
         {
             listener.close().awaitUninterruptibly();

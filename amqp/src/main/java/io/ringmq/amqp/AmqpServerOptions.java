@@ -33,12 +33,20 @@ public final class AmqpServerOptions
     public static final int DEFAULT_MAX_MESSAGE_SIZE = 134_217_728;
     /** The largest {@code max_message_size} RabbitMQ accepts: 512 MiB. */
     public static final int MAX_MESSAGE_SIZE_LIMIT = 536_870_912;
+    /** RabbitMQ's management plugin port ({@code management.tcp.port}). */
+    public static final int DEFAULT_MANAGEMENT_PORT = 15672;
+    /** RabbitMQ's Prometheus plugin port ({@code prometheus.tcp.port}). */
+    public static final int DEFAULT_PROMETHEUS_PORT = 15692;
 
     private final String bindAddress;
     private final int port;
     private final String tlsBindAddress;
     private final int tlsPort;
     private final Tls tls;
+    private final String managementBindAddress;
+    private final int managementPort;
+    private final String prometheusBindAddress;
+    private final int prometheusPort;
     private final Map<String, String> users;
     private final Set<String> loopbackUsers;
     private final int heartbeat;
@@ -56,6 +64,10 @@ public final class AmqpServerOptions
         tlsBindAddress = b.tlsBindAddress;
         tlsPort = b.tlsPort;
         tls = b.tls;
+        managementBindAddress = b.managementBindAddress;
+        managementPort = b.managementPort;
+        prometheusBindAddress = b.prometheusBindAddress;
+        prometheusPort = b.prometheusPort;
         users = Collections.unmodifiableMap(new LinkedHashMap<>(b.users));
         loopbackUsers = Collections.unmodifiableSet(new LinkedHashSet<>(b.loopbackUsers));
         heartbeat = b.heartbeat;
@@ -67,7 +79,12 @@ public final class AmqpServerOptions
         ioThreads = b.ioThreads;
     }
 
-    /** @return a builder with RabbitMQ's defaults: 127.0.0.1:5672, no TLS, guest/guest from loopback only. */
+    /**
+     * @return a builder with RabbitMQ's defaults: 127.0.0.1:5672, no TLS, guest/guest from loopback only; and,
+     * unlike RabbitMQ, no HTTP listener: an application that embeds the server asks for the management API and
+     * the Prometheus endpoint ({@link Builder#management}, {@link Builder#prometheus}) rather than finding ports
+     * 15672 and 15692 taken behind its back. {@code bin/ringmq-server} turns both on.
+     */
     public static Builder builder()
     {
         return new Builder();
@@ -100,6 +117,30 @@ public final class AmqpServerOptions
     public Tls tls()
     {
         return tls;
+    }
+
+    /** @return the address the management API (HTTP) binds, or null when it is off. */
+    public String managementBindAddress()
+    {
+        return managementBindAddress;
+    }
+
+    /** @return the management API's port (0: any free port). */
+    public int managementPort()
+    {
+        return managementPort;
+    }
+
+    /** @return the address the Prometheus endpoint ({@code /metrics}, HTTP) binds, or null when it is off. */
+    public String prometheusBindAddress()
+    {
+        return prometheusBindAddress;
+    }
+
+    /** @return the Prometheus endpoint's port (0: any free port). */
+    public int prometheusPort()
+    {
+        return prometheusPort;
     }
 
     /** @return user name → password. */
@@ -260,6 +301,10 @@ public final class AmqpServerOptions
         private String tlsBindAddress;
         private int tlsPort = DEFAULT_TLS_PORT;
         private Tls tls;
+        private String managementBindAddress;
+        private int managementPort = DEFAULT_MANAGEMENT_PORT;
+        private String prometheusBindAddress;
+        private int prometheusPort = DEFAULT_PROMETHEUS_PORT;
         private final Map<String, String> users = new LinkedHashMap<>(Map.of("guest", "guest"));
         private final Set<String> loopbackUsers = new LinkedHashSet<>(Set.of("guest"));
         private int heartbeat = DEFAULT_HEARTBEAT;
@@ -295,6 +340,43 @@ public final class AmqpServerOptions
             this.tlsBindAddress = Objects.requireNonNull(address, "address");
             this.tlsPort = checkPort(port);
             this.tls = Objects.requireNonNull(tls, "tls");
+            return this;
+        }
+
+        /**
+         * {@code management.tcp.ip} and {@code management.tcp.port}: the management API over HTTP (RabbitMQ's
+         * paths and JSON, and the live page at {@code /}), with HTTP basic auth over this server's users.
+         * Port 0: any free port.
+         */
+        public Builder management(final String address, final int port)
+        {
+            this.managementBindAddress = Objects.requireNonNull(address, "address");
+            this.managementPort = checkPort(port);
+            return this;
+        }
+
+        /** No management API (the default of an embedded server). */
+        public Builder noManagement()
+        {
+            this.managementBindAddress = null;
+            return this;
+        }
+
+        /**
+         * {@code prometheus.tcp.ip} and {@code prometheus.tcp.port}: {@code /metrics} in Prometheus' text format,
+         * with the metric names of RabbitMQ's Prometheus plugin, behind the same basic auth. Port 0: any free port.
+         */
+        public Builder prometheus(final String address, final int port)
+        {
+            this.prometheusBindAddress = Objects.requireNonNull(address, "address");
+            this.prometheusPort = checkPort(port);
+            return this;
+        }
+
+        /** No Prometheus endpoint (the default of an embedded server). */
+        public Builder noPrometheus()
+        {
+            this.prometheusBindAddress = null;
             return this;
         }
 

@@ -8,9 +8,11 @@ import java.nio.file.Path;
 import java.util.concurrent.CountDownLatch;
 
 /**
- * {@code bin/ringmq-server [--port N] [--bind HOST] [--config rabbitmq.conf]}: a broker and its AMQP
- * listener in the foreground. Prints {@code listening on HOST:PORT} (the real port, also for
- * {@code --port 0}) once connections are accepted; SIGTERM or Ctrl-C closes every connection with 320
+ * {@code bin/ringmq-server [--port N] [--bind HOST] [--management-port N|none] [--prometheus-port N|none]
+ * [--config rabbitmq.conf]}: a broker, its AMQP listener and, as RabbitMQ with its management and Prometheus
+ * plugins, the management API on 127.0.0.1:15672 and {@code /metrics} on 127.0.0.1:15692, in the foreground.
+ * Prints {@code listening on HOST:PORT} (the real port, also for {@code --port 0}) once connections are
+ * accepted, and a {@code listening for ... on HOST:PORT} line per other listener; SIGTERM or Ctrl-C closes every connection with 320
  * CONNECTION_FORCED, as RabbitMQ does, then the broker.
  */
 public final class Main
@@ -29,7 +31,8 @@ public final class Main
         catch (final InvalidArgumentException ex)
         {
             System.err.println("ringmq-server: " + ex.getMessage());
-            System.err.println("usage: ringmq-server [--port N] [--bind HOST] [--config rabbitmq.conf]");
+            System.err.println("usage: ringmq-server [--port N] [--bind HOST] [--management-port N|none] " +
+                "[--prometheus-port N|none] [--config rabbitmq.conf]");
             System.exit(2);
             return;
         }
@@ -55,6 +58,8 @@ public final class Main
         }, "ringmq-shutdown"));
         print("listening on", server.address());
         print("listening for TLS on", server.tlsAddress());
+        print("listening for HTTP management on", server.managementAddress());
+        print("listening for Prometheus on", server.prometheusAddress());
         stopped.await();
     }
 
@@ -69,19 +74,29 @@ public final class Main
 
     static AmqpServerOptions options(final String[] args)
     {
-        final AmqpServerOptions.Builder builder = AmqpServerOptions.builder();
+        final AmqpServerOptions.Builder builder = AmqpServerOptions.builder()
+            .management("127.0.0.1", AmqpServerOptions.DEFAULT_MANAGEMENT_PORT)
+            .prometheus("127.0.0.1", AmqpServerOptions.DEFAULT_PROMETHEUS_PORT);
         String bind = null;
         Integer port = null;
+        String managementPort = null;
+        String prometheusPort = null;
         for (int i = 0; i < args.length; i++)
         {
             final String arg = args[i];
             switch (arg)
             {
                 case "--port":
-                    port = parsePort(value(args, ++i, arg));
+                    port = parsePort(arg, value(args, ++i, arg));
                     break;
                 case "--bind":
                     bind = value(args, ++i, arg);
+                    break;
+                case "--management-port":
+                    managementPort = value(args, ++i, arg);
+                    break;
+                case "--prometheus-port":
+                    prometheusPort = value(args, ++i, arg);
                     break;
                 case "--config":
                     final RabbitConf conf = RabbitConf.read(Path.of(value(args, ++i, arg)));
@@ -101,6 +116,30 @@ public final class Main
             builder.listen(bind != null ? bind : defaults.bindAddress() != null ? defaults.bindAddress() : "127.0.0.1",
                 port != null ? port : defaults.port());
         }
+        if (managementPort != null)
+        {
+            if (managementPort.equalsIgnoreCase("none"))
+            {
+                builder.noManagement();
+            }
+            else
+            {
+                final String address = builder.build().managementBindAddress();
+                builder.management(address != null ? address : "127.0.0.1", parsePort("--management-port", managementPort));
+            }
+        }
+        if (prometheusPort != null)
+        {
+            if (prometheusPort.equalsIgnoreCase("none"))
+            {
+                builder.noPrometheus();
+            }
+            else
+            {
+                final String address = builder.build().prometheusBindAddress();
+                builder.prometheus(address != null ? address : "127.0.0.1", parsePort("--prometheus-port", prometheusPort));
+            }
+        }
         return builder.build();
     }
 
@@ -113,7 +152,7 @@ public final class Main
         return args[index];
     }
 
-    private static int parsePort(final String value)
+    private static int parsePort(final String option, final String value)
     {
         try
         {
@@ -121,7 +160,7 @@ public final class Main
         }
         catch (final NumberFormatException ex)
         {
-            throw new InvalidArgumentException("--port " + value + ": expected a number");
+            throw new InvalidArgumentException(option + " " + value + ": expected a number");
         }
     }
 }

@@ -26,10 +26,13 @@ import java.util.Map;
  *       {@code loopback_users = none};</li>
  *   <li>{@code heartbeat}, {@code frame_max}, {@code channel_max}, {@code max_message_size},
  *       {@code connection_max};</li>
+ *   <li>{@code management.tcp.port}, {@code management.tcp.ip}, {@code prometheus.tcp.port},
+ *       {@code prometheus.tcp.ip}: the HTTP listeners of the management API and of {@code /metrics}
+ *       (address 127.0.0.1 unless given; port 0: any free port; port {@code none}: no listener);</li>
  *   <li>and RingMQ's own {@code ringmq.queue_capacity}, the ring size of queues declared without
  *       {@code x-ringmq-capacity} ({@link AmqpServerOptions.Builder#queueCapacity}).</li>
  * </ul>
- * Other RabbitMQ keys (management, logging, clustering…) are reported by {@link #ignored()} and have
+ * Other RabbitMQ keys (logging, clustering, the management plugin's other settings…) are reported by {@link #ignored()} and have
  * no effect; a line that is not {@code key = value}, or a value of the wrong form, is an error naming
  * the line.
  */
@@ -100,6 +103,8 @@ public final class RabbitConf
         boolean noLoopbackUsers = false;
         final Map<String, Boolean> loopback = new LinkedHashMap<>();
         final Map<String, String> ssl = new LinkedHashMap<>();
+        final Map<String, String> management = new LinkedHashMap<>();
+        final Map<String, String> prometheus = new LinkedHashMap<>();
         for (final Map.Entry<String, String> entry : values.entrySet())
         {
             final String key = entry.getKey();
@@ -165,6 +170,14 @@ public final class RabbitConf
             {
                 builder.maxConnections(value.equalsIgnoreCase("infinity") ? Integer.MAX_VALUE : integer(key, value));
             }
+            else if (key.equals("management.tcp.port") || key.equals("management.tcp.ip"))
+            {
+                management.put(key, value);
+            }
+            else if (key.equals("prometheus.tcp.port") || key.equals("prometheus.tcp.ip"))
+            {
+                prometheus.put(key, value);
+            }
             else if (key.equals("ringmq.queue_capacity"))
             {
                 builder.queueCapacity(integer(key, value));
@@ -188,6 +201,30 @@ public final class RabbitConf
             builder.noLoopbackUsers();
         }
         loopback.forEach(builder::loopbackOnly);
+        if (!management.isEmpty())
+        {
+            final HttpListener http = httpListener("management", management, AmqpServerOptions.DEFAULT_MANAGEMENT_PORT);
+            if (http == null)
+            {
+                builder.noManagement();
+            }
+            else
+            {
+                builder.management(http.address(), http.port());
+            }
+        }
+        if (!prometheus.isEmpty())
+        {
+            final HttpListener http = httpListener("prometheus", prometheus, AmqpServerOptions.DEFAULT_PROMETHEUS_PORT);
+            if (http == null)
+            {
+                builder.noPrometheus();
+            }
+            else
+            {
+                builder.prometheus(http.address(), http.port());
+            }
+        }
         if (sslListener != null)
         {
             final String[] hostPort = hostPort("listeners.ssl", sslListener);
@@ -198,6 +235,23 @@ public final class RabbitConf
             ignored.add("ssl_options.* (no listeners.ssl)");
         }
         return builder;
+    }
+
+    private record HttpListener(String address, int port)
+    {
+    }
+
+    /** {@code PREFIX.tcp.port} ({@code none}: no listener) and {@code PREFIX.tcp.ip}; null for no listener. */
+    private static HttpListener httpListener(final String prefix, final Map<String, String> keys, final int defaultPort)
+    {
+        final String portKey = prefix + ".tcp.port";
+        final String port = keys.get(portKey);
+        if (port != null && port.equalsIgnoreCase("none"))
+        {
+            return null;
+        }
+        final String address = keys.getOrDefault(prefix + ".tcp.ip", "127.0.0.1");
+        return new HttpListener(address, port == null ? defaultPort : integer(portKey, port));
     }
 
     private static AmqpServerOptions.Tls tls(final Map<String, String> ssl)

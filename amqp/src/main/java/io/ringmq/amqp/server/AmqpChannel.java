@@ -112,6 +112,12 @@ final class AmqpChannel
         return connection;
     }
 
+    /** Event loop only. */
+    WireConnection.WireChannel snapshot()
+    {
+        return new WireConnection.WireChannel(number, engine.number(), confirmMode, txMode, consumerPrefetch);
+    }
+
     // ------------------------------------------------------------------ frames
 
     void onMethod(final Method method, final ByteBuf arguments)

@@ -26,9 +26,12 @@ import org.jctools.queues.MpscUnboundedXaddArrayQueue;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -106,6 +109,10 @@ public final class AmqpConnection extends ChannelInboundHandlerAdapter implement
     private ScheduledFuture<?> heartbeatTimer;
     private ScheduledFuture<?> closeTimer;
     private String user;
+    private String vhost;
+    private String authMechanism;
+    private Map<String, Object> clientProperties = Map.of();
+    private long connectedAt;
 
     private AmqpConnection(final ServerState server, final SocketChannel socket)
     {
@@ -135,6 +142,7 @@ public final class AmqpConnection extends ChannelInboundHandlerAdapter implement
     public void channelActive(final ChannelHandlerContext context)
     {
         server.track(this);
+        connectedAt = System.currentTimeMillis();
         lastReadNanos = System.nanoTime();
         handshakeTimer = socket.eventLoop().schedule(() ->
         {
@@ -485,6 +493,8 @@ public final class AmqpConnection extends ChannelInboundHandlerAdapter implement
             return;
         }
         user = credentials.username();
+        authMechanism = startOk.mechanism();
+        clientProperties = Collections.unmodifiableMap(new LinkedHashMap<>(startOk.clientProperties()));
         final var options = server.options();
         MethodWriter.connectionTune(out(), options.channelMax(), options.frameMax(), options.heartbeat());
         state = State.AWAITING_TUNE_OK;
@@ -552,7 +562,8 @@ public final class AmqpConnection extends ChannelInboundHandlerAdapter implement
                 server.options().maxConnections() + ") is reached");
         }
         opened = true;
-        engine = server.broker().openConnection(describe());
+        vhost = open.virtualHost();
+        engine = server.broker().openConnection(rabbitName());
         cancel(handshakeTimer);
         MethodWriter.connectionOpenOk(out());
         state = State.OPEN;
@@ -1010,6 +1021,82 @@ public final class AmqpConnection extends ChannelInboundHandlerAdapter implement
         properties.put("information", "An in-memory, lock-free AMQP 0-9-1 broker for the JVM");
         properties.put("cluster_name", "ringmq");
         return properties;
+    }
+
+    // ------------------------------------------------------------------ monitoring
+
+    /**
+     * Any thread: what the management API shows of this connection, read on its event loop (where every field
+     * it reads is written), so the snapshot is consistent without a lock on the connection's path.
+     */
+    CompletableFuture<WireConnection> snapshot()
+    {
+        final CompletableFuture<WireConnection> snapshot = new CompletableFuture<>();
+        try
+        {
+            socket.eventLoop().execute(() -> snapshot.complete(snapshotOnEventLoop()));
+        }
+        catch (final RejectedExecutionException ex) // the event loop is shutting down: the connection is going
+        {
+            snapshot.completeExceptionally(ex);
+        }
+        return snapshot;
+    }
+
+    private WireConnection snapshotOnEventLoop()
+    {
+        final List<WireConnection.WireChannel> open = new ArrayList<>();
+        if (channels != null)
+        {
+            for (final AmqpChannel channel : channels)
+            {
+                if (channel != null)
+                {
+                    open.add(channel.snapshot());
+                }
+            }
+        }
+        final InetSocketAddress peer = socket.remoteAddress();
+        final InetSocketAddress local = socket.localAddress();
+        return new WireConnection(rabbitName(), hostOf(peer), peer == null ? 0 : peer.getPort(), hostOf(local),
+            local == null ? 0 : local.getPort(), user, vhost, managementStateName(), socket.pipeline().get("tls") != null,
+            authMechanism, clientProperties, tuned() ? frameMax : 0, channelMax, heartbeatSeconds, connectedAt,
+            List.copyOf(open));
+    }
+
+    /** The state as RabbitMQ's management API names it ({@code rabbit_reader}'s connection states). */
+    private String managementStateName()
+    {
+        switch (state)
+        {
+            case AWAITING_HEADER:
+            case AWAITING_START_OK:
+                return "starting";
+            case AWAITING_TUNE_OK:
+                return "tuning";
+            case AWAITING_OPEN:
+                return "opening";
+            case OPEN:
+                return holding.isEmpty() ? "running" : "blocked";
+            case CLOSING:
+                return "closing";
+            default:
+                return "closed";
+        }
+    }
+
+    /** RabbitMQ's connection name: {@code "127.0.0.1:54321 -> 127.0.0.1:5672"}. */
+    private String rabbitName()
+    {
+        final InetSocketAddress peer = socket.remoteAddress();
+        final InetSocketAddress local = socket.localAddress();
+        return hostOf(peer) + ":" + (peer == null ? 0 : peer.getPort()) + " -> " + hostOf(local) + ":" +
+            (local == null ? 0 : local.getPort());
+    }
+
+    private static String hostOf(final InetSocketAddress address)
+    {
+        return address == null || address.getAddress() == null ? "" : address.getAddress().getHostAddress();
     }
 
     private String describe()

@@ -3,8 +3,16 @@ package io.ringmq.amqp.server;
 import io.ringmq.Broker;
 import io.ringmq.amqp.AmqpServerOptions;
 
+import io.ringmq.amqp.codec.Sasl;
+
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
@@ -27,7 +35,7 @@ public final class ServerState
         this.options = options;
     }
 
-    Broker broker()
+    public Broker broker()
     {
         return broker;
     }
@@ -74,6 +82,49 @@ public final class ServerState
     public int connectionCount()
     {
         return connections.size();
+    }
+
+    /**
+     * Any thread: a snapshot of every client connection, each taken on its own event loop (all at once, then
+     * waited for), sorted by name. A connection whose loop does not answer within {@code timeoutNanos}, or that
+     * closed meanwhile, is left out: a monitoring call never holds up, nor is held up by, one busy connection.
+     */
+    public List<WireConnection> wireConnections(final long timeoutNanos)
+    {
+        final List<CompletableFuture<WireConnection>> pending = new ArrayList<>();
+        for (final AmqpConnection connection : connections)
+        {
+            pending.add(connection.snapshot());
+        }
+        final long deadline = System.nanoTime() + timeoutNanos;
+        final List<WireConnection> snapshots = new ArrayList<>(pending.size());
+        for (final CompletableFuture<WireConnection> snapshot : pending)
+        {
+            try
+            {
+                snapshots.add(snapshot.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS));
+            }
+            catch (final ExecutionException | TimeoutException ex)
+            {
+                // closed or busy: not listed this time
+            }
+            catch (final InterruptedException ex)
+            {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        snapshots.sort(Comparator.comparing(WireConnection::name));
+        return snapshots;
+    }
+
+    /**
+     * @return null when {@code username} / {@code password} name a user of this server who may log in from
+     * there (AMQP's rules: {@code loopback_users} only from loopback), else the reason, for the log only.
+     */
+    public String authenticate(final String username, final String password, final boolean fromLoopback)
+    {
+        return Authentication.check(options, new Sasl.Credentials("", username, password), fromLoopback);
     }
 
     /** Sends 320 CONNECTION_FORCED to every connection and waits up to {@code waitNanos} for them to go. */
