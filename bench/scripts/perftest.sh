@@ -9,7 +9,7 @@
 # ceiling: publish-only and fill-then-drain), then stop it. Brokers and ports:
 #   rabbitmq  bench/scripts/rabbitmq.sh start|stop: a private RabbitMQ node, 127.0.0.1:5673 (its defaults)
 #   qpid      io.ringmq.bench.network.QpidBroker in its own JVM, 127.0.0.1:5675
-#   ringmq    bin/ringmq-server --port 5676 --bind 127.0.0.1 --config (ringmq.queue_capacity = 2^20), a 2 GiB heap,
+#   ringmq    bin/ringmq-server --port 5676 --bind 127.0.0.1 (no HTTP listeners) --config (ringmq.queue_capacity = 2^20), a 2 GiB heap,
 #             ready when it prints "listening on"; not built: "RingMQ listener not built yet", the stage goes on
 #
 # Writes RESULT.jsonl (default docs/bench/network-<profile>.jsonl; RINGMQ_BENCH_OUT=DIR puts it in DIR): one line
@@ -247,12 +247,13 @@ leg()
             fi
             echo "ringmq.queue_capacity = 1048576" > "${RINGMQ_BENCH_CONF}"
             if ! start_jvm_broker ringmq "${port}" "listening on" env RINGMQ_JAVA_OPTS="${RINGMQ_BENCH_JAVA_OPTS}" \
-                "${RINGMQ_SERVER}" --port "${port}" --bind 127.0.0.1 --config "${RINGMQ_BENCH_CONF}"
+                "${RINGMQ_SERVER}" --port "${port}" --bind 127.0.0.1 --management-port none --prometheus-port none \
+                --config "${RINGMQ_BENCH_CONF}"
             then
                 broker_line ringmq failed "${RINGMQ_SERVER}: ${START_ERROR}"
                 return
             fi
-            detail="${RINGMQ_SERVER} --port ${port} --bind 127.0.0.1 --config ${RINGMQ_BENCH_CONF} ($(git rev-parse --short HEAD 2>/dev/null)): $(grep -h -m1 'listening on' "${LOGS}/ringmq.out" "${LOGS}/ringmq.log" | head -n 1); ringmq.queue_capacity = 1048576; JVM ${RINGMQ_BENCH_JAVA_OPTS}"
+            detail="${RINGMQ_SERVER} --port ${port} --bind 127.0.0.1 --management-port none --prometheus-port none --config ${RINGMQ_BENCH_CONF} ($(git rev-parse --short HEAD 2>/dev/null)): $(grep -h -m1 'listening on' "${LOGS}/ringmq.out" "${LOGS}/ringmq.log" | head -n 1); ringmq.queue_capacity = 1048576; JVM ${RINGMQ_BENCH_JAVA_OPTS}"
             ;;
         *)
             say "unknown broker ${broker}"

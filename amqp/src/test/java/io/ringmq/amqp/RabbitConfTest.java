@@ -50,6 +50,34 @@ class RabbitConfTest
         assertEquals(AmqpServerOptions.DEFAULT_CHANNEL_MAX, options.channelMax());
         assertEquals(AmqpServerOptions.DEFAULT_MAX_MESSAGE_SIZE, options.maxMessageSize());
         assertEquals(QueueSpec.DEFAULT_CAPACITY, options.queueCapacity());
+        assertNull(options.managementBindAddress(), "an embedded server starts no HTTP listener unless asked");
+        assertNull(options.prometheusBindAddress());
+    }
+
+    @Test
+    void theManagementAndPrometheusKeysPlaceTheirHttpListeners() throws IOException
+    {
+        final RabbitConf conf = conf("management.tcp.port = 15673", "management.tcp.ip = 0.0.0.0",
+            "prometheus.tcp.port = 0");
+        final AmqpServerOptions options = conf.applyTo(AmqpServerOptions.builder()).build();
+        assertEquals("0.0.0.0", options.managementBindAddress());
+        assertEquals(15673, options.managementPort());
+        assertEquals("127.0.0.1", options.prometheusBindAddress(), "loopback unless prometheus.tcp.ip says otherwise");
+        assertEquals(0, options.prometheusPort(), "port 0: any free port, as for the AMQP listener");
+        assertEquals(List.of(), conf.ignored());
+
+        final AmqpServerOptions ipOnly = apply("prometheus.tcp.ip = 127.0.0.2");
+        assertEquals("127.0.0.2", ipOnly.prometheusBindAddress());
+        assertEquals(AmqpServerOptions.DEFAULT_PROMETHEUS_PORT, ipOnly.prometheusPort());
+    }
+
+    @Test
+    void portNoneTurnsAnHttpListenerOff() throws IOException
+    {
+        final AmqpServerOptions options = conf("management.tcp.port = none", "prometheus.tcp.port = none").applyTo(
+            AmqpServerOptions.builder().management("127.0.0.1", 15672).prometheus("127.0.0.1", 15692)).build();
+        assertNull(options.managementBindAddress());
+        assertNull(options.prometheusBindAddress());
     }
 
     @Test
@@ -129,11 +157,11 @@ class RabbitConfTest
     @Test
     void keysRingMqDoesNotSupportAreNamedAsIgnored() throws IOException
     {
-        final RabbitConf conf = conf("management.tcp.port = 15672", "log.console.level = debug", "heartbeat = 10",
+        final RabbitConf conf = conf("management.path_prefix = /rabbit", "log.console.level = debug", "heartbeat = 10",
             "ssl_options.certfile = /x.pem");
         final AmqpServerOptions options = conf.applyTo(AmqpServerOptions.builder()).build();
         assertEquals(10, options.heartbeat());
-        assertEquals(List.of("management.tcp.port", "log.console.level", "ssl_options.* (no listeners.ssl)"),
+        assertEquals(List.of("management.path_prefix", "log.console.level", "ssl_options.* (no listeners.ssl)"),
             conf.ignored());
     }
 
@@ -153,6 +181,9 @@ class RabbitConfTest
         assertThrows(InvalidArgumentException.class, () -> apply("listeners.tcp = everywhere"));
         assertThrows(InvalidArgumentException.class, () -> apply("listeners.tcp.default = localhost"));
         assertThrows(InvalidArgumentException.class, () -> apply("loopback_users.guest = maybe"));
+        assertEquals("PRECONDITION_FAILED - management.tcp.port = http: expected an integer",
+            assertThrows(InvalidArgumentException.class, () -> apply("management.tcp.port = http")).getMessage());
+        assertThrows(InvalidArgumentException.class, () -> apply("prometheus.tcp.port = 70000"));
         assertEquals("PRECONDITION_FAILED - queue capacity must be a power of two from 2 to " + QueueSpec.MAX_CAPACITY
                      + ", was 1000",
             assertThrows(InvalidArgumentException.class, () -> apply("ringmq.queue_capacity = 1000")).getMessage());

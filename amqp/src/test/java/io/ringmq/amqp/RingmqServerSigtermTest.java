@@ -10,9 +10,14 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedDeque;
@@ -37,6 +42,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class RingmqServerSigtermTest
 {
     private static final Pattern LISTENING = Pattern.compile("listening on (\\S+):(\\d+)");
+    private static final Pattern MANAGEMENT = Pattern.compile("listening for HTTP management on (\\S+):(\\d+)");
 
     @Test
     void sigtermToRingmqServerSends320ToEveryConnectionAndExits() throws Exception
@@ -46,19 +52,23 @@ class RingmqServerSigtermTest
         final Path jar = root.resolve("amqp/target/ringmq-server.jar");
         assertTrue(Files.isExecutable(script) && Files.isRegularFile(jar),
             "bin/ringmq-server needs amqp/target/ringmq-server.jar: mvn -B -q -pl amqp -am package -DskipTests");
-        final ProcessBuilder builder = new ProcessBuilder(List.of(script.toString(), "--port", "0", "--bind", "127.0.0.1"))
+        final ProcessBuilder builder = new ProcessBuilder(List.of(script.toString(), "--port", "0", "--bind", "127.0.0.1",
+            // free ports, so that this run collides with no RabbitMQ nor another run on 15672 / 15692
+            "--management-port", "0", "--prometheus-port", "0"))
             .directory(root.toFile())
             .redirectErrorStream(true);
         builder.environment().put("RINGMQ_JAVA_OPTS", "-Xms32m -Xmx128m -XX:+UseSerialGC -XX:TieredStopAtLevel=1");
         final Process process = builder.start();
         final ConcurrentLinkedDeque<String> output = new ConcurrentLinkedDeque<>();
         final CompletableFuture<Integer> port = new CompletableFuture<>();
-        final Thread pump = new Thread(() -> pump(process, output, port), "ringmq-server-output");
+        final CompletableFuture<Integer> managementPort = new CompletableFuture<>();
+        final Thread pump = new Thread(() -> pump(process, output, port, managementPort), "ringmq-server-output");
         pump.setDaemon(true);
         pump.start();
         try
         {
             final int listening = port.get(30, TimeUnit.SECONDS);
+            assertManagementAsksForLogin(managementPort.get(10, TimeUnit.SECONDS));
             final ConnectionFactory factory = new ConnectionFactory();
             factory.setHost("127.0.0.1");
             factory.setPort(listening);
@@ -91,8 +101,20 @@ class RingmqServerSigtermTest
         }
     }
 
+    /** The management listener printed its real port and answers there, with RabbitMQ's challenge. */
+    private static void assertManagementAsksForLogin(final int port) throws IOException, InterruptedException
+    {
+        assertTrue(port > 0, "the management line names the bound port, not 0");
+        final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+        final HttpResponse<String> response = http.send(HttpRequest.newBuilder(
+            URI.create("http://127.0.0.1:" + port + "/api/overview")).timeout(Duration.ofSeconds(5)).build(),
+            HttpResponse.BodyHandlers.ofString());
+        assertEquals(401, response.statusCode());
+        assertEquals("Basic realm=\"RabbitMQ Management\"", response.headers().firstValue("WWW-Authenticate").orElse(null));
+    }
+
     private static void pump(final Process process, final ConcurrentLinkedDeque<String> output,
-        final CompletableFuture<Integer> port)
+        final CompletableFuture<Integer> port, final CompletableFuture<Integer> managementPort)
     {
         try (BufferedReader lines = new BufferedReader(new InputStreamReader(process.getInputStream(),
             StandardCharsets.UTF_8)))
@@ -106,6 +128,11 @@ class RingmqServerSigtermTest
                 {
                     port.complete(Integer.parseInt(listening.group(2)));
                 }
+                final Matcher management = MANAGEMENT.matcher(line);
+                if (management.find())
+                {
+                    managementPort.complete(Integer.parseInt(management.group(2)));
+                }
             }
         }
         catch (final IOException ex)
@@ -113,5 +140,7 @@ class RingmqServerSigtermTest
             output.add("(output not readable: " + ex + ")");
         }
         port.completeExceptionally(new IllegalStateException("bin/ringmq-server ended without 'listening on HOST:PORT'"));
+        managementPort.completeExceptionally(new IllegalStateException(
+            "bin/ringmq-server ended without 'listening for HTTP management on HOST:PORT'"));
     }
 }

@@ -18,7 +18,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * {@code bin/ringmq-server --port 0 --bind 127.0.0.1 --config interop/target/ringmq-interop.conf}
+ * {@code bin/ringmq-server --port 0 --bind 127.0.0.1 --management-port 0 --prometheus-port 0 --config interop/target/ringmq-interop.conf}
  * as a child process: started from the repository root, ready once it prints
  * {@code listening on HOST:PORT}, stopped with SIGTERM. The configuration sets
  * {@code max_message_size} to {@value #MAX_MESSAGE_SIZE}, the value against-rabbitmq.sh gives
@@ -63,7 +63,9 @@ final class RingMqServerProcess implements AutoCloseable
         Files.createDirectories(log.getParent());
         Path config = repositoryRoot.resolve("interop/target/ringmq-interop.conf");
         Files.writeString(config, "max_message_size = " + MAX_MESSAGE_SIZE + "\n");
+        // Free ports for the HTTP listeners too: 15672 / 15692 may be a RabbitMQ's, or another run's.
         Process process = new ProcessBuilder(List.of(script.toString(), "--port", "0", "--bind", "127.0.0.1",
+                                                     "--management-port", "0", "--prometheus-port", "0",
                                                      "--config", config.toString()))
             .directory(repositoryRoot.toFile())
             .redirectErrorStream(true)
