@@ -19,9 +19,12 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.Predicate;
 import java.util.function.UnaryOperator;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.fail;
 
 /**
  * A broker with its AMQP listener and both HTTP listeners, every one on 127.0.0.1 port 0, for tests that make
@@ -153,6 +156,26 @@ final class ManagedServer implements AutoCloseable
         assertEquals(200, response.statusCode(), () -> "GET " + path + ": " + response.body());
         assertEquals("application/json", response.headers().firstValue("Content-Type").orElse(null));
         return JSON.readTree(response.body());
+    }
+
+    /**
+     * GETs {@code path} every 50 ms until {@code condition} holds of its JSON (rates need two statistics samples):
+     * a liveness bound of 10 s, not a timing assertion.
+     */
+    JsonNode awaitJson(final String path, final String what, final Predicate<JsonNode> condition)
+    {
+        final long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        JsonNode last = json(path);
+        while (!condition.test(last))
+        {
+            if (System.nanoTime() > deadline)
+            {
+                fail("gave up after 10 s waiting for " + what + " in GET " + path + ": " + last);
+            }
+            LockSupport.parkNanos(50_000_000L);
+            last = json(path);
+        }
+        return last;
     }
 
     static JsonNode parse(final String body)
