@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
-# The Debian packages the interop scripts need: interop/scripts/packages.sh {require|missing|install} [clients] [rabbitmq]
+# The Debian packages the interop scripts and the browser test need:
+#   interop/scripts/packages.sh {require|missing|install} [clients] [rabbitmq] [browser]
 #
 #   clients    the Go and pika programs of run-clients.sh: golang, golang-github-streadway-amqp-dev,
 #              golang-github-rabbitmq-amqp091-go-dev, python3-pika
 #   rabbitmq   the private node of bench/scripts/rabbitmq.sh: rabbitmq-server
-#   (none)     both
+#   browser    the live page's test in a real browser (amqp's LivePageBrowserTest): chromium, chromium-driver
+#   (none)     all three
 #
 #   require    exits 1, saying what to install (or which Maven property skips the run), when one is missing
 #   missing    prints the missing packages, one a line
@@ -12,7 +14,8 @@
 #              system RabbitMQ service it would start is forbidden with a policy-rc.d, as in rabbitmq.sh
 #
 # Each package counts as present when what the scripts use from it is there (the go command, the
-# Go sources under /usr/share/gocode, pika for /usr/bin/python3, /usr/lib/rabbitmq/bin), so a
+# Go sources under /usr/share/gocode, pika for /usr/bin/python3, /usr/lib/rabbitmq/bin, /usr/bin/chromium
+# and /usr/bin/chromedriver), so a
 # machine that has them some other way is not made to install them again.
 #
 # Exit codes: 0 ok; 1 a package is missing (require) or could not be installed (install); 2 usage.
@@ -28,6 +31,8 @@ present()
         golang-github-rabbitmq-amqp091-go-dev) [[ -d /usr/share/gocode/src/github.com/rabbitmq/amqp091-go ]] ;;
         python3-pika) [[ -x /usr/bin/python3 ]] && /usr/bin/python3 -c 'import pika' >/dev/null 2>&1 ;;
         rabbitmq-server) [[ -x /usr/lib/rabbitmq/bin/rabbitmq-server ]] ;;
+        chromium) [[ -x /usr/bin/chromium ]] ;;
+        chromium-driver) [[ -x /usr/bin/chromedriver ]] ;;
         *) return 1 ;;
     esac
 }
@@ -35,14 +40,15 @@ present()
 action="${1:-}"
 shift || true
 groups=("$@")
-[[ ${#groups[@]} -eq 0 ]] && groups=(clients rabbitmq)
+[[ ${#groups[@]} -eq 0 ]] && groups=(clients rabbitmq browser)
 wanted=()
 for group in "${groups[@]}"
 do
     case "${group}" in
         clients) wanted+=(golang golang-github-streadway-amqp-dev golang-github-rabbitmq-amqp091-go-dev python3-pika) ;;
         rabbitmq) wanted+=(rabbitmq-server) ;;
-        *) echo "usage: $0 {require|missing|install} [clients] [rabbitmq]" >&2; exit 2 ;;
+        browser) wanted+=(chromium chromium-driver) ;;
+        *) echo "usage: $0 {require|missing|install} [clients] [rabbitmq] [browser]" >&2; exit 2 ;;
     esac
 done
 
