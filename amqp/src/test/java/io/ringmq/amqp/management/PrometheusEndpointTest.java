@@ -70,9 +70,9 @@ class PrometheusEndpointTest
             final Set<String> served = new TreeSet<>();
             for (final String line : scrape.split("\n"))
             {
-                if (line.startsWith("# TYPE "))
+                if (!line.isEmpty() && !line.startsWith("#")) // a sample: name{labels} value, or name value
                 {
-                    served.add(line.split(" ")[2]);
+                    served.add(line.split("[{ ]", 2)[0]);
                 }
             }
             final Set<String> missing = new TreeSet<>(used);
