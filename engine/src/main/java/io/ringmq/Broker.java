@@ -91,7 +91,13 @@ public final class Broker implements AutoCloseable
         return openConnection("connection-" + connectionNumbers.incrementAndGet());
     }
 
-    /** @return a new connection with that name (for logs and errors). */
+    /**
+     * Opens a connection with a name of the application's choosing.
+     *
+     * @param name shown in logs and errors; need not be unique.
+     * @return a new connection, the owner of the exclusive queues its channels declare.
+     * @throws BrokerClosedException when the broker is closed.
+     */
     public Connection openConnection(final String name)
     {
         return register(new Connection(this, Objects.requireNonNull(name, "name"), false));
@@ -579,6 +585,7 @@ public final class Broker implements AutoCloseable
          * @param capacity most idle envelopes kept for reuse (one per message in flight is the
          *                 steady-state need); more are allocated when needed and left to the GC.
          * @param prefill  envelopes allocated up front.
+         * @return this builder.
          */
         public Builder envelopePool(final int capacity, final int prefill)
         {
@@ -596,6 +603,11 @@ public final class Broker implements AutoCloseable
          * The shared consumer pool ({@link ConsumerThreading#SHARED_POOL}): {@code threads} threads
          * (default twice the available processors, at least 2) made by {@code threadFactory} (default:
          * daemon threads named {@code ringmq-consumer-pool-N}), started with the first pooled consumer.
+         *
+         * @param threads       at least 1; at most this many pooled handlers run at once.
+         * @param threadFactory makes the pool's threads; make them daemon threads, or the JVM waits for
+         *                      them if the broker is never closed.
+         * @return this builder.
          */
         public Builder consumerPool(final int threads, final ThreadFactory threadFactory)
         {
@@ -608,12 +620,18 @@ public final class Broker implements AutoCloseable
             return this;
         }
 
-        /** The shared consumer pool's size, with the default thread factory. */
+        /**
+         * The shared consumer pool's size, with the default thread factory.
+         *
+         * @param threads at least 1; at most this many pooled handlers run at once.
+         * @return this builder.
+         */
         public Builder consumerPool(final int threads)
         {
             return consumerPool(threads, poolThreadFactory);
         }
 
+        /** @return a new, open broker with these settings; it starts no thread until one is needed. */
         public Broker build()
         {
             return new Broker(this);
