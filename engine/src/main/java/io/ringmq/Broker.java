@@ -7,6 +7,7 @@ import io.ringmq.error.PreconditionFailedException;
 import io.ringmq.routing.table.Names;
 import io.ringmq.routing.table.RoutingTable;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -29,7 +30,8 @@ import java.util.concurrent.locks.ReentrantLock;
  * }</pre>
  * Work is done through {@link Channel}s, grouped in {@link Connection}s. Closing the broker closes
  * every connection, stops every consumer and consumer thread, and discards what the queues still held;
- * nothing is left running.
+ * nothing is left running. Everything is in memory: what a queue holds when the broker closes is gone
+ * with it. {@link #close(Duration)} bounds the wait for delivery handlers that do not return.
  * <p>
  * Topology changes (declare, bind, delete, consume, cancel) are serialized by one lock that
  * publishers and consumers never take: the routing table is an immutable snapshot published with
@@ -64,6 +66,8 @@ public final class Broker implements AutoCloseable
     /** Started with the first pooled consumer; guarded by the topology lock. */
     private ConsumerPool consumerPool;
     private volatile boolean closed;
+    /** How the first close tears the broker down; set with {@code closed}, under the topology lock. */
+    private volatile Teardown teardown;
 
     private Broker(final Builder builder)
     {
@@ -131,12 +135,84 @@ public final class Broker implements AutoCloseable
     }
 
     /**
-     * Closes every connection (cancelling their consumers and requeueing what they left
-     * unacknowledged), discards every queue, then stops the consumer and housekeeping threads and waits
-     * for them. Idempotent.
+     * Closes the broker and waits as long as that takes. From the moment it is called, every declare,
+     * publish, consume and new channel or connection throws {@link BrokerClosedException}. Then it stops
+     * the housekeeping thread; closes every connection, so every channel: their consumers are cancelled
+     * (cancel listeners told {@code "broker closed"}), each waiting until no delivery of theirs is in
+     * progress, and what they left unacknowledged is requeued; then it empties and deletes every queue;
+     * then it stops the consumer threads and waits for them.
+     * <p>
+     * Nothing is persisted: every message still in a queue, ready or requeued, is discarded with the
+     * broker. An application that must not lose them drains its queues before closing.
+     * <p>
+     * A delivery handler that never returns makes this wait forever; {@link #close(Duration)} does not.
+     * Called from a delivery handler, it does not wait for that handler's own delivery. Idempotent: a
+     * later call returns at once.
      */
     @Override
     public void close()
+    {
+        tearDown(Teardown.unbounded());
+    }
+
+    /**
+     * Closes the broker as {@link #close()} does, but waits for the teardown no longer than
+     * {@code timeout}, so that a delivery handler that never returns cannot hang the application's
+     * shutdown.
+     * <p>
+     * The broker refuses new work from the moment this is called, whatever it returns. Each connection
+     * is closed on a daemon thread of its own, so one whose handler is stuck holds up only itself; by the
+     * time this returns every queue has been emptied and deleted, so no other consumer starts another
+     * delivery. Connections whose handlers are stuck, and consumer pool threads inside such handlers, are
+     * left running on daemon threads (they do not keep the JVM alive): each finishes its teardown
+     * (requeueing into deleted queues, which discards) if its handler ever returns. They are named in a
+     * warning logged through {@link System.Logger} ({@code io.ringmq}), and this returns false.
+     * <p>
+     * Called from a delivery handler, this waits for that handler's own delivery, so it returns false at
+     * the timeout; use {@link #close()} there. A later call returns at once: true when the teardown of
+     * the first has ended by then.
+     *
+     * @param timeout how long to wait for the teardown; zero or positive.
+     * @return true when every connection, consumer and thread had stopped within {@code timeout}; false
+     *         when some were still waiting for a handler (and were left running, as above).
+     * @throws InvalidArgumentException for a null or negative timeout.
+     */
+    public boolean close(final Duration timeout)
+    {
+        if (timeout == null || timeout.isNegative())
+        {
+            throw new InvalidArgumentException("close timeout must be zero or positive, was " + timeout);
+        }
+        final Teardown bounded = Teardown.within(saturatedNanos(timeout));
+        if (!tearDown(bounded))
+        {
+            return teardown.isFinished();
+        }
+        if (bounded.isFinished())
+        {
+            return true;
+        }
+        System.getLogger("io.ringmq").log(System.Logger.Level.WARNING, "the broker is closed, but after " +
+            timeout.toMillis() + " ms these steps of its teardown still wait, most likely for delivery handlers that " +
+            "have not returned: " + bounded.unfinishedSteps() + "; they are left running on daemon threads and end " +
+            "if those handlers return");
+        return false;
+    }
+
+    private static long saturatedNanos(final Duration duration)
+    {
+        try
+        {
+            return duration.toNanos();
+        }
+        catch (final ArithmeticException ex)
+        {
+            return Long.MAX_VALUE; // centuries: as good as forever
+        }
+    }
+
+    /** The one teardown of both closes. @return false when the broker was already closed (nothing done). */
+    private boolean tearDown(final Teardown steps)
     {
         final ScheduledExecutorService housekeeping;
         final ConsumerPool consumers;
@@ -145,9 +221,10 @@ public final class Broker implements AutoCloseable
         {
             if (closed)
             {
-                return;
+                return false;
             }
             closed = true;
+            teardown = steps;
             housekeeping = housekeeper.detach();
             consumers = consumerPool;
         }
@@ -155,20 +232,29 @@ public final class Broker implements AutoCloseable
         {
             topology.unlock();
         }
-        housekeeper.shutDown(housekeeping); // first, so that no sweep runs during the teardown
+        if (housekeeping != null)
+        {
+            steps.step("housekeeping", () -> housekeeper.shutDown(housekeeping));
+            steps.awaitSteps(); // first, so that no sweep runs during the teardown
+        }
         for (final Connection connection : new ArrayList<>(connections))
         {
-            connection.close("broker closed");
+            steps.step("connection '" + connection.name() + "'", () -> connection.close("broker closed"));
         }
+        steps.awaitSteps();
+        // Here even when a bounded step is stuck: what it has not closed yet gets no more messages.
         for (final MessageQueue queue : new ArrayList<>(queues.values()))
         {
             queue.markDeleted();
         }
         if (consumers != null)
         {
-            consumers.close();
+            steps.step("shared consumer pool", consumers::close);
+            steps.awaitSteps();
         }
-        pool.close(); // last: the drains above still return envelopes
+        pool.close(); // last: the drains above still return envelopes (a stuck step's later ones go to the GC)
+        steps.allStepsStarted();
+        return true;
     }
 
     // ------------------------------------------------------------------ package-private engine API
