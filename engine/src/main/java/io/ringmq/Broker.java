@@ -162,8 +162,8 @@ public final class Broker implements AutoCloseable
      * <p>
      * The broker refuses new work from the moment this is called, whatever it returns. Each connection
      * is closed on a daemon thread of its own, so one whose handler is stuck holds up only itself; by the
-     * time this returns every queue has been emptied and deleted, so no other consumer starts another
-     * delivery. Connections whose handlers are stuck, and consumer pool threads inside such handlers, are
+     * time this returns every queue has been emptied and deleted, so a consumer not yet cancelled gets no
+     * further message from its queue. Connections whose handlers are stuck, and consumer pool threads inside such handlers, are
      * left running on daemon threads (they do not keep the JVM alive): each finishes its teardown
      * (requeueing into deleted queues, which discards) if its handler ever returns. They are named in a
      * warning logged through {@link System.Logger} ({@code io.ringmq}), and this returns false.
