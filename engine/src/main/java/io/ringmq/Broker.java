@@ -683,6 +683,7 @@ public final class Broker implements AutoCloseable
          * per second. Sampling starts with the first {@link Broker#inspector()} call.
          *
          * @param interval at least 1 ms.
+         * @return this builder.
          */
         public Builder statisticsInterval(final java.time.Duration interval)
         {

@@ -80,7 +80,10 @@ public final class Inspector
         return List.copyOf(queues);
     }
 
-    /** @return the queue named {@code name}, or empty if there is none. */
+    /**
+     * @param name a queue's name.
+     * @return the queue named {@code name}, or empty if there is none.
+     */
     public Optional<QueueInfo> queue(final String name)
     {
         final MessageQueue queue = name == null ? null : broker.queueNamed(name);
