@@ -41,12 +41,17 @@ import java.util.concurrent.locks.ReentrantLock;
  * shared consumer pool ({@link Builder#consumerPool}, for consumers with
  * {@link ConsumerThreading#SHARED_POOL}), a thread per {@link ConsumerThreading#DEDICATED_THREAD}
  * consumer, and one housekeeping thread, started with the first queue that needs it, which sweeps
- * expired messages and deletes expired queues every {@value #HOUSEKEEPING_PERIOD_MILLIS} ms.
+ * expired messages and deletes expired queues every {@value #HOUSEKEEPING_PERIOD_MILLIS} ms, and, once
+ * the {@link #inspector()} is first asked for, samples the statistics' rates every
+ * {@link Builder#statisticsInterval statistics interval}.
  */
 public final class Broker implements AutoCloseable
 {
     /** How often the housekeeping thread sweeps expired messages and expired queues, in milliseconds. */
     public static final long HOUSEKEEPING_PERIOD_MILLIS = Housekeeper.PERIOD_MILLIS;
+
+    /** The default {@link Builder#statisticsInterval}: 5 s, as RabbitMQ's {@code collect_statistics_interval}. */
+    public static final java.time.Duration DEFAULT_STATISTICS_INTERVAL = java.time.Duration.ofSeconds(5);
 
     private static final AtomicInteger POOL_THREADS = new AtomicInteger();
 
@@ -58,6 +63,9 @@ public final class Broker implements AutoCloseable
     private final EnvelopePool pool;
     private final DeadLetters deadLetters;
     private final Housekeeper housekeeper = new Housekeeper(this::expireIfUnused);
+    private final BrokerStatistics statistics = new BrokerStatistics();
+    private final Inspector inspector = new Inspector(this);
+    private final long statisticsIntervalNanos;
     private final AtomicLong consumerTags = new AtomicLong();
     private final AtomicLong channelNumbers = new AtomicLong();
     private final AtomicLong connectionNumbers = new AtomicLong();
@@ -68,6 +76,8 @@ public final class Broker implements AutoCloseable
     private volatile boolean closed;
     /** How the first close tears the broker down; set with {@code closed}, under the topology lock. */
     private volatile Teardown teardown;
+    /** Set once, under the topology lock, when the inspector started the statistics sampler. */
+    private volatile boolean sampling;
 
     private Broker(final Builder builder)
     {
@@ -75,6 +85,7 @@ public final class Broker implements AutoCloseable
         deadLetters = new DeadLetters(routing, pool);
         poolThreads = builder.poolThreads;
         poolThreadFactory = builder.poolThreadFactory;
+        statisticsIntervalNanos = builder.statisticsInterval.toNanos();
     }
 
     /** @return a broker with default settings. */
@@ -274,6 +285,29 @@ public final class Broker implements AutoCloseable
         return housekeeper;
     }
 
+    BrokerStatistics statistics()
+    {
+        return statistics;
+    }
+
+    /** @return the declared queues now (a live view: monitoring copies what it needs). */
+    java.util.Collection<MessageQueue> queues()
+    {
+        return queues.values();
+    }
+
+    /** @return the declared queue named {@code name}, or null; no owner check (monitoring). */
+    MessageQueue queueNamed(final String name)
+    {
+        return queues.get(name);
+    }
+
+    /** @return the open connections now. */
+    List<Connection> connections()
+    {
+        return new ArrayList<>(connections);
+    }
+
     boolean isClosed()
     {
         return closed;
@@ -433,7 +467,7 @@ public final class Broker implements AutoCloseable
 
     private int removeQueueLocked(final MessageQueue queue)
     {
-        queues.remove(queue.name(), queue);
+        statistics.queueDeleted(queues, queue); // removes it from the map; its counts stay in the broker's totals
         housekeeper.remove(queue);
         routing.deleteQueue(queue.name());
         for (final QueueConsumer consumer : queue.consumers())
@@ -470,6 +504,7 @@ public final class Broker implements AutoCloseable
                 "amq.ctag-" + consumerTags.incrementAndGet();
             channel.checkConsumerTagFree(tag);
             agent = new DeliveryAgent(channel, queue, tag, options, handler, this::runnerFor);
+            queue.statistics().attach(agent.counts()); // before its first delivery
             queue.addConsumer(agent);
             queue.touch();
             channel.consumerStarted(agent);
@@ -650,12 +685,40 @@ public final class Broker implements AutoCloseable
         return "amq.gen-" + java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(bits.array());
     }
 
+    /**
+     * @return the view of what this broker holds, for monitoring: listings, counts, rates; the same
+     * instance every time. The first call starts sampling rates, every
+     * {@link Builder#statisticsInterval statistics interval}, on the housekeeping thread: a broker
+     * nobody inspects pays for no sampling.
+     */
+    public Inspector inspector()
+    {
+        if (!sampling)
+        {
+            topology.lock();
+            try
+            {
+                if (!sampling && !closed)
+                {
+                    housekeeper.sampleStatistics(() -> statistics.sample(queues.values()), statisticsIntervalNanos);
+                    sampling = true;
+                }
+            }
+            finally
+            {
+                topology.unlock();
+            }
+        }
+        return inspector;
+    }
+
     /** Settings of a {@link Broker}. */
     public static final class Builder
     {
         private int envelopePoolCapacity = 1 << 16;
         private int envelopePrefill = 1 << 12;
         private int poolThreads = ConsumerPool.DEFAULT_THREADS;
+        private java.time.Duration statisticsInterval = DEFAULT_STATISTICS_INTERVAL;
         private ThreadFactory poolThreadFactory = task ->
         {
             final Thread thread = new Thread(task, "ringmq-consumer-pool-" + POOL_THREADS.incrementAndGet());
@@ -715,6 +778,24 @@ public final class Broker implements AutoCloseable
         public Builder consumerPool(final int threads)
         {
             return consumerPool(threads, poolThreadFactory);
+        }
+
+        /**
+         * How often queue and broker rates are sampled (default 5 s, RabbitMQ's
+         * {@code collect_statistics_interval}); each rate is the change of its count over the last interval,
+         * per second. Sampling starts with the first {@link Broker#inspector()} call.
+         *
+         * @param interval at least 1 ms.
+         * @return this builder.
+         */
+        public Builder statisticsInterval(final java.time.Duration interval)
+        {
+            if (interval == null || interval.compareTo(java.time.Duration.ofMillis(1)) < 0)
+            {
+                throw new InvalidArgumentException("statistics interval must be at least 1 ms, was " + interval);
+            }
+            this.statisticsInterval = interval;
+            return this;
         }
 
         /** @return a new, open broker with these settings; it starts no thread until one is needed. */

@@ -313,7 +313,7 @@ public final class Channel implements AutoCloseable, ConsumerOwner
         ensureOpen();
         if (DirectReplyTo.PSEUDO_QUEUE.equals(queue))
         {
-            return new QueueInfo(queue, 0, 0, 0, 0, 0, 0, 0);
+            return QueueInfo.empty(DirectReplyTo.PSEUDO_QUEUE_SPEC);
         }
         return broker.queue(queue, this).info(); // not a use: a passive declare does not renew x-expires, as in RabbitMQ
     }
@@ -865,6 +865,7 @@ public final class Channel implements AutoCloseable, ConsumerOwner
         final boolean redelivered = getTaken.redelivered;
         final DeliveryOrigin origin = getTaken.origin;
         getTaken.clear();
+        q.statistics().got(envelope.bodySize(), redelivered, !autoAck); // before the hold, as a consumer counts
         final long tag = acks.nextTag();
         final Delivery delivery;
         if (autoAck)
@@ -1032,6 +1033,19 @@ public final class Channel implements AutoCloseable, ConsumerOwner
     void consumerStarted(final DeliveryAgent consumer)
     {
         consumers.add(consumer);
+    }
+
+    /** @return its consumers now (monitoring). */
+    List<DeliveryAgent> consumers()
+    {
+        return new ArrayList<>(consumers);
+    }
+
+    /** @return what monitoring shows of it now. */
+    ChannelInfo info()
+    {
+        return new ChannelInfo(number, connection.name(), consumers.size(), acks.unackedCount(), acks.channelPrefetch(),
+            held.size());
     }
 
     /**
