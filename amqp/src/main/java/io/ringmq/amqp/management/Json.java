@@ -1,6 +1,7 @@
 package io.ringmq.amqp.management;
 
 import tools.jackson.core.JsonGenerator;
+import tools.jackson.core.ObjectWriteContext;
 import tools.jackson.core.json.JsonFactory;
 
 import java.io.ByteArrayOutputStream;
@@ -24,7 +25,7 @@ final class Json
     static byte[] write(final Consumer<JsonGenerator> body)
     {
         final ByteArrayOutputStream out = new ByteArrayOutputStream(1024);
-        try (JsonGenerator json = FACTORY.createGenerator(out))
+        try (JsonGenerator json = FACTORY.createGenerator(ObjectWriteContext.empty(), out)) // no data binding: plain values only
         {
             body.accept(json);
         }

@@ -164,6 +164,17 @@ final class ManagedServer implements AutoCloseable
      */
     JsonNode awaitJson(final String path, final String what, final Predicate<JsonNode> condition)
     {
+        return awaitJson(path, what, condition, () -> { });
+    }
+
+    /**
+     * As {@link #awaitJson(String, String, Predicate)}, running {@code betweenPolls} before each GET after the
+     * first: a rate is per statistics interval, from a queue's second sample on, so a test that wants one keeps
+     * the traffic going until it shows, as a real workload would.
+     */
+    JsonNode awaitJson(final String path, final String what, final Predicate<JsonNode> condition,
+        final Runnable betweenPolls)
+    {
         final long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
         JsonNode last = json(path);
         while (!condition.test(last))
@@ -173,6 +184,7 @@ final class ManagedServer implements AutoCloseable
                 fail("gave up after 10 s waiting for " + what + " in GET " + path + ": " + last);
             }
             LockSupport.parkNanos(50_000_000L);
+            betweenPolls.run();
             last = json(path);
         }
         return last;

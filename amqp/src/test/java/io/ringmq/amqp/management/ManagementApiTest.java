@@ -82,8 +82,8 @@ class ManagementApiTest
         assertNotNull(first);
         channel.basicAck(channel.basicGet("orders", false).getEnvelope().getDeliveryTag(), false);
 
-        final JsonNode queue = server.awaitJson("/api/queues/%2F/orders", "the publishes' rate",
-            q -> q.path("message_stats").path("publish_details").path("rate").asDouble() > 0);
+        final JsonNode queue = server.awaitJson("/api/queues/%2F/orders", "the counts",
+            q -> q.path("messages").asInt() == 4);
         assertEquals("orders", queue.get("name").asString());
         assertEquals("/", queue.get("vhost").asString());
         assertTrue(queue.get("durable").asBoolean());
@@ -110,6 +110,30 @@ class ManagementApiTest
         final JsonNode listed = named(server.json("/api/queues"), "name", "orders");
         assertEquals(3, listed.get("messages_ready").asInt());
         assertEquals(listed.get("name"), named(server.json("/api/queues/%2F"), "name", "orders").get("name"));
+    }
+
+    @Test
+    void aQueueThatKeepsReceivingShowsAPublishRate() throws IOException
+    {
+        final Channel channel = client.createChannel();
+        channel.queueDeclare("stream", false, false, false, null);
+        final Runnable publish = () ->
+        {
+            try
+            {
+                channel.basicPublish("", "stream", null, body("tick"));
+            }
+            catch (final IOException ex)
+            {
+                throw new java.io.UncheckedIOException(ex);
+            }
+        };
+        publish.run();
+        final JsonNode queue = server.awaitJson("/api/queues/%2F/stream", "a publish rate",
+            q -> q.path("message_stats").path("publish_details").path("rate").asDouble() > 0, publish);
+        final double rate = queue.get("message_stats").get("publish_details").get("rate").asDouble();
+        assertTrue(rate < 1_000, "about one message per 50 ms poll, per second: " + rate);
+        assertEquals(0.0, queue.get("message_stats").get("ack_details").get("rate").asDouble(), "nothing acknowledged");
     }
 
     @Test
@@ -256,7 +280,8 @@ class ManagementApiTest
         assertEquals(0, overview.get("queue_totals").get("messages_unacknowledged").asInt());
         final JsonNode totals = overview.get("object_totals");
         assertEquals(1, totals.get("queues").asInt());
-        assertTrue(totals.get("exchanges").asInt() >= 7, "the default and amq.* exchanges");
+        assertEquals(server.json("/api/exchanges").size(), totals.get("exchanges").asInt(),
+            "the default and amq.* exchanges, as listed");
         assertEquals(1, totals.get("connections").asInt());
         assertEquals(1, totals.get("channels").asInt());
         assertEquals(0, totals.get("consumers").asInt());
