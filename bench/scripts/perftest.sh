@@ -247,13 +247,13 @@ leg()
             fi
             echo "ringmq.queue_capacity = 1048576" > "${RINGMQ_BENCH_CONF}"
             if ! start_jvm_broker ringmq "${port}" "listening on" env RINGMQ_JAVA_OPTS="${RINGMQ_BENCH_JAVA_OPTS}" \
-                "${RINGMQ_SERVER}" --port "${port}" --bind 127.0.0.1 --management-port none --prometheus-port none \
+                "${RINGMQ_SERVER}" --port "${port}" --bind 127.0.0.1 --management-port 0 --prometheus-port 0 \
                 --config "${RINGMQ_BENCH_CONF}"
             then
                 broker_line ringmq failed "${RINGMQ_SERVER}: ${START_ERROR}"
                 return
             fi
-            detail="${RINGMQ_SERVER} --port ${port} --bind 127.0.0.1 --management-port none --prometheus-port none --config ${RINGMQ_BENCH_CONF} ($(git rev-parse --short HEAD 2>/dev/null)): $(grep -h -m1 'listening on' "${LOGS}/ringmq.out" "${LOGS}/ringmq.log" | head -n 1); ringmq.queue_capacity = 1048576; JVM ${RINGMQ_BENCH_JAVA_OPTS}"
+            detail="${RINGMQ_SERVER} --port ${port} --bind 127.0.0.1 --management-port 0 --prometheus-port 0 --config ${RINGMQ_BENCH_CONF} ($(git rev-parse --short HEAD 2>/dev/null)): $(grep -h -m1 'listening on' "${LOGS}/ringmq.out" "${LOGS}/ringmq.log" | head -n 1); ringmq.queue_capacity = 1048576; JVM ${RINGMQ_BENCH_JAVA_OPTS}"
             ;;
         *)
             say "unknown broker ${broker}"

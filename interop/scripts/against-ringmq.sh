@@ -52,7 +52,7 @@ trap 'exit 130' INT
 trap 'exit 143' TERM
 
 # bin/ringmq-server execs the JVM, so this pid is the server's own.
-# Free ports for its HTTP listeners too (management, Prometheus), so a RabbitMQ on 15672 / 15692 is no clash.
+# No HTTP listeners (management, Prometheus: port 0 turns them off), so a RabbitMQ on 15672 / 15692 is no clash.
 bin/ringmq-server --port 0 --bind 127.0.0.1 --management-port 0 --prometheus-port 0 > "${SERVER_LOG}" 2>&1 < /dev/null &
 server=$!
 

@@ -120,25 +120,25 @@ public final class AmqpServerOptions
         return tls;
     }
 
-    /** @return the address the management API (HTTP) binds, or null when it is off. */
+    /** @return the address the management API (HTTP) binds when {@link #managementPort()} is not 0. */
     public String managementBindAddress()
     {
         return managementBindAddress;
     }
 
-    /** @return the management API's port (0: any free port). */
+    /** @return the management API's port; 0: the listener is off. */
     public int managementPort()
     {
         return managementPort;
     }
 
-    /** @return the address the Prometheus endpoint ({@code /metrics}, HTTP) binds, or null when it is off. */
+    /** @return the address the Prometheus endpoint ({@code /metrics}, HTTP) binds when {@link #prometheusPort()} is not 0. */
     public String prometheusBindAddress()
     {
         return prometheusBindAddress;
     }
 
-    /** @return the Prometheus endpoint's port (0: any free port). */
+    /** @return the Prometheus endpoint's port; 0: the listener is off. */
     public int prometheusPort()
     {
         return prometheusPort;
@@ -335,10 +335,10 @@ public final class AmqpServerOptions
         private String tlsBindAddress;
         private int tlsPort = DEFAULT_TLS_PORT;
         private Tls tls;
-        private String managementBindAddress;
-        private int managementPort = DEFAULT_MANAGEMENT_PORT;
-        private String prometheusBindAddress;
-        private int prometheusPort = DEFAULT_PROMETHEUS_PORT;
+        private String managementBindAddress = "127.0.0.1";
+        private int managementPort;
+        private String prometheusBindAddress = "127.0.0.1";
+        private int prometheusPort;
         private final Map<String, String> users = new LinkedHashMap<>(Map.of("guest", "guest"));
         private final Set<String> loopbackUsers = new LinkedHashSet<>(Set.of("guest"));
         private int heartbeat = DEFAULT_HEARTBEAT;
@@ -400,7 +400,8 @@ public final class AmqpServerOptions
          * paths and JSON, and the live page at {@code /}), with HTTP basic auth over this server's users.
          *
          * @param address the address to bind (127.0.0.1 in {@code bin/ringmq-server}; 0.0.0.0 for every interface).
-         * @param port    the port (15672 in {@code bin/ringmq-server}; 0: any free port).
+         * @param port    the port (15672 in {@code bin/ringmq-server}); 0 turns the listener off, as
+         *                {@code management.tcp.port = 0} does.
          * @return this builder.
          */
         public Builder management(final String address, final int port)
@@ -411,13 +412,13 @@ public final class AmqpServerOptions
         }
 
         /**
-         * No management API (the default of an embedded server).
+         * No management API (the default of an embedded server): {@code management(address, 0)}.
          *
          * @return this builder.
          */
         public Builder noManagement()
         {
-            this.managementBindAddress = null;
+            this.managementPort = 0;
             return this;
         }
 
@@ -426,7 +427,8 @@ public final class AmqpServerOptions
          * with the metric names of RabbitMQ's Prometheus plugin, behind the same basic auth.
          *
          * @param address the address to bind (127.0.0.1 in {@code bin/ringmq-server}).
-         * @param port    the port (15692 in {@code bin/ringmq-server}; 0: any free port).
+         * @param port    the port (15692 in {@code bin/ringmq-server}); 0 turns the listener off, as
+         *                {@code prometheus.tcp.port = 0} does.
          * @return this builder.
          */
         public Builder prometheus(final String address, final int port)
@@ -437,13 +439,13 @@ public final class AmqpServerOptions
         }
 
         /**
-         * No Prometheus endpoint (the default of an embedded server).
+         * No Prometheus endpoint (the default of an embedded server): {@code prometheus(address, 0)}.
          *
          * @return this builder.
          */
         public Builder noPrometheus()
         {
-            this.prometheusBindAddress = null;
+            this.prometheusPort = 0;
             return this;
         }
 

@@ -8,12 +8,13 @@ import java.nio.file.Path;
 import java.util.concurrent.CountDownLatch;
 
 /**
- * {@code bin/ringmq-server [--port N] [--bind HOST] [--management-port N|none] [--prometheus-port N|none]
+ * {@code bin/ringmq-server [--port N] [--bind HOST] [--management-port N] [--prometheus-port N]
  * [--config rabbitmq.conf]}: a broker, its AMQP listener and, as RabbitMQ with its management and Prometheus
- * plugins, the management API on 127.0.0.1:15672 and {@code /metrics} on 127.0.0.1:15692, in the foreground.
- * Prints {@code listening on HOST:PORT} (the real port, also for {@code --port 0}) once connections are
- * accepted, and a {@code listening for ... on HOST:PORT} line per other listener; SIGTERM or Ctrl-C closes every connection with 320
- * CONNECTION_FORCED, as RabbitMQ does, then the broker.
+ * plugins, the management API on 127.0.0.1:15672 and {@code /metrics} on 127.0.0.1:15692, in the foreground
+ * (port 0 turns an HTTP listener off). Prints {@code listening on HOST:PORT} (the real port, also for
+ * {@code --port 0}) once connections are accepted, and a {@code listening for ... on HOST:PORT} line per other
+ * listener; SIGTERM or Ctrl-C closes every connection with 320 CONNECTION_FORCED, as RabbitMQ does, then the
+ * broker.
  */
 public final class Main
 {
@@ -24,7 +25,8 @@ public final class Main
     /**
      * Starts the broker and its listeners, then waits until the JVM is told to stop.
      *
-     * @param args {@code --port N}, {@code --bind HOST}, {@code --config FILE} (a {@code rabbitmq.conf}).
+     * @param args {@code --port N}, {@code --bind HOST}, {@code --management-port N} and {@code --prometheus-port N}
+     *             (0: off), {@code --config FILE} (a {@code rabbitmq.conf}); the flags win over the file.
      * @throws InterruptedException when the main thread is interrupted while it waits.
      */
     public static void main(final String[] args) throws InterruptedException
@@ -37,8 +39,8 @@ public final class Main
         catch (final InvalidArgumentException ex)
         {
             System.err.println("ringmq-server: " + ex.getMessage());
-            System.err.println("usage: ringmq-server [--port N] [--bind HOST] [--management-port N|none] " +
-                "[--prometheus-port N|none] [--config rabbitmq.conf]");
+            System.err.println("usage: ringmq-server [--port N] [--bind HOST] [--management-port N] " +
+                "[--prometheus-port N] [--config rabbitmq.conf]");
             System.exit(2);
             return;
         }
@@ -85,8 +87,8 @@ public final class Main
             .prometheus("127.0.0.1", AmqpServerOptions.DEFAULT_PROMETHEUS_PORT);
         String bind = null;
         Integer port = null;
-        String managementPort = null;
-        String prometheusPort = null;
+        Integer managementPort = null;
+        Integer prometheusPort = null;
         for (int i = 0; i < args.length; i++)
         {
             final String arg = args[i];
@@ -99,10 +101,10 @@ public final class Main
                     bind = value(args, ++i, arg);
                     break;
                 case "--management-port":
-                    managementPort = value(args, ++i, arg);
+                    managementPort = parsePort(arg, value(args, ++i, arg));
                     break;
                 case "--prometheus-port":
-                    prometheusPort = value(args, ++i, arg);
+                    prometheusPort = parsePort(arg, value(args, ++i, arg));
                     break;
                 case "--config":
                     final RabbitConf conf = RabbitConf.read(Path.of(value(args, ++i, arg)));
@@ -124,27 +126,11 @@ public final class Main
         }
         if (managementPort != null)
         {
-            if (managementPort.equalsIgnoreCase("none"))
-            {
-                builder.noManagement();
-            }
-            else
-            {
-                final String address = builder.build().managementBindAddress();
-                builder.management(address != null ? address : "127.0.0.1", parsePort("--management-port", managementPort));
-            }
+            builder.management(builder.build().managementBindAddress(), managementPort);
         }
         if (prometheusPort != null)
         {
-            if (prometheusPort.equalsIgnoreCase("none"))
-            {
-                builder.noPrometheus();
-            }
-            else
-            {
-                final String address = builder.build().prometheusBindAddress();
-                builder.prometheus(address != null ? address : "127.0.0.1", parsePort("--prometheus-port", prometheusPort));
-            }
+            builder.prometheus(builder.build().prometheusBindAddress(), prometheusPort);
         }
         return builder.build();
     }

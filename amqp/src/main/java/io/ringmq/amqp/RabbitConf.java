@@ -28,7 +28,7 @@ import java.util.Map;
  *       {@code connection_max};</li>
  *   <li>{@code management.tcp.port}, {@code management.tcp.ip}, {@code prometheus.tcp.port},
  *       {@code prometheus.tcp.ip}: the HTTP listeners of the management API and of {@code /metrics}
- *       (address 127.0.0.1 unless given; port 0: any free port; port {@code none}: no listener);</li>
+ *       (address 127.0.0.1 unless given; port 0 turns the listener off);</li>
  *   <li>and RingMQ's own {@code ringmq.queue_capacity}, the ring size of queues declared without
  *       {@code x-ringmq-capacity} ({@link AmqpServerOptions.Builder#queueCapacity}).</li>
  * </ul>
@@ -211,26 +211,12 @@ public final class RabbitConf
         if (!management.isEmpty())
         {
             final HttpListener http = httpListener("management", management, AmqpServerOptions.DEFAULT_MANAGEMENT_PORT);
-            if (http == null)
-            {
-                builder.noManagement();
-            }
-            else
-            {
-                builder.management(http.address(), http.port());
-            }
+            builder.management(http.address(), http.port());
         }
         if (!prometheus.isEmpty())
         {
             final HttpListener http = httpListener("prometheus", prometheus, AmqpServerOptions.DEFAULT_PROMETHEUS_PORT);
-            if (http == null)
-            {
-                builder.noPrometheus();
-            }
-            else
-            {
-                builder.prometheus(http.address(), http.port());
-            }
+            builder.prometheus(http.address(), http.port());
         }
         if (sslListener != null)
         {
@@ -248,15 +234,11 @@ public final class RabbitConf
     {
     }
 
-    /** {@code PREFIX.tcp.port} ({@code none}: no listener) and {@code PREFIX.tcp.ip}; null for no listener. */
+    /** {@code PREFIX.tcp.port} (0: no listener; RabbitMQ's port when only the address is given) and {@code PREFIX.tcp.ip}. */
     private static HttpListener httpListener(final String prefix, final Map<String, String> keys, final int defaultPort)
     {
         final String portKey = prefix + ".tcp.port";
         final String port = keys.get(portKey);
-        if (port != null && port.equalsIgnoreCase("none"))
-        {
-            return null;
-        }
         final String address = keys.getOrDefault(prefix + ".tcp.ip", "127.0.0.1");
         return new HttpListener(address, port == null ? defaultPort : integer(portKey, port));
     }

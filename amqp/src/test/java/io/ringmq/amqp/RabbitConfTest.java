@@ -50,20 +50,20 @@ class RabbitConfTest
         assertEquals(AmqpServerOptions.DEFAULT_CHANNEL_MAX, options.channelMax());
         assertEquals(AmqpServerOptions.DEFAULT_MAX_MESSAGE_SIZE, options.maxMessageSize());
         assertEquals(QueueSpec.DEFAULT_CAPACITY, options.queueCapacity());
-        assertNull(options.managementBindAddress(), "an embedded server starts no HTTP listener unless asked");
-        assertNull(options.prometheusBindAddress());
+        assertEquals(0, options.managementPort(), "an embedded server starts no HTTP listener unless asked");
+        assertEquals(0, options.prometheusPort());
     }
 
     @Test
     void theManagementAndPrometheusKeysPlaceTheirHttpListeners() throws IOException
     {
         final RabbitConf conf = conf("management.tcp.port = 15673", "management.tcp.ip = 0.0.0.0",
-            "prometheus.tcp.port = 0");
+            "prometheus.tcp.port = 15693");
         final AmqpServerOptions options = conf.applyTo(AmqpServerOptions.builder()).build();
         assertEquals("0.0.0.0", options.managementBindAddress());
         assertEquals(15673, options.managementPort());
         assertEquals("127.0.0.1", options.prometheusBindAddress(), "loopback unless prometheus.tcp.ip says otherwise");
-        assertEquals(0, options.prometheusPort(), "port 0: any free port, as for the AMQP listener");
+        assertEquals(15693, options.prometheusPort());
         assertEquals(List.of(), conf.ignored());
 
         final AmqpServerOptions ipOnly = apply("prometheus.tcp.ip = 127.0.0.2");
@@ -72,12 +72,13 @@ class RabbitConfTest
     }
 
     @Test
-    void portNoneTurnsAnHttpListenerOff() throws IOException
+    void portZeroTurnsAnHttpListenerOff() throws IOException
     {
-        final AmqpServerOptions options = conf("management.tcp.port = none", "prometheus.tcp.port = none").applyTo(
+        final AmqpServerOptions options = conf("management.tcp.port = 0", "prometheus.tcp.port = 0").applyTo(
             AmqpServerOptions.builder().management("127.0.0.1", 15672).prometheus("127.0.0.1", 15692)).build();
-        assertNull(options.managementBindAddress());
-        assertNull(options.prometheusBindAddress());
+        assertEquals(0, options.managementPort());
+        assertEquals(0, options.prometheusPort());
+        assertThrows(InvalidArgumentException.class, () -> apply("management.tcp.port = none"), "no word for off but 0");
     }
 
     @Test

@@ -52,9 +52,11 @@ class RingmqServerSigtermTest
         final Path jar = root.resolve("amqp/target/ringmq-server.jar");
         assertTrue(Files.isExecutable(script) && Files.isRegularFile(jar),
             "bin/ringmq-server needs amqp/target/ringmq-server.jar: mvn -B -q -pl amqp -am package -DskipTests");
+        // a free port for the management API (0 would turn it off), so that this run collides with no RabbitMQ nor
+        // another run on 15672; no Prometheus listener
+        final int askedManagementPort = FreePort.pick();
         final ProcessBuilder builder = new ProcessBuilder(List.of(script.toString(), "--port", "0", "--bind", "127.0.0.1",
-            // free ports, so that this run collides with no RabbitMQ nor another run on 15672 / 15692
-            "--management-port", "0", "--prometheus-port", "0"))
+            "--management-port", String.valueOf(askedManagementPort), "--prometheus-port", "0"))
             .directory(root.toFile())
             .redirectErrorStream(true);
         builder.environment().put("RINGMQ_JAVA_OPTS", "-Xms32m -Xmx128m -XX:+UseSerialGC -XX:TieredStopAtLevel=1");
@@ -68,7 +70,9 @@ class RingmqServerSigtermTest
         try
         {
             final int listening = port.get(30, TimeUnit.SECONDS);
-            assertManagementAsksForLogin(managementPort.get(10, TimeUnit.SECONDS));
+            final int printedManagementPort = managementPort.get(10, TimeUnit.SECONDS);
+            assertEquals(askedManagementPort, printedManagementPort, "the management line names the port it bound");
+            assertManagementAsksForLogin(printedManagementPort);
             final ConnectionFactory factory = new ConnectionFactory();
             factory.setHost("127.0.0.1");
             factory.setPort(listening);
@@ -101,10 +105,9 @@ class RingmqServerSigtermTest
         }
     }
 
-    /** The management listener printed its real port and answers there, with RabbitMQ's challenge. */
+    /** The management listener answers on the port it printed, with RabbitMQ's challenge. */
     private static void assertManagementAsksForLogin(final int port) throws IOException, InterruptedException
     {
-        assertTrue(port > 0, "the management line names the bound port, not 0");
         final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
         final HttpResponse<String> response = http.send(HttpRequest.newBuilder(
             URI.create("http://127.0.0.1:" + port + "/api/overview")).timeout(Duration.ofSeconds(5)).build(),

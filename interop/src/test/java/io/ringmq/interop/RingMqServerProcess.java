@@ -63,7 +63,7 @@ final class RingMqServerProcess implements AutoCloseable
         Files.createDirectories(log.getParent());
         Path config = repositoryRoot.resolve("interop/target/ringmq-interop.conf");
         Files.writeString(config, "max_message_size = " + MAX_MESSAGE_SIZE + "\n");
-        // Free ports for the HTTP listeners too: 15672 / 15692 may be a RabbitMQ's, or another run's.
+        // No HTTP listeners (port 0 turns them off): 15672 / 15692 may be a RabbitMQ's, or another run's.
         Process process = new ProcessBuilder(List.of(script.toString(), "--port", "0", "--bind", "127.0.0.1",
                                                      "--management-port", "0", "--prometheus-port", "0",
                                                      "--config", config.toString()))

@@ -35,7 +35,7 @@ public final class ManagementServer implements AutoCloseable
     }
 
     /**
-     * Binds the HTTP listeners {@code options} turn on (none: nothing is started).
+     * Binds the HTTP listeners the options turn on (a port other than 0; neither: nothing is started).
      *
      * @param amqpListeners the AMQP listeners already bound, protocol ({@code amqp}, {@code amqp/ssl}) → address,
      *                      for {@code /api/overview}.
@@ -48,7 +48,7 @@ public final class ManagementServer implements AutoCloseable
         amqpListeners.forEach(http::listed);
         try
         {
-            if (options.managementBindAddress() != null)
+            if (options.managementPort() != 0)
             {
                 final ManagementJson json = new ManagementJson(nodeName());
                 http.management = HttpListener.bind(http.group, options.managementBindAddress(), options.managementPort(),

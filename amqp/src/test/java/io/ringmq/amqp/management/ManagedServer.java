@@ -5,6 +5,7 @@ import com.rabbitmq.client.ConnectionFactory;
 import io.ringmq.Broker;
 import io.ringmq.amqp.AmqpServer;
 import io.ringmq.amqp.AmqpServerOptions;
+import io.ringmq.amqp.FreePort;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -27,8 +28,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.fail;
 
 /**
- * A broker with its AMQP listener and both HTTP listeners, every one on 127.0.0.1 port 0, for tests that make
- * data through the AMQP door (amqp-client) and read it back over real HTTP (java.net.http, 5 s timeouts).
+ * A broker with its AMQP listener (127.0.0.1, port 0) and both HTTP listeners (on {@link FreePort}s: port 0 would
+ * turn them off), for tests that make data through the AMQP door (amqp-client) and read it back over real HTTP
+ * (java.net.http, 5 s timeouts).
  */
 final class ManagedServer implements AutoCloseable
 {
@@ -46,10 +48,10 @@ final class ManagedServer implements AutoCloseable
         this.broker = broker;
         try
         {
-            server = AmqpServer.start(broker, options.apply(AmqpServerOptions.builder()
+            server = FreePort.retryOnClash(() -> AmqpServer.start(broker, options.apply(AmqpServerOptions.builder()
                 .listen("127.0.0.1", 0)
-                .management("127.0.0.1", 0)
-                .prometheus("127.0.0.1", 0)).build());
+                .management("127.0.0.1", FreePort.pick())
+                .prometheus("127.0.0.1", FreePort.pick())).build()));
         }
         catch (final RuntimeException ex)
         {

@@ -58,8 +58,8 @@ final class ServerProcess implements AutoCloseable
         command.add("-cp");
         command.add(System.getProperty("java.class.path"));
         command.add("io.ringmq.amqp.Main");
-        // No HTTP listeners: the measured server runs the AMQP listener alone, and takes no port of 15672 / 15692.
-        command.addAll(List.of("--port", "0", "--bind", "127.0.0.1", "--management-port", "none", "--prometheus-port", "none"));
+        // No HTTP listeners (port 0: off): the measured server runs the AMQP listener alone, and takes no port of 15672 / 15692.
+        command.addAll(List.of("--port", "0", "--bind", "127.0.0.1", "--management-port", "0", "--prometheus-port", "0"));
         final ServerProcess server = new ServerProcess(new ProcessBuilder(command).redirectErrorStream(true).start());
         server.process.onExit().thenRun(() -> server.listening.completeExceptionally(
             new IllegalStateException("the server exited with " + server.process.exitValue() + " before listening")));
