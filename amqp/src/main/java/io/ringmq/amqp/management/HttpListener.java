@@ -86,7 +86,7 @@ final class HttpListener implements AutoCloseable
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while binding " + address + ":" + port, ex);
         }
-        catch (final RuntimeException ex)
+        catch (final Exception ex) // Netty's sync() rethrows a java.net.BindException undeclared
         {
             throw new IllegalStateException("cannot listen on " + address + ":" + port + ": " + ex.getMessage(), ex);
         }
