@@ -422,6 +422,27 @@ public final class Broker implements AutoCloseable
         return queue;
     }
 
+    /**
+     * Deletes a queue as an operator does, as RabbitMQ's management API does for
+     * {@code DELETE /api/queues/{vhost}/{name}}: like {@link Channel#queueDelete(String, boolean, boolean)}, except
+     * that it also deletes another connection's exclusive queue (which AMQP's {@code queue.delete} may not touch:
+     * {@link ResourceLockedException}) and that a queue that is not there is an error. The queue's consumers are
+     * cancelled, as by any delete; the connection that owned it stays open.
+     *
+     * @param name     the queue's name.
+     * @param ifUnused true to delete it only while it has no consumers.
+     * @param ifEmpty  true to delete it only while it holds no ready messages.
+     * @return the messages deleted with it.
+     * @throws NotFoundException           when there is no such queue.
+     * @throws PreconditionFailedException when a condition asked for does not hold.
+     * @throws BrokerClosedException       when the broker is closed.
+     */
+    public int deleteQueueAsOperator(final String name, final boolean ifUnused, final boolean ifEmpty)
+    {
+        return deleteQueue(name, ifUnused, ifEmpty, null);
+    }
+
+    /** {@code channel} null: an operator's delete ({@link #deleteQueueAsOperator}). */
     int deleteQueue(final String name, final boolean ifUnused, final boolean ifEmpty, final Channel channel)
     {
         final QueueConsumer[] toStop;
@@ -434,9 +455,16 @@ public final class Broker implements AutoCloseable
             final MessageQueue queue = queues.get(name);
             if (queue == null)
             {
-                return 0; // deleting a queue that is not there succeeds, as in RabbitMQ
+                if (channel == null)
+                {
+                    throw new NotFoundException("no queue '" + name + "' in vhost '/'");
+                }
+                return 0; // AMQP's queue.delete of a queue that is not there succeeds, as in RabbitMQ
             }
-            checkOwner(queue, channel);
+            if (channel != null)
+            {
+                checkOwner(queue, channel);
+            }
             if (ifUnused && queue.consumerCount() > 0)
             {
                 throw new PreconditionFailedException("queue '" + name + "' in vhost '/' in use");

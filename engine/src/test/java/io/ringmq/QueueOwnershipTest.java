@@ -2,6 +2,7 @@ package io.ringmq;
 
 import io.ringmq.error.AccessRefusedException;
 import io.ringmq.error.NotFoundException;
+import io.ringmq.error.PreconditionFailedException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -139,5 +140,35 @@ class QueueOwnershipTest
         other.queueDelete("q");
         assertFalse(onQ.isActive());
         assertEquals(List.of(onQ.consumerTag() + ": queue 'q' was deleted"), cancelled);
+    }
+
+    @Test
+    void anOperatorDeletesAnotherConnectionsExclusiveQueueWhichAmqpsDeleteMayNotTouch()
+    {
+        owner.queueDeclare(QueueSpec.builder("mine").exclusive(true).build());
+        final List<String> cancelled = new CopyOnWriteArrayList<>();
+        final Consumer consumer = owner.consume("mine", ConsumeOptions.builder().autoAck(true)
+            .cancelListener((tag, reason) -> cancelled.add(reason)).build(), d -> { });
+        other.publish("", "mine", new byte[] {1});
+        assertThrows(ResourceLockedException.class, () -> other.queueDelete("mine"), "the AMQP rule stands");
+
+        broker.deleteQueueAsOperator("mine", false, false);
+
+        assertTrue(isGone(other, "mine"));
+        assertFalse(consumer.isActive());
+        assertEquals(List.of("queue 'mine' was deleted"), cancelled);
+        assertTrue(owner.isOpen(), "the owner's channel stays open");
+        owner.queueDeclare("next"); // and still works
+    }
+
+    @Test
+    void anOperatorsDeleteKeepsItsConditionsAndCallsAMissingQueueNotFound()
+    {
+        owner.queueDeclare(QueueSpec.builder("held").exclusive(true).build());
+        other.publish("", "held", new byte[] {1});
+        assertThrows(PreconditionFailedException.class, () -> broker.deleteQueueAsOperator("held", false, true));
+        assertEquals(1, broker.deleteQueueAsOperator("held", false, false), "the messages deleted with it");
+        assertThrows(NotFoundException.class, () -> broker.deleteQueueAsOperator("held", false, false));
+        assertEquals(0, other.queueDelete("held"), "AMQP's delete of a missing queue still succeeds");
     }
 }

@@ -29,8 +29,9 @@ import java.util.function.Supplier;
  * <ul>
  *   <li>GET {@code /api/overview};</li>
  *   <li>GET {@code /api/queues}, {@code /api/queues/{vhost}}, {@code /api/queues/{vhost}/{name}};
- *       DELETE {@code /api/queues/{vhost}/{name}} (with {@code if-empty}, {@code if-unused}) and
- *       {@code /api/queues/{vhost}/{name}/contents} (purge), both answering 204;</li>
+ *       DELETE {@code /api/queues/{vhost}/{name}} (with {@code if-empty}, {@code if-unused}; also another
+ *       connection's exclusive queue, as RabbitMQ's management deletes it) and
+ *       {@code /api/queues/{vhost}/{name}/contents} (purge, under AMQP's rules), both answering 204;</li>
  *   <li>GET {@code /api/exchanges}, {@code /api/exchanges/{vhost}}, {@code /api/exchanges/{vhost}/{name}};</li>
  *   <li>GET {@code /api/bindings}, {@code /api/bindings/{vhost}}, {@code /api/consumers},
  *       {@code /api/consumers/{vhost}}, {@code /api/connections}, {@code /api/channels}.</li>
@@ -162,7 +163,8 @@ final class ManagementApi implements HttpEndpoint
         {
             if (HttpMethod.DELETE.equals(method))
             {
-                return onChannel(channel -> channel.queueDelete(name, flag(query, "if-unused"), flag(query, "if-empty")));
+                // as RabbitMQ's management: an operator's delete, another connection's exclusive queue included
+                return change(() -> broker.deleteQueueAsOperator(name, flag(query, "if-unused"), flag(query, "if-empty")));
             }
             if (!HttpMethod.GET.equals(method))
             {
@@ -174,7 +176,7 @@ final class ManagementApi implements HttpEndpoint
         }
         if (rest.size() == 3 && rest.get(2).equals("contents"))
         {
-            return HttpMethod.DELETE.equals(method) ? onChannel(channel -> channel.queuePurge(name)) : notAllowed("DELETE");
+            return HttpMethod.DELETE.equals(method) ? change(() -> purge(name)) : notAllowed("DELETE");
         }
         return HttpAnswer.notFound();
     }
@@ -230,14 +232,23 @@ final class ManagementApi implements HttpEndpoint
     }
 
     /**
-     * A change made as RabbitMQ's management plugin makes it, through a channel of its own (an in-process one
-     * here, opened for the one operation): 204, or the engine's refusal with its reply text.
+     * A purge made as RabbitMQ's management plugin makes it, through a channel of its own (an in-process one
+     * here, opened for the one operation), so AMQP's rules hold: another connection's exclusive queue is refused.
      */
-    private HttpAnswer onChannel(final java.util.function.Consumer<Channel> change)
+    private void purge(final String name)
     {
         try (Channel channel = broker.openChannel())
         {
-            change.accept(channel);
+            channel.queuePurge(name);
+        }
+    }
+
+    /** 204, RabbitMQ's 404 for a queue that is not there, or 400 with the engine's reply text. */
+    private static HttpAnswer change(final Runnable change)
+    {
+        try
+        {
+            change.run();
             return HttpAnswer.noContent();
         }
         catch (final NotFoundException ex)

@@ -321,6 +321,34 @@ class ManagementApiTest
     }
 
     @Test
+    void deleteRemovesAnotherConnectionsExclusiveQueueAsRabbitMqsManagementDoesButPurgeKeepsAmqpsLock()
+        throws Exception
+    {
+        final Channel channel = client.createChannel();
+        channel.queueDeclare("private", false, true, false, null);
+        channel.basicPublish("", "private", null, body("m"));
+        final java.util.concurrent.CompletableFuture<String> cancelled = new java.util.concurrent.CompletableFuture<>();
+        channel.basicConsume("private", false, new com.rabbitmq.client.DefaultConsumer(channel)
+        {
+            @Override
+            public void handleCancel(final String consumerTag)
+            {
+                cancelled.complete(consumerTag);
+            }
+        });
+
+        final HttpResponse<String> purge = server.send("DELETE", server.management("/api/queues/%2F/private/contents"));
+        assertEquals(400, purge.statusCode(), purge::body);
+        assertTrue(ManagedServer.parse(purge.body()).get("reason").asString().contains("exclusive"), purge::body);
+
+        final HttpResponse<String> delete = server.send("DELETE", server.management("/api/queues/%2F/private"));
+        assertEquals(204, delete.statusCode(), delete::body);
+        assertNotNull(cancelled.get(5, java.util.concurrent.TimeUnit.SECONDS), "its consumer got basic.cancel");
+        assertEquals(404, server.send("GET", server.management("/api/queues/%2F/private")).statusCode());
+        assertTrue(client.isOpen() && channel.isOpen(), "the owner's connection and channel stay open");
+    }
+
+    @Test
     void deleteWithIfEmptyRefusesAQueueThatHoldsMessages() throws IOException
     {
         final Channel channel = client.createChannel();
