@@ -32,6 +32,10 @@ import java.util.List;
  * Allocation: settling one tag, or {@code multiple} acks, allocates nothing (the sinks are constants);
  * a requeue of several messages at once, which must keep their order, collects them first.
  * <p>
+ * Counting, for monitoring: acknowledgements of a consumer's deliveries are counted by its scope
+ * ({@link AckScope#acknowledged}); the gets scope's deliveries come from any queue, so its sinks (the
+ * {@code _GET} twins, chosen by {@link #forScope}) tell each delivery's queue instead.
+ * <p>
  * Memory ordering: {@link #faaNextTag} is an atomic fetch-and-add; {@code scopes} is a copy-on-write
  * array stored with release ({@link #soScopes}) under this object's monitor and read with acquire
  * ({@link #laScopes}) by settlements.
@@ -62,6 +66,21 @@ final class Acknowledgements
         (tag, envelope, origin) -> ((DeliveryOrigin)origin).discardRejected(envelope);
     private static final UnackedTable.ClaimSink<Envelope> REQUEUE =
         (tag, envelope, origin) -> ((DeliveryOrigin)origin).requeue(envelope);
+    private static final UnackedTable.ClaimSink<Envelope> ACK_GET = (tag, envelope, origin) ->
+    {
+        ((DeliveryOrigin)origin).getSettled(true);
+        envelope.release();
+    };
+    private static final UnackedTable.ClaimSink<Envelope> DISCARD_GET = (tag, envelope, origin) ->
+    {
+        ((DeliveryOrigin)origin).getSettled(false);
+        ((DeliveryOrigin)origin).discardRejected(envelope);
+    };
+    private static final UnackedTable.ClaimSink<Envelope> REQUEUE_GET = (tag, envelope, origin) ->
+    {
+        ((DeliveryOrigin)origin).getSettled(false);
+        ((DeliveryOrigin)origin).requeue(envelope);
+    };
 
     private final String description;
     /** The channel's gets: always the last scope. */
@@ -76,7 +95,7 @@ final class Acknowledgements
     Acknowledgements(final String description)
     {
         this.description = description;
-        this.gets = new AckScope(0, null);
+        this.gets = new AckScope();
         soScopes(new AckScope[] {gets});
     }
 
@@ -92,10 +111,11 @@ final class Acknowledgements
         return gets;
     }
 
-    /** A consumer starts on the channel: its deliveries get a scope of their own. */
-    AckScope addScope(final int prefetch, final QueueConsumer consumer)
+    /** A consumer starts on the channel: its deliveries get a scope of their own, counting in {@code counts}. */
+    AckScope addScope(final int prefetch, final QueueConsumer consumer, final ConsumerCounts counts,
+        final QueueStatistics statistics)
     {
-        final AckScope scope = new AckScope(prefetch, consumer);
+        final AckScope scope = new AckScope(prefetch, consumer, counts, statistics);
         synchronized (this)
         {
             final AckScope[] current = laScopes();
@@ -195,10 +215,11 @@ final class Acknowledgements
     /** {@link io.ringmq.Delivery#ack()}: the tag's scope is known. */
     void ackIn(final AckScope scope, final long tag, final String method)
     {
-        if (!scope.claim(tag, ACK))
+        if (!scope.claim(tag, forScope(scope, ACK)))
         {
             throw unknownTag(tag, method);
         }
+        scope.acknowledged(1);
         settled(scope);
     }
 
@@ -237,8 +258,10 @@ final class Acknowledgements
         {
             for (final AckScope scope : scopes)
             {
-                if (scope.claimUpTo(Long.MAX_VALUE, sink) > 0)
+                final int claimed = scope.claimUpTo(Long.MAX_VALUE, forScope(scope, sink));
+                if (claimed > 0)
                 {
+                    counted(scope, sink, claimed);
                     settled(scope);
                 }
             }
@@ -250,11 +273,14 @@ final class Acknowledgements
         {
             throw unknownTag(tag, method);
         }
+        counted(named, sink, 1);
         if (multiple)
         {
             for (final AckScope scope : scopes)
             {
-                if (scope.claimUpTo(tag - 1, sink) > 0 && scope != named)
+                final int claimed = scope.claimUpTo(tag - 1, forScope(scope, sink));
+                counted(scope, sink, claimed);
+                if (claimed > 0 && scope != named)
                 {
                     settled(scope);
                 }
@@ -263,17 +289,41 @@ final class Acknowledgements
         settled(named);
     }
 
+    /** Claimed with one of the constant sinks: @return the scope that held {@code tag}, or null. */
     private static AckScope claimAnywhere(final AckScope[] scopes, final long tag,
         final UnackedTable.ClaimSink<Envelope> sink)
     {
         for (final AckScope scope : scopes)
         {
-            if (scope.claim(tag, sink))
+            if (scope.claim(tag, forScope(scope, sink)))
             {
                 return scope;
             }
         }
         return null;
+    }
+
+    /** The gets scope's twin of a constant sink, which also tells the delivery's queue; the sink itself for a consumer's scope. */
+    private static UnackedTable.ClaimSink<Envelope> forScope(final AckScope scope,
+        final UnackedTable.ClaimSink<Envelope> sink)
+    {
+        if (!scope.isGets())
+        {
+            return sink;
+        }
+        if (sink == ACK)
+        {
+            return ACK_GET;
+        }
+        return sink == DISCARD ? DISCARD_GET : REQUEUE_GET;
+    }
+
+    private static void counted(final AckScope scope, final UnackedTable.ClaimSink<Envelope> sink, final int claimed)
+    {
+        if (sink == ACK)
+        {
+            scope.acknowledged(claimed);
+        }
     }
 
     private void requeueInOrder(final long tag, final boolean multiple, final String method)
@@ -290,22 +340,44 @@ final class Acknowledgements
             return;
         }
         final Held named = new Held();
-        if (tag != 0 && claimAnywhere(scopes, tag, named) == null)
+        if (tag != 0 && claimHeld(scopes, tag, named) == null)
         {
             throw unknownTag(tag, method);
         }
         requeueCollected(tag == 0 ? Long.MAX_VALUE : tag - 1, named.envelope == null ? null : named);
     }
 
+    /** Claims {@code tag} into {@code named}: @return the scope that held it, or null. */
+    private static AckScope claimHeld(final AckScope[] scopes, final long tag, final Held named)
+    {
+        for (final AckScope scope : scopes)
+        {
+            if (scope.claim(tag, named))
+            {
+                if (scope.isGets())
+                {
+                    named.origin.getSettled(false);
+                }
+                return scope;
+            }
+        }
+        return null;
+    }
+
     private int requeueCollected(final long maxTag, final Held last)
     {
         final List<Held> held = new ArrayList<>();
         final UnackedTable.ClaimSink<Envelope> collect = (tag, envelope, origin) -> held.add(new Held(tag, envelope, origin));
+        final UnackedTable.ClaimSink<Envelope> collectGet = (tag, envelope, origin) ->
+        {
+            ((DeliveryOrigin)origin).getSettled(false);
+            held.add(new Held(tag, envelope, origin));
+        };
         final AckScope[] scopes = laScopes();
         final boolean[] touched = new boolean[scopes.length];
         for (int i = 0; i < scopes.length; i++)
         {
-            touched[i] = scopes[i].claimUpTo(maxTag, collect) > 0;
+            touched[i] = scopes[i].claimUpTo(maxTag, scopes[i].isGets() ? collectGet : collect) > 0;
         }
         if (last != null)
         {
@@ -367,6 +439,7 @@ final class Acknowledgements
             System.arraycopy(current, index + 1, next, index, current.length - index - 1);
             soScopes(next);
         }
+        scope.dropped(); // once (the index check above), outside this monitor: it takes the queue statistics' own
     }
 
     private PreconditionFailedException unknownTag(final long tag, final String method)

@@ -7,6 +7,7 @@ import io.ringmq.error.PreconditionFailedException;
 import io.ringmq.routing.table.Names;
 import io.ringmq.routing.table.RoutingTable;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -29,7 +30,8 @@ import java.util.concurrent.locks.ReentrantLock;
  * }</pre>
  * Work is done through {@link Channel}s, grouped in {@link Connection}s. Closing the broker closes
  * every connection, stops every consumer and consumer thread, and discards what the queues still held;
- * nothing is left running.
+ * nothing is left running. Everything is in memory: what a queue holds when the broker closes is gone
+ * with it. {@link #close(Duration)} bounds the wait for delivery handlers that do not return.
  * <p>
  * Topology changes (declare, bind, delete, consume, cancel) are serialized by one lock that
  * publishers and consumers never take: the routing table is an immutable snapshot published with
@@ -39,12 +41,17 @@ import java.util.concurrent.locks.ReentrantLock;
  * shared consumer pool ({@link Builder#consumerPool}, for consumers with
  * {@link ConsumerThreading#SHARED_POOL}), a thread per {@link ConsumerThreading#DEDICATED_THREAD}
  * consumer, and one housekeeping thread, started with the first queue that needs it, which sweeps
- * expired messages and deletes expired queues every {@value #HOUSEKEEPING_PERIOD_MILLIS} ms.
+ * expired messages and deletes expired queues every {@value #HOUSEKEEPING_PERIOD_MILLIS} ms, and, once
+ * the {@link #inspector()} is first asked for, samples the statistics' rates every
+ * {@link Builder#statisticsInterval statistics interval}.
  */
 public final class Broker implements AutoCloseable
 {
     /** How often the housekeeping thread sweeps expired messages and expired queues, in milliseconds. */
     public static final long HOUSEKEEPING_PERIOD_MILLIS = Housekeeper.PERIOD_MILLIS;
+
+    /** The default {@link Builder#statisticsInterval}: 5 s, as RabbitMQ's {@code collect_statistics_interval}. */
+    public static final java.time.Duration DEFAULT_STATISTICS_INTERVAL = java.time.Duration.ofSeconds(5);
 
     private static final AtomicInteger POOL_THREADS = new AtomicInteger();
 
@@ -56,6 +63,9 @@ public final class Broker implements AutoCloseable
     private final EnvelopePool pool;
     private final DeadLetters deadLetters;
     private final Housekeeper housekeeper = new Housekeeper(this::expireIfUnused);
+    private final BrokerStatistics statistics = new BrokerStatistics();
+    private final Inspector inspector = new Inspector(this);
+    private final long statisticsIntervalNanos;
     private final AtomicLong consumerTags = new AtomicLong();
     private final AtomicLong channelNumbers = new AtomicLong();
     private final AtomicLong connectionNumbers = new AtomicLong();
@@ -64,6 +74,10 @@ public final class Broker implements AutoCloseable
     /** Started with the first pooled consumer; guarded by the topology lock. */
     private ConsumerPool consumerPool;
     private volatile boolean closed;
+    /** How the first close tears the broker down; set with {@code closed}, under the topology lock. */
+    private volatile Teardown teardown;
+    /** Set once, under the topology lock, when the inspector started the statistics sampler. */
+    private volatile boolean sampling;
 
     private Broker(final Builder builder)
     {
@@ -71,6 +85,7 @@ public final class Broker implements AutoCloseable
         deadLetters = new DeadLetters(routing, pool);
         poolThreads = builder.poolThreads;
         poolThreadFactory = builder.poolThreadFactory;
+        statisticsIntervalNanos = builder.statisticsInterval.toNanos();
     }
 
     /** @return a broker with default settings. */
@@ -91,7 +106,13 @@ public final class Broker implements AutoCloseable
         return openConnection("connection-" + connectionNumbers.incrementAndGet());
     }
 
-    /** @return a new connection with that name (for logs and errors). */
+    /**
+     * Opens a connection with a name of the application's choosing.
+     *
+     * @param name shown in logs and errors; need not be unique.
+     * @return a new connection, the owner of the exclusive queues its channels declare.
+     * @throws BrokerClosedException when the broker is closed.
+     */
     public Connection openConnection(final String name)
     {
         return register(new Connection(this, Objects.requireNonNull(name, "name"), false));
@@ -125,12 +146,84 @@ public final class Broker implements AutoCloseable
     }
 
     /**
-     * Closes every connection (cancelling their consumers and requeueing what they left
-     * unacknowledged), discards every queue, then stops the consumer and housekeeping threads and waits
-     * for them. Idempotent.
+     * Closes the broker and waits as long as that takes. From the moment it is called, every declare,
+     * publish, consume and new channel or connection throws {@link BrokerClosedException}. Then it stops
+     * the housekeeping thread; closes every connection, so every channel: their consumers are cancelled
+     * (cancel listeners told {@code "broker closed"}), each waiting until no delivery of theirs is in
+     * progress, and what they left unacknowledged is requeued; then it empties and deletes every queue;
+     * then it stops the consumer threads and waits for them.
+     * <p>
+     * Nothing is persisted: every message still in a queue, ready or requeued, is discarded with the
+     * broker. An application that must not lose them drains its queues before closing.
+     * <p>
+     * A delivery handler that never returns makes this wait forever; {@link #close(Duration)} does not.
+     * Called from a delivery handler, it does not wait for that handler's own delivery. Idempotent: a
+     * later call returns at once.
      */
     @Override
     public void close()
+    {
+        tearDown(Teardown.unbounded());
+    }
+
+    /**
+     * Closes the broker as {@link #close()} does, but waits for the teardown no longer than
+     * {@code timeout}, so that a delivery handler that never returns cannot hang the application's
+     * shutdown.
+     * <p>
+     * The broker refuses new work from the moment this is called, whatever it returns. Each connection
+     * is closed on a daemon thread of its own, so one whose handler is stuck holds up only itself; by the
+     * time this returns every queue has been emptied and deleted, so a consumer not yet cancelled gets no
+     * further message from its queue. Connections whose handlers are stuck, and consumer pool threads inside such handlers, are
+     * left running on daemon threads (they do not keep the JVM alive): each finishes its teardown
+     * (requeueing into deleted queues, which discards) if its handler ever returns. They are named in a
+     * warning logged through {@link System.Logger} ({@code io.ringmq}), and this returns false.
+     * <p>
+     * Called from a delivery handler, this waits for that handler's own delivery, so it returns false at
+     * the timeout; use {@link #close()} there. A later call returns at once: true when the teardown of
+     * the first has ended by then.
+     *
+     * @param timeout how long to wait for the teardown; zero or positive.
+     * @return true when every connection, consumer and thread had stopped within {@code timeout}; false
+     *         when some were still waiting for a handler (and were left running, as above).
+     * @throws InvalidArgumentException for a null or negative timeout.
+     */
+    public boolean close(final Duration timeout)
+    {
+        if (timeout == null || timeout.isNegative())
+        {
+            throw new InvalidArgumentException("close timeout must be zero or positive, was " + timeout);
+        }
+        final Teardown bounded = Teardown.within(saturatedNanos(timeout));
+        if (!tearDown(bounded))
+        {
+            return teardown.isFinished();
+        }
+        if (bounded.isFinished())
+        {
+            return true;
+        }
+        System.getLogger("io.ringmq").log(System.Logger.Level.WARNING, "the broker is closed, but after " +
+            timeout.toMillis() + " ms these steps of its teardown still wait, most likely for delivery handlers that " +
+            "have not returned: " + bounded.unfinishedSteps() + "; they are left running on daemon threads and end " +
+            "if those handlers return");
+        return false;
+    }
+
+    private static long saturatedNanos(final Duration duration)
+    {
+        try
+        {
+            return duration.toNanos();
+        }
+        catch (final ArithmeticException ex)
+        {
+            return Long.MAX_VALUE; // centuries: as good as forever
+        }
+    }
+
+    /** The one teardown of both closes. @return false when the broker was already closed (nothing done). */
+    private boolean tearDown(final Teardown steps)
     {
         final ScheduledExecutorService housekeeping;
         final ConsumerPool consumers;
@@ -139,9 +232,10 @@ public final class Broker implements AutoCloseable
         {
             if (closed)
             {
-                return;
+                return false;
             }
             closed = true;
+            teardown = steps;
             housekeeping = housekeeper.detach();
             consumers = consumerPool;
         }
@@ -149,20 +243,29 @@ public final class Broker implements AutoCloseable
         {
             topology.unlock();
         }
-        housekeeper.shutDown(housekeeping); // first, so that no sweep runs during the teardown
+        if (housekeeping != null)
+        {
+            steps.step("housekeeping", () -> housekeeper.shutDown(housekeeping));
+            steps.awaitSteps(); // first, so that no sweep runs during the teardown
+        }
         for (final Connection connection : new ArrayList<>(connections))
         {
-            connection.close("broker closed");
+            steps.step("connection '" + connection.name() + "'", () -> connection.close("broker closed"));
         }
+        steps.awaitSteps();
+        // Here even when a bounded step is stuck: what it has not closed yet gets no more messages.
         for (final MessageQueue queue : new ArrayList<>(queues.values()))
         {
             queue.markDeleted();
         }
         if (consumers != null)
         {
-            consumers.close();
+            steps.step("shared consumer pool", consumers::close);
+            steps.awaitSteps();
         }
-        pool.close(); // last: the drains above still return envelopes
+        pool.close(); // last: the drains above still return envelopes (a stuck step's later ones go to the GC)
+        steps.allStepsStarted();
+        return true;
     }
 
     // ------------------------------------------------------------------ package-private engine API
@@ -180,6 +283,29 @@ public final class Broker implements AutoCloseable
     Housekeeper housekeeper()
     {
         return housekeeper;
+    }
+
+    BrokerStatistics statistics()
+    {
+        return statistics;
+    }
+
+    /** @return the declared queues now (a live view: monitoring copies what it needs). */
+    java.util.Collection<MessageQueue> queues()
+    {
+        return queues.values();
+    }
+
+    /** @return the declared queue named {@code name}, or null; no owner check (monitoring). */
+    MessageQueue queueNamed(final String name)
+    {
+        return queues.get(name);
+    }
+
+    /** @return the open connections now. */
+    List<Connection> connections()
+    {
+        return new ArrayList<>(connections);
     }
 
     boolean isClosed()
@@ -341,7 +467,7 @@ public final class Broker implements AutoCloseable
 
     private int removeQueueLocked(final MessageQueue queue)
     {
-        queues.remove(queue.name(), queue);
+        statistics.queueDeleted(queues, queue); // removes it from the map; its counts stay in the broker's totals
         housekeeper.remove(queue);
         routing.deleteQueue(queue.name());
         for (final QueueConsumer consumer : queue.consumers())
@@ -378,6 +504,7 @@ public final class Broker implements AutoCloseable
                 "amq.ctag-" + consumerTags.incrementAndGet();
             channel.checkConsumerTagFree(tag);
             agent = new DeliveryAgent(channel, queue, tag, options, handler, this::runnerFor);
+            queue.statistics().attach(agent.counts()); // before its first delivery
             queue.addConsumer(agent);
             queue.touch();
             channel.consumerStarted(agent);
@@ -558,10 +685,31 @@ public final class Broker implements AutoCloseable
         return "amq.gen-" + java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(bits.array());
     }
 
-    /** @return the view of what this broker holds, for monitoring: listings, counts, rates. */
+    /**
+     * @return the view of what this broker holds, for monitoring: listings, counts, rates; the same
+     * instance every time. The first call starts sampling rates, every
+     * {@link Builder#statisticsInterval statistics interval}, on the housekeeping thread: a broker
+     * nobody inspects pays for no sampling.
+     */
     public Inspector inspector()
     {
-        return new Inspector(this); // SKELETON: one per broker
+        if (!sampling)
+        {
+            topology.lock();
+            try
+            {
+                if (!sampling && !closed)
+                {
+                    housekeeper.sampleStatistics(() -> statistics.sample(queues.values()), statisticsIntervalNanos);
+                    sampling = true;
+                }
+            }
+            finally
+            {
+                topology.unlock();
+            }
+        }
+        return inspector;
     }
 
     /** Settings of a {@link Broker}. */
@@ -570,6 +718,7 @@ public final class Broker implements AutoCloseable
         private int envelopePoolCapacity = 1 << 16;
         private int envelopePrefill = 1 << 12;
         private int poolThreads = ConsumerPool.DEFAULT_THREADS;
+        private java.time.Duration statisticsInterval = DEFAULT_STATISTICS_INTERVAL;
         private ThreadFactory poolThreadFactory = task ->
         {
             final Thread thread = new Thread(task, "ringmq-consumer-pool-" + POOL_THREADS.incrementAndGet());
@@ -585,6 +734,7 @@ public final class Broker implements AutoCloseable
          * @param capacity most idle envelopes kept for reuse (one per message in flight is the
          *                 steady-state need); more are allocated when needed and left to the GC.
          * @param prefill  envelopes allocated up front.
+         * @return this builder.
          */
         public Builder envelopePool(final int capacity, final int prefill)
         {
@@ -602,6 +752,11 @@ public final class Broker implements AutoCloseable
          * The shared consumer pool ({@link ConsumerThreading#SHARED_POOL}): {@code threads} threads
          * (default twice the available processors, at least 2) made by {@code threadFactory} (default:
          * daemon threads named {@code ringmq-consumer-pool-N}), started with the first pooled consumer.
+         *
+         * @param threads       at least 1; at most this many pooled handlers run at once.
+         * @param threadFactory makes the pool's threads; make them daemon threads, or the JVM waits for
+         *                      them if the broker is never closed.
+         * @return this builder.
          */
         public Builder consumerPool(final int threads, final ThreadFactory threadFactory)
         {
@@ -614,7 +769,12 @@ public final class Broker implements AutoCloseable
             return this;
         }
 
-        /** The shared consumer pool's size, with the default thread factory. */
+        /**
+         * The shared consumer pool's size, with the default thread factory.
+         *
+         * @param threads at least 1; at most this many pooled handlers run at once.
+         * @return this builder.
+         */
         public Builder consumerPool(final int threads)
         {
             return consumerPool(threads, poolThreadFactory);
@@ -622,13 +782,23 @@ public final class Broker implements AutoCloseable
 
         /**
          * How often queue and broker rates are sampled (default 5 s, RabbitMQ's
-         * {@code collect_statistics_interval}).
+         * {@code collect_statistics_interval}); each rate is the change of its count over the last interval,
+         * per second. Sampling starts with the first {@link Broker#inspector()} call.
+         *
+         * @param interval at least 1 ms.
+         * @return this builder.
          */
         public Builder statisticsInterval(final java.time.Duration interval)
         {
-            throw new UnsupportedOperationException("skeleton");
+            if (interval == null || interval.compareTo(java.time.Duration.ofMillis(1)) < 0)
+            {
+                throw new InvalidArgumentException("statistics interval must be at least 1 ms, was " + interval);
+            }
+            this.statisticsInterval = interval;
+            return this;
         }
 
+        /** @return a new, open broker with these settings; it starts no thread until one is needed. */
         public Broker build()
         {
             return new Broker(this);

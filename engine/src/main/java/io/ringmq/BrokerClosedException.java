@@ -11,6 +11,7 @@ public final class BrokerClosedException extends RingMqException
 {
     private static final long serialVersionUID = 1L;
 
+    /** @param message what was closed (the broker, a connection or a channel) and what was tried on it. */
     public BrokerClosedException(final String message)
     {
         super(ReplyCode.CHANNEL_ERROR, message);

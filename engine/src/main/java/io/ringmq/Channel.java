@@ -113,6 +113,13 @@ public final class Channel implements AutoCloseable, ConsumerOwner
         return open && !broker.isClosed();
     }
 
+    /**
+     * Engine plumbing, public only because {@code Channel} implements an internal interface: the
+     * channel's table of outstanding deliveries. Applications settle deliveries with {@link #ack},
+     * {@link #nack} and {@link #reject}.
+     *
+     * @return the table its consumers and gets record their deliveries in.
+     */
     @Override
     public Acknowledgements acknowledgements()
     {
@@ -121,7 +128,13 @@ public final class Channel implements AutoCloseable, ConsumerOwner
 
     // ------------------------------------------------------------------ exchanges
 
-    /** AMQP {@code exchange.declare} of a non-durable, non-auto-delete, non-internal exchange. */
+    /**
+     * AMQP {@code exchange.declare} of a non-durable, non-auto-delete, non-internal exchange.
+     *
+     * @param exchange the exchange's name; {@code amq.*} names are reserved.
+     * @param type     how it routes: direct, fanout, topic or headers.
+     * @throws PreconditionFailedException when an exchange of that name exists with another declaration.
+     */
     public void exchangeDeclare(final String exchange, final ExchangeType type)
     {
         exchangeDeclare(ExchangeSpec.builder(exchange, type).build());
@@ -130,6 +143,9 @@ public final class Channel implements AutoCloseable, ConsumerOwner
     /**
      * AMQP {@code exchange.declare}: idempotent for an equivalent spec (type, durable, auto-delete,
      * internal and {@code alternate-exchange}, as RabbitMQ compares them), PRECONDITION_FAILED otherwise.
+     *
+     * @param spec the exchange's name, type and flags ({@link ExchangeSpec#builder}).
+     * @throws PreconditionFailedException when an exchange of that name exists with another declaration.
      */
     public void exchangeDeclare(final ExchangeSpec spec)
     {
@@ -141,7 +157,13 @@ public final class Channel implements AutoCloseable, ConsumerOwner
         broker.routing().declareExchange(spec);
     }
 
-    /** AMQP passive {@code exchange.declare}: NOT_FOUND unless it exists. @return its declaration. */
+    /**
+     * AMQP passive {@code exchange.declare}: checks that an exchange exists, without declaring it.
+     *
+     * @param exchange the exchange's name.
+     * @return its declaration, as it was declared.
+     * @throws NotFoundException when there is no such exchange.
+     */
     public ExchangeSpec exchangeDeclarePassive(final String exchange)
     {
         ensureOpen();
@@ -153,25 +175,53 @@ public final class Channel implements AutoCloseable, ConsumerOwner
         return spec;
     }
 
-    /** AMQP {@code exchange.delete}. */
+    /**
+     * AMQP {@code exchange.delete}, with its bindings; deleting what does not exist is not an error.
+     *
+     * @param exchange the exchange's name.
+     */
     public void exchangeDelete(final String exchange)
     {
         exchangeDelete(exchange, false);
     }
 
-    /** AMQP {@code exchange.delete}; with {@code ifUnused}, PRECONDITION_FAILED while it has bindings. */
+    /**
+     * AMQP {@code exchange.delete}, with its bindings.
+     *
+     * @param exchange the exchange's name.
+     * @param ifUnused true to delete it only if no queue or exchange is bound to it.
+     * @throws PreconditionFailedException when {@code ifUnused} and it still has bindings.
+     */
     public void exchangeDelete(final String exchange, final boolean ifUnused)
     {
         ensureOpen();
         broker.routing().deleteExchange(exchange, ifUnused);
     }
 
-    /** AMQP {@code exchange.bind}: messages reaching {@code source} with a matching key also go to {@code destination}. */
+    /**
+     * AMQP {@code exchange.bind}: messages reaching {@code source} with a matching key also go to
+     * {@code destination}, which routes them on by its own type.
+     *
+     * @param destination the exchange that receives the messages.
+     * @param source      the exchange the messages are published to.
+     * @param routingKey  the binding key, matched as {@code source}'s type matches keys.
+     * @throws NotFoundException when either exchange does not exist.
+     */
     public void exchangeBind(final String destination, final String source, final String routingKey)
     {
         exchangeBind(destination, source, routingKey, null);
     }
 
+    /**
+     * AMQP {@code exchange.bind} with binding arguments, which a headers exchange matches
+     * ({@code x-match} and the header values).
+     *
+     * @param destination the exchange that receives the messages.
+     * @param source      the exchange the messages are published to.
+     * @param routingKey  the binding key, matched as {@code source}'s type matches keys.
+     * @param arguments   the binding's arguments (null: none); part of the binding's identity.
+     * @throws NotFoundException when either exchange does not exist.
+     */
     public void exchangeBind(final String destination, final String source, final String routingKey,
         final Map<String, ?> arguments)
     {
@@ -179,12 +229,27 @@ public final class Channel implements AutoCloseable, ConsumerOwner
         broker.routing().bindExchange(source, destination, routingKey, arguments);
     }
 
-    /** AMQP {@code exchange.unbind}; unbinding what is not bound is not an error. */
+    /**
+     * AMQP {@code exchange.unbind}; unbinding what is not bound is not an error.
+     *
+     * @param destination the exchange that received the messages.
+     * @param source      the exchange the messages are published to.
+     * @param routingKey  the binding key it was bound with.
+     */
     public void exchangeUnbind(final String destination, final String source, final String routingKey)
     {
         exchangeUnbind(destination, source, routingKey, null);
     }
 
+    /**
+     * AMQP {@code exchange.unbind} of a binding made with arguments; unbinding what is not bound is not
+     * an error.
+     *
+     * @param destination the exchange that received the messages.
+     * @param source      the exchange the messages are published to.
+     * @param routingKey  the binding key it was bound with.
+     * @param arguments   the arguments it was bound with (null: none).
+     */
     public void exchangeUnbind(final String destination, final String source, final String routingKey,
         final Map<String, ?> arguments)
     {
@@ -196,20 +261,34 @@ public final class Channel implements AutoCloseable, ConsumerOwner
 
     /**
      * AMQP {@code queue.declare} with no arguments, as RabbitMQ's clients do it: a server-named,
-     * exclusive, auto-delete, non-durable queue. @return its info, with the generated name.
+     * exclusive, auto-delete, non-durable queue.
+     *
+     * @return its info, with the generated name ({@code amq.gen-...}).
      */
     public QueueInfo queueDeclare()
     {
         return queueDeclare(QueueSpec.builder("").exclusive(true).autoDelete(true).build());
     }
 
-    /** AMQP {@code queue.declare} of a plain queue; "" declares a server-named queue. */
+    /**
+     * AMQP {@code queue.declare} of a plain queue: not exclusive, not auto-delete, no arguments.
+     *
+     * @param queue the queue's name; "" declares a server-named queue.
+     * @return its name (the generated one for "") and its message and consumer counts.
+     */
     public QueueInfo queueDeclare(final String queue)
     {
         return queueDeclare(QueueSpec.named(queue));
     }
 
-    /** AMQP {@code queue.declare}: idempotent for an equivalent spec, PRECONDITION_FAILED otherwise. */
+    /**
+     * AMQP {@code queue.declare}: idempotent for an equivalent spec, PRECONDITION_FAILED otherwise.
+     *
+     * @param spec the queue's name, flags and arguments ({@link QueueSpec#builder}).
+     * @return its name (the generated one for "") and its message and consumer counts.
+     * @throws PreconditionFailedException when a queue of that name exists with another declaration.
+     * @throws ResourceLockedException     when it is another connection's exclusive queue.
+     */
     public QueueInfo queueDeclare(final QueueSpec spec)
     {
         ensureOpen();
@@ -223,18 +302,29 @@ public final class Channel implements AutoCloseable, ConsumerOwner
     /**
      * AMQP passive {@code queue.declare}: NOT_FOUND unless it exists. {@value DirectReplyTo#PSEUDO_QUEUE}
      * always exists, as in RabbitMQ.
+     *
+     * @param queue the queue's name.
+     * @return its message and consumer counts now.
+     * @throws NotFoundException       when there is no such queue.
+     * @throws ResourceLockedException when it is another connection's exclusive queue.
      */
     public QueueInfo queueDeclarePassive(final String queue)
     {
         ensureOpen();
         if (DirectReplyTo.PSEUDO_QUEUE.equals(queue))
         {
-            return new QueueInfo(queue, 0, 0, 0, 0, 0, 0, 0);
+            return QueueInfo.empty(DirectReplyTo.PSEUDO_QUEUE_SPEC);
         }
         return broker.queue(queue, this).info(); // not a use: a passive declare does not renew x-expires, as in RabbitMQ
     }
 
-    /** @return the ready messages of {@code queue} (what {@code basic.get-ok} reports as message-count). */
+    /**
+     * Counts the messages a get or a consumer could take now, without the unacknowledged ones.
+     *
+     * @param queue the queue's name.
+     * @return the ready messages of {@code queue} (what {@code basic.get-ok} reports as message-count).
+     * @throws NotFoundException when there is no such queue.
+     */
     public int messageCount(final String queue)
     {
         ensureOpen();
@@ -242,8 +332,9 @@ public final class Channel implements AutoCloseable, ConsumerOwner
     }
 
     /**
-     * AMQP {@code queue.delete}.
+     * AMQP {@code queue.delete}: its consumers are cancelled and its messages discarded.
      *
+     * @param queue the queue's name.
      * @return the messages deleted with it (0 when it did not exist). A publish racing the delete may
      * still land a message in the queue after this count was taken; it is discarded too.
      */
@@ -252,26 +343,58 @@ public final class Channel implements AutoCloseable, ConsumerOwner
         return queueDelete(queue, false, false);
     }
 
-    /** AMQP {@code queue.delete} with {@code if-unused} / {@code if-empty}. */
+    /**
+     * AMQP {@code queue.delete} with {@code if-unused} / {@code if-empty}.
+     *
+     * @param queue    the queue's name.
+     * @param ifUnused true to delete it only while it has no consumers.
+     * @param ifEmpty  true to delete it only while it holds no ready messages.
+     * @return the messages deleted with it (0 when it did not exist).
+     * @throws PreconditionFailedException when a condition asked for does not hold.
+     */
     public int queueDelete(final String queue, final boolean ifUnused, final boolean ifEmpty)
     {
         ensureOpen();
         return broker.deleteQueue(queue, ifUnused, ifEmpty, this);
     }
 
-    /** AMQP {@code queue.purge}: removes ready messages (not unacknowledged ones). @return how many. */
+    /**
+     * AMQP {@code queue.purge}: removes ready messages (not unacknowledged ones).
+     *
+     * @param queue the queue's name.
+     * @return how many messages it removed.
+     * @throws NotFoundException when there is no such queue.
+     */
     public int queuePurge(final String queue)
     {
         ensureOpen();
         return broker.queue(queue, this).purge();
     }
 
-    /** AMQP {@code queue.bind}. */
+    /**
+     * AMQP {@code queue.bind}: messages published to {@code exchange} whose key matches go to {@code queue}.
+     *
+     * @param queue      the queue that receives the messages.
+     * @param exchange   the exchange they are published to.
+     * @param routingKey the binding key, matched as the exchange's type matches keys.
+     * @throws NotFoundException when the queue or the exchange does not exist.
+     * @throws io.ringmq.error.AccessRefusedException for the default exchange {@code ""}, which cannot be bound.
+     */
     public void queueBind(final String queue, final String exchange, final String routingKey)
     {
         queueBind(queue, exchange, routingKey, null);
     }
 
+    /**
+     * AMQP {@code queue.bind} with binding arguments, which a headers exchange matches ({@code x-match}
+     * and the header values).
+     *
+     * @param queue      the queue that receives the messages.
+     * @param exchange   the exchange they are published to.
+     * @param routingKey the binding key, matched as the exchange's type matches keys.
+     * @param arguments  the binding's arguments (null: none); part of the binding's identity.
+     * @throws NotFoundException when the queue or the exchange does not exist.
+     */
     public void queueBind(final String queue, final String exchange, final String routingKey,
         final Map<String, ?> arguments)
     {
@@ -280,12 +403,29 @@ public final class Channel implements AutoCloseable, ConsumerOwner
         broker.routing().bindQueue(exchange, queue, routingKey, arguments);
     }
 
-    /** AMQP {@code queue.unbind}; unbinding what is not bound is not an error. */
+    /**
+     * AMQP {@code queue.unbind}; unbinding what is not bound is not an error.
+     *
+     * @param queue      the queue that received the messages.
+     * @param exchange   the exchange they are published to.
+     * @param routingKey the binding key it was bound with.
+     * @throws NotFoundException when the queue does not exist.
+     */
     public void queueUnbind(final String queue, final String exchange, final String routingKey)
     {
         queueUnbind(queue, exchange, routingKey, null);
     }
 
+    /**
+     * AMQP {@code queue.unbind} of a binding made with arguments; unbinding what is not bound is not an
+     * error.
+     *
+     * @param queue      the queue that received the messages.
+     * @param exchange   the exchange they are published to.
+     * @param routingKey the binding key it was bound with.
+     * @param arguments  the arguments it was bound with (null: none).
+     * @throws NotFoundException when the queue does not exist.
+     */
     public void queueUnbind(final String queue, final String exchange, final String routingKey,
         final Map<String, ?> arguments)
     {
@@ -296,7 +436,11 @@ public final class Channel implements AutoCloseable, ConsumerOwner
 
     // ------------------------------------------------------------------ publishing
 
-    /** Where unroutable {@code mandatory} messages are returned (AMQP {@code basic.return}); null for none. */
+    /**
+     * Sets where unroutable {@code mandatory} messages are returned (AMQP {@code basic.return}).
+     *
+     * @param listener told on the publishing thread, before the publish returns; null: such messages are dropped.
+     */
     public void setReturnListener(final ReturnListener listener)
     {
         this.returnListener = listener;
@@ -305,6 +449,9 @@ public final class Channel implements AutoCloseable, ConsumerOwner
     /**
      * How long a publish may wait for room in a full {@link OverflowPolicy#BLOCK} queue; past it the
      * publish throws {@link PublishTimeoutException}.
+     *
+     * @param timeout zero or positive; zero refuses at once when a {@code block} queue is full
+     *                ({@link #DEFAULT_PUBLISH_TIMEOUT} unless set).
      */
     public void setPublishTimeout(final Duration timeout)
     {
@@ -312,6 +459,10 @@ public final class Channel implements AutoCloseable, ConsumerOwner
     }
 
     /**
+     * How long a publish may wait for room in a full {@link OverflowPolicy#BLOCK} queue, and what it does
+     * when that time is up.
+     *
+     * @param timeout        zero or positive; zero refuses at once when a {@code block} queue is full.
      * @param throwOnTimeout true (the default): a publish that timed out throws
      *                       {@link PublishTimeoutException}; false: the refusal is only counted in the
      *                       {@link PublishResult}'s {@code refusedQueues}.
@@ -326,12 +477,30 @@ public final class Channel implements AutoCloseable, ConsumerOwner
         this.throwOnPublishTimeout = throwOnTimeout;
     }
 
-    /** Publishes a bytes message with no properties. See {@link #publish(String, String, boolean, MessageProperties, byte[])}. */
+    /**
+     * Publishes a bytes message with no properties, not mandatory. See
+     * {@link #publish(String, String, boolean, MessageProperties, byte[])}.
+     *
+     * @param exchange   the exchange's name ("" is the default exchange, which routes to the queue named by the key).
+     * @param routingKey the key the exchange routes by.
+     * @param body       the body, not copied (null: 0 bytes).
+     * @return this channel's reused result: read it before the next publish.
+     */
     public PublishResult publish(final String exchange, final String routingKey, final byte[] body)
     {
         return publish(exchange, routingKey, false, MessageProperties.EMPTY, body);
     }
 
+    /**
+     * Publishes a bytes message with properties, not mandatory. See
+     * {@link #publish(String, String, boolean, MessageProperties, byte[])}.
+     *
+     * @param exchange   the exchange's name ("" is the default exchange).
+     * @param routingKey the key the exchange routes by.
+     * @param properties the message's properties (null: none).
+     * @param body       the body, not copied (null: 0 bytes).
+     * @return this channel's reused result: read it before the next publish.
+     */
     public PublishResult publish(final String exchange, final String routingKey, final MessageProperties properties,
         final byte[] body)
     {
@@ -343,6 +512,12 @@ public final class Channel implements AutoCloseable, ConsumerOwner
      * afterwards; a null body is published as 0 bytes, as RabbitMQ delivers it. Allocates nothing in
      * steady state. A full {@code block} queue keeps it waiting up to the publish timeout.
      *
+     * @param exchange   the exchange's name ("" is the default exchange, which routes to the queue named by the key).
+     * @param routingKey the key the exchange routes by.
+     * @param mandatory  true to have it returned to the return listener ({@link #setReturnListener}) when
+     *                   it reaches no queue.
+     * @param properties the message's properties (null: none).
+     * @param body       the body, not copied (null: 0 bytes).
      * @return this channel's reused result: read it before the next publish.
      * @throws NotFoundException        when the exchange does not exist.
      * @throws io.ringmq.error.AccessRefusedException when the exchange is internal.
@@ -357,6 +532,13 @@ public final class Channel implements AutoCloseable, ConsumerOwner
     /**
      * Publishes a Java object in-process, without serialization: consumers receive the same
      * reference through {@link Delivery#payload()}. It must be safe to share with their threads.
+     *
+     * @param exchange   the exchange's name ("" is the default exchange).
+     * @param routingKey the key the exchange routes by.
+     * @param mandatory  true to have it returned to the return listener when it reaches no queue.
+     * @param properties the message's properties (null: none).
+     * @param payload    the object, not null; such a message has no body ({@link Delivery#body()} is null).
+     * @return this channel's reused result: read it before the next publish.
      */
     public PublishResult publishObject(final String exchange, final String routingKey, final boolean mandatory,
         final MessageProperties properties, final Object payload)
@@ -372,6 +554,13 @@ public final class Channel implements AutoCloseable, ConsumerOwner
      * Publishes {@code count} bytes messages from {@code bodies[offset..]} with the same exchange,
      * routing key and properties: routed once, and the channel's fences and wake-ups paid once.
      *
+     * @param exchange   the exchange's name ("" is the default exchange).
+     * @param routingKey the key the exchange routes by, the same for every message.
+     * @param mandatory  true to have each message returned when it reaches no queue.
+     * @param properties the properties of every message (null: none).
+     * @param bodies     the bodies, not copied (a null element: 0 bytes).
+     * @param offset     the index of the first body to publish.
+     * @param count      how many bodies to publish from {@code offset}.
      * @return this channel's reused result, summed over the batch.
      */
     public PublishResult publishBatch(final String exchange, final String routingKey, final boolean mandatory,
@@ -405,7 +594,11 @@ public final class Channel implements AutoCloseable, ConsumerOwner
      * dropped: it goes into its queues, or with a queue deleted meanwhile. Do not mix with the waiting
      * {@link #publish} on one channel while messages are held.
      *
-     * @param body the body, not copied (null: 0 bytes).
+     * @param exchange   the exchange's name ("" is the default exchange).
+     * @param routingKey the key the exchange routes by.
+     * @param mandatory  true to have it returned to the return listener when it reaches no queue.
+     * @param properties the message's properties (null: none).
+     * @param body       the body, not copied (null: 0 bytes).
      * @return this channel's reused result.
      */
     public PublishResult publishNonBlocking(final String exchange, final String routingKey, final boolean mandatory,
@@ -481,6 +674,8 @@ public final class Channel implements AutoCloseable, ConsumerOwner
     /**
      * Told, on the thread that freed room (a consumer's, say), when a queue that a held message waits for
      * may have room again: it should only schedule {@link #resumeHeldPublishes()} on the channel's thread.
+     *
+     * @param listener run on the thread that freed room, so it must be quick and must not publish; null: none.
      */
     public void setRoomListener(final Runnable listener)
     {
@@ -610,7 +805,12 @@ public final class Channel implements AutoCloseable, ConsumerOwner
      * with that {@code reply-to} carry a name of their own, and replies sent to it through the default
      * exchange reach this consumer.
      *
+     * @param queue   the queue's name.
+     * @param options acknowledgement mode, prefetch, threading, tag, priority and listeners (null: the defaults).
+     * @param handler called with each delivery, on the thread {@link ConsumeOptions#threading()} chooses.
+     * @return the consumer, to cancel it or (caller-driven) to run it.
      * @throws NotAllowedException when the consumer tag is already in use on this channel (530, as RabbitMQ).
+     * @throws NotFoundException   when there is no such queue.
      */
     public Consumer consume(final String queue, final ConsumeOptions options, final DeliveryHandler handler)
     {
@@ -627,7 +827,15 @@ public final class Channel implements AutoCloseable, ConsumerOwner
         return broker.consume(queue, chosen, handler, this);
     }
 
-    /** AMQP {@code basic.consume} with default options: manual ack, unlimited prefetch, or auto-ack. */
+    /**
+     * AMQP {@code basic.consume} with default options: manual ack, unlimited prefetch, or auto-ack.
+     *
+     * @param queue   the queue's name.
+     * @param autoAck true: a delivery is settled as it is handed out; false: the handler acks each one.
+     * @param handler called with each delivery, on a thread of the broker's shared pool.
+     * @return the consumer, to cancel it.
+     * @throws NotFoundException when there is no such queue.
+     */
     public Consumer consume(final String queue, final boolean autoAck, final DeliveryHandler handler)
     {
         return consume(queue, autoAck ? ConsumeOptions.autoAck() : ConsumeOptions.manualAck(0), handler);
@@ -639,6 +847,8 @@ public final class Channel implements AutoCloseable, ConsumerOwner
      * get is not a consumer: single-active-consumer does not restrict it, and it counts as a use of a
      * queue with {@code x-expires}. Its delivery tag is the channel's next.
      *
+     * @param queue   the queue's name.
+     * @param autoAck true: settled as it is taken; false: ack, nack or reject its delivery tag later.
      * @return this channel's reused delivery, valid until its next get, or null when the queue is empty.
      */
     public Delivery get(final String queue, final boolean autoAck)
@@ -655,6 +865,7 @@ public final class Channel implements AutoCloseable, ConsumerOwner
         final boolean redelivered = getTaken.redelivered;
         final DeliveryOrigin origin = getTaken.origin;
         getTaken.clear();
+        q.statistics().got(envelope.bodySize(), redelivered, !autoAck); // before the hold, as a consumer counts
         final long tag = acks.nextTag();
         final Delivery delivery;
         if (autoAck)
@@ -686,7 +897,12 @@ public final class Channel implements AutoCloseable, ConsumerOwner
      * {@code handler} on this thread. With manual acknowledgement the handler (or a later call)
      * settles each delivery tag.
      *
+     * @param queue       the queue's name.
+     * @param autoAck     true: each is settled as it is taken; false: the handler acks each one.
+     * @param maxMessages the most messages to take; fewer when the queue runs empty.
+     * @param handler     called with each delivery, on this thread.
      * @return how many were handed to the handler.
+     * @throws Exception what the handler threw; the messages taken before it stay taken.
      */
     public int drain(final String queue, final boolean autoAck, final int maxMessages, final DeliveryHandler handler)
         throws Exception
@@ -712,19 +928,39 @@ public final class Channel implements AutoCloseable, ConsumerOwner
 
     // ------------------------------------------------------------------ acknowledging
 
-    /** AMQP {@code basic.ack} of any delivery of this channel (push or get); any thread. */
+    /**
+     * AMQP {@code basic.ack} of any delivery of this channel (push or get); any thread.
+     *
+     * @param deliveryTag the delivery's tag.
+     * @param multiple    true to settle every outstanding delivery of the channel up to and including it.
+     * @throws PreconditionFailedException when the tag is unknown or already settled (406).
+     */
     public void ack(final long deliveryTag, final boolean multiple)
     {
         acks.ack(deliveryTag, multiple);
     }
 
-    /** AMQP {@code basic.nack} of any delivery of this channel; any thread. Requeued ones come back flagged, in order. */
+    /**
+     * AMQP {@code basic.nack} of any delivery of this channel; any thread. Requeued ones come back
+     * flagged redelivered, in order.
+     *
+     * @param deliveryTag the delivery's tag.
+     * @param multiple    true to settle every outstanding delivery of the channel up to and including it.
+     * @param requeue     true: back to its queue; false: dead-lettered, or dropped without a dead-letter exchange.
+     * @throws PreconditionFailedException when the tag is unknown or already settled (406).
+     */
     public void nack(final long deliveryTag, final boolean multiple, final boolean requeue)
     {
         acks.nack(deliveryTag, multiple, requeue);
     }
 
-    /** AMQP {@code basic.reject} of any delivery of this channel; any thread. */
+    /**
+     * AMQP {@code basic.reject} of any delivery of this channel; any thread: a nack of one delivery.
+     *
+     * @param deliveryTag the delivery's tag.
+     * @param requeue     true: back to its queue; false: dead-lettered, or dropped without a dead-letter exchange.
+     * @throws PreconditionFailedException when the tag is unknown or already settled (406).
+     */
     public void reject(final long deliveryTag, final boolean requeue)
     {
         acks.reject(deliveryTag, requeue);
@@ -732,7 +968,9 @@ public final class Channel implements AutoCloseable, ConsumerOwner
 
     /**
      * AMQP {@code basic.recover} with requeue: every delivery outstanding on the channel goes back to its
-     * queue, flagged redelivered, in tag order. @return how many.
+     * queue, flagged redelivered, in tag order.
+     *
+     * @return how many deliveries went back.
      */
     public int recover()
     {
@@ -750,6 +988,8 @@ public final class Channel implements AutoCloseable, ConsumerOwner
      * AMQP {@code basic.qos} with {@code global}: at most {@code prefetch} unacknowledged deliveries over
      * all of this channel's consumers together (0: no such limit), besides each consumer's own
      * {@link ConsumeOptions#prefetch()}.
+     *
+     * @param prefetch 0 to 65535.
      */
     public void setChannelPrefetch(final int prefetch)
     {
@@ -795,6 +1035,26 @@ public final class Channel implements AutoCloseable, ConsumerOwner
         consumers.add(consumer);
     }
 
+    /** @return its consumers now (monitoring). */
+    List<DeliveryAgent> consumers()
+    {
+        return new ArrayList<>(consumers);
+    }
+
+    /** @return what monitoring shows of it now. */
+    ChannelInfo info()
+    {
+        return new ChannelInfo(number, connection.name(), consumers.size(), acks.unackedCount(), acks.channelPrefetch(),
+            held.size());
+    }
+
+    /**
+     * Engine plumbing, public only because {@code Channel} implements an internal interface: one of its
+     * consumers stopped, so the channel forgets it. Applications cancel consumers with
+     * {@link Consumer#cancel()}.
+     *
+     * @param consumer the consumer that stopped.
+     */
     @Override
     public void consumerEnded(final DeliveryAgent consumer)
     {

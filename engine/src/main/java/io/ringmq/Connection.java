@@ -79,6 +79,12 @@ public final class Connection implements AutoCloseable
         return channels.size();
     }
 
+    /** @return its open channels now (monitoring). */
+    java.util.List<Channel> channels()
+    {
+        return new ArrayList<>(channels);
+    }
+
     /** Closes every channel, then deletes the exclusive queues it owns. Idempotent. */
     @Override
     public void close()

@@ -64,12 +64,18 @@ public final class ConsumeOptions
         return builder().autoAck(true).build();
     }
 
-    /** @return options for manual acknowledgement with the given prefetch (0 = unlimited). */
+    /**
+     * Manual acknowledgement with a prefetch limit, the other options at their defaults.
+     *
+     * @param prefetch the most unacknowledged deliveries the consumer may hold, 0..65535 (0 = unlimited).
+     * @return options for manual acknowledgement with that prefetch.
+     */
     public static ConsumeOptions manualAck(final int prefetch)
     {
         return builder().prefetch(prefetch).build();
     }
 
+    /** @return true when a delivery is settled once its handler returns normally (see {@link Builder#autoAck}). */
     public boolean isAutoAck()
     {
         return autoAck;
@@ -119,6 +125,10 @@ public final class ConsumeOptions
         return exclusive;
     }
 
+    /**
+     * @return true when a delivery whose handler threw is requeued (up to the error limit); false when it
+     *         is rejected at once (see {@link Builder#onHandlerError}).
+     */
     public boolean requeueOnHandlerError()
     {
         return requeueOnHandlerError;
@@ -155,7 +165,13 @@ public final class ConsumeOptions
     @FunctionalInterface
     public interface HandlerErrorListener
     {
-        /** @param message a copy of the message, or null when the handler had settled it itself. */
+        /**
+         * A handler threw; the delivery was requeued or rejected as the options say.
+         *
+         * @param consumerTag the tag of the consumer whose handler threw.
+         * @param message     a copy of the message, or null when the handler had settled it itself.
+         * @param error       what the handler threw.
+         */
         void onHandlerError(String consumerTag, Message message, Throwable error);
 
         /**
@@ -163,6 +179,10 @@ public final class ConsumeOptions
          * {@link #handlerErrorLimit()}: it was rejected without requeue, so dead-lettered (reason
          * {@code rejected}) where its queue has a dead-letter exchange, else dropped and counted in
          * {@link QueueInfo#rejectedCount()}. The default logs a warning.
+         *
+         * @param consumerTag the tag of the consumer whose handler failed last.
+         * @param message     a copy of the message that was given up on.
+         * @param failures    how many times handlers failed on it.
          */
         default void onGaveUp(final String consumerTag, final Message message, final int failures)
         {
@@ -176,6 +196,13 @@ public final class ConsumeOptions
     @FunctionalInterface
     public interface CancelListener
     {
+        /**
+         * The broker cancelled the consumer; no delivery starts after this. Runs on the thread that
+         * deleted the queue or closed the broker.
+         *
+         * @param consumerTag the cancelled consumer's tag.
+         * @param reason      why, such as {@code "queue 'q' was deleted"} or {@code "broker closed"}.
+         */
         void onCancel(String consumerTag, String reason);
     }
 
@@ -203,6 +230,9 @@ public final class ConsumeOptions
          * Chooses the thread that delivers (default {@link ConsumerThreading#SHARED_POOL}). For
          * {@link ConsumerThreading#CALLER_DRIVEN} use {@link #callerDriven(Runnable)}, which also names
          * the ready listener.
+         *
+         * @param threading the shared pool or a dedicated thread.
+         * @return this builder.
          */
         public Builder threading(final ConsumerThreading threading)
         {
@@ -215,13 +245,21 @@ public final class ConsumeOptions
             return this;
         }
 
-        /** The broker's shared consumer threads (the default). */
+        /**
+         * The broker's shared consumer threads (the default).
+         *
+         * @return this builder.
+         */
         public Builder sharedPool()
         {
             return threading(ConsumerThreading.SHARED_POOL);
         }
 
-        /** A thread of its own, waiting as {@link #waitStrategy} says. */
+        /**
+         * A thread of its own, waiting as {@link #waitStrategy} says.
+         *
+         * @return this builder.
+         */
         public Builder dedicatedThread()
         {
             return threading(ConsumerThreading.DEDICATED_THREAD);
@@ -232,6 +270,9 @@ public final class ConsumeOptions
          * on whichever thread made it so (a publisher, an acker, a dispatcher), that deliveries may be
          * possible after a {@code deliver} returned 0; it must only schedule the next {@code deliver}
          * (say, as a task on an event loop), never deliver itself nor block. Told once at the start too.
+         *
+         * @param readyListener told that {@link Consumer#deliver(int)} may have work.
+         * @return this builder.
          */
         public Builder callerDriven(final Runnable readyListener)
         {
@@ -245,6 +286,9 @@ public final class ConsumeOptions
          * requeued; the next failure rejects it without requeue and tells
          * {@link HandlerErrorListener#onGaveUp}. Default {@value ConsumeOptions#DEFAULT_HANDLER_ERROR_LIMIT};
          * {@code Integer.MAX_VALUE} requeues forever, as earlier versions did.
+         *
+         * @param limit 0 or more; 0 rejects a message on its first handler failure.
+         * @return this builder.
          */
         public Builder handlerErrorLimit(final int limit)
         {
@@ -256,7 +300,12 @@ public final class ConsumeOptions
             return this;
         }
 
-        /** Sets the consumer priority ({@code x-priority}); see {@link ConsumeOptions#priority()}. */
+        /**
+         * Sets the consumer priority ({@code x-priority}); see {@link ConsumeOptions#priority()}.
+         *
+         * @param priority higher goes first; 0 by default, negative allowed.
+         * @return this builder.
+         */
         public Builder priority(final int priority)
         {
             this.priority = priority;
@@ -267,6 +316,10 @@ public final class ConsumeOptions
          * Applies RabbitMQ {@code basic.consume} arguments: {@code x-priority} (an integer of any Java
          * integral type, within int range) sets {@link #priority(int)}; other arguments are ignored, as
          * RabbitMQ ignores arguments it does not know.
+         *
+         * @param arguments the consume arguments, or null for none.
+         * @return this builder.
+         * @throws InvalidArgumentException when {@code x-priority} is not an integer in int range.
          */
         public Builder arguments(final Map<String, ?> arguments)
         {
@@ -288,6 +341,9 @@ public final class ConsumeOptions
         /**
          * Automatic acknowledgement: a delivery is settled when the handler returns normally. (AMQP
          * settles on send; RingMQ waits for the handler so that a throwing handler loses nothing.)
+         *
+         * @param autoAck true for automatic acknowledgement; false (the default): the handler acks.
+         * @return this builder.
          */
         public Builder autoAck(final boolean autoAck)
         {
@@ -295,7 +351,12 @@ public final class ConsumeOptions
             return this;
         }
 
-        /** @param prefetch 0..65535; 0 means no limit (AMQP {@code basic.qos}); ignored with auto-ack. */
+        /**
+         * The most unacknowledged deliveries the consumer may hold (AMQP {@code basic.qos}).
+         *
+         * @param prefetch 0..65535; 0 means no limit; ignored with auto-ack.
+         * @return this builder.
+         */
         public Builder prefetch(final int prefetch)
         {
             if (prefetch < 0 || prefetch > MAX_PREFETCH)
@@ -309,6 +370,9 @@ public final class ConsumeOptions
         /**
          * How the consumer's own thread waits when it has nothing to do. A wait strategy belongs to a
          * thread of its own, so this also chooses {@link ConsumerThreading#DEDICATED_THREAD}.
+         *
+         * @param waitStrategy from busy spinning (lowest latency, a core) to blocking (the default).
+         * @return this builder.
          */
         public Builder waitStrategy(final WaitStrategy waitStrategy)
         {
@@ -317,7 +381,12 @@ public final class ConsumeOptions
             return this;
         }
 
-        /** @param consumerTag a tag unique on the queue, or null for a generated one. */
+        /**
+         * The consumer's tag, which names it in cancels and logs.
+         *
+         * @param consumerTag a tag unique on the channel, or null for a generated one.
+         * @return this builder.
+         */
         public Builder consumerTag(final String consumerTag)
         {
             if (consumerTag != null)
@@ -328,6 +397,13 @@ public final class ConsumeOptions
             return this;
         }
 
+        /**
+         * AMQP exclusive consume: the consumer must be its queue's only one.
+         *
+         * @param exclusive true to refuse other consumers while it runs, and to be refused when the queue
+         *                  already has one (403 ACCESS_REFUSED, as RabbitMQ).
+         * @return this builder.
+         */
         public Builder exclusive(final boolean exclusive)
         {
             this.exclusive = exclusive;
@@ -340,6 +416,9 @@ public final class ConsumeOptions
          * to {@link #handlerErrorLimit} times; with {@code false} it is rejected without requeue
          * (discarded, or dead-lettered where the queue has a dead-letter exchange). Either way the
          * consumer keeps running and the error listener is told.
+         *
+         * @param requeue true to requeue, false to reject.
+         * @return this builder.
          */
         public Builder onHandlerError(final boolean requeue)
         {
@@ -347,19 +426,31 @@ public final class ConsumeOptions
             return this;
         }
 
-        /** Replaces the default listener, which logs the error through {@link System.Logger}. */
+        /**
+         * Replaces the default listener, which logs the error through {@link System.Logger}.
+         *
+         * @param listener told of each handler failure, on the delivering thread.
+         * @return this builder.
+         */
         public Builder handlerErrorListener(final HandlerErrorListener listener)
         {
             this.errorListener = Objects.requireNonNull(listener, "listener");
             return this;
         }
 
+        /**
+         * Sets who is told when the broker cancels the consumer (the default does nothing).
+         *
+         * @param listener told once, when the queue is deleted or the broker closes.
+         * @return this builder.
+         */
         public Builder cancelListener(final CancelListener listener)
         {
             this.cancelListener = Objects.requireNonNull(listener, "listener");
             return this;
         }
 
+        /** @return the options, immutable. */
         public ConsumeOptions build()
         {
             return new ConsumeOptions(this);

@@ -64,6 +64,7 @@ public final class Consumer implements AutoCloseable
      * to the handler, on this thread, under the consumer's credit, and returns; never waits. When it
      * returns 0 the ready listener is told once more may be possible. One caller at a time.
      *
+     * @param maxDeliveries the most messages to hand over in this call; 0 or less delivers nothing.
      * @return how many were delivered (0 also once the consumer is cancelled).
      * @throws IllegalStateException for a consumer with a thread, or when called concurrently.
      */
@@ -81,21 +82,44 @@ public final class Consumer implements AutoCloseable
         return CallerDriven.deliver(agent, maxDeliveries);
     }
 
-    /** AMQP {@code basic.ack} on the consumer's channel; any thread. {@code multiple} with tag 0 acknowledges all outstanding. */
+    /**
+     * AMQP {@code basic.ack} on the consumer's channel; any thread.
+     *
+     * @param deliveryTag the delivery's tag (with {@code multiple}, 0 acknowledges all outstanding).
+     * @param multiple    true to settle every outstanding delivery of the channel up to and including it.
+     * @throws io.ringmq.error.PreconditionFailedException for an auto-ack consumer, or an unknown or
+     *         already settled tag.
+     */
     public void ack(final long deliveryTag, final boolean multiple)
     {
         manual("ack");
         agent.acknowledgements().ack(deliveryTag, multiple);
     }
 
-    /** AMQP {@code basic.nack} on the consumer's channel; any thread. Requeued messages are redelivered flagged, ahead of new ones. */
+    /**
+     * AMQP {@code basic.nack} on the consumer's channel; any thread. Requeued messages are redelivered
+     * flagged, ahead of new ones.
+     *
+     * @param deliveryTag the delivery's tag.
+     * @param multiple    true to settle every outstanding delivery of the channel up to and including it.
+     * @param requeue     true: back to the queue; false: dead-lettered, or dropped without a dead-letter exchange.
+     * @throws io.ringmq.error.PreconditionFailedException for an auto-ack consumer, or an unknown or
+     *         already settled tag.
+     */
     public void nack(final long deliveryTag, final boolean multiple, final boolean requeue)
     {
         manual("nack");
         agent.acknowledgements().nack(deliveryTag, multiple, requeue);
     }
 
-    /** AMQP {@code basic.reject} on the consumer's channel; any thread. */
+    /**
+     * AMQP {@code basic.reject} on the consumer's channel; any thread.
+     *
+     * @param deliveryTag the delivery's tag.
+     * @param requeue     true: back to the queue; false: dead-lettered, or dropped without a dead-letter exchange.
+     * @throws io.ringmq.error.PreconditionFailedException for an auto-ack consumer, or an unknown or
+     *         already settled tag.
+     */
     public void reject(final long deliveryTag, final boolean requeue)
     {
         manual("reject");

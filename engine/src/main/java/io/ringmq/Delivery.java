@@ -181,14 +181,24 @@ public final class Delivery
         acks.ackIn(ownScope("ack"), deliveryTag, "ack");
     }
 
-    /** Negatively acknowledges this delivery (AMQP {@code basic.nack}, multiple = false). */
+    /**
+     * Negatively acknowledges this delivery (AMQP {@code basic.nack}, multiple = false).
+     *
+     * @param requeue true: back to its queue, flagged redelivered; false: dead-lettered, or dropped
+     *                without a dead-letter exchange.
+     */
     public void nack(final boolean requeue)
     {
         ownScope("nack");
         acks.nack(deliveryTag, false, requeue);
     }
 
-    /** Rejects this delivery (AMQP {@code basic.reject}). */
+    /**
+     * Rejects this delivery (AMQP {@code basic.reject}).
+     *
+     * @param requeue true: back to its queue, flagged redelivered; false: dead-lettered, or dropped
+     *                without a dead-letter exchange.
+     */
     public void reject(final boolean requeue)
     {
         ownScope("reject");

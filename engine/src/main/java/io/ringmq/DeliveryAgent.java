@@ -88,6 +88,8 @@ final class DeliveryAgent implements QueueConsumer
     private final int priority;
     /** Null with automatic acknowledgement. */
     private final AckScope scope;
+    /** Its deliveries and acknowledgements, written by the delivering thread and the settlers only; see {@link ConsumerCounts}. */
+    private final ConsumerCounts counts = new ConsumerCounts();
     private final Delivery delivery;
     /** What the round-robin dispatcher sent this consumer. */
     private final Mailbox mailbox;
@@ -130,7 +132,8 @@ final class DeliveryAgent implements QueueConsumer
         this.autoAck = options.isAutoAck();
         this.prefetch = autoAck ? 0 : options.prefetch();
         this.priority = options.priority();
-        this.scope = autoAck ? null : acks.addScope(prefetch, this);
+        this.scope = autoAck ? null : acks.addScope(prefetch, this, counts, queue.statistics());
+        this.counts.scope = scope; // before the agent is published (registered with its queue under the topology lock)
         this.delivery = new Delivery(consumerTag, acks, scope, queue.name(), queue.isQuorum());
         this.mailbox = new Mailbox(prefetch == 0 || prefetch >= MAILBOX_LIMIT ? MAILBOX_LIMIT : ceilingPowerOfTwo(prefetch));
         this.singleActiveConsumer = queue.singleActiveConsumer();
@@ -178,6 +181,11 @@ final class DeliveryAgent implements QueueConsumer
     AckScope scope()
     {
         return scope;
+    }
+
+    ConsumerCounts counts()
+    {
+        return counts;
     }
 
     AgentRunner runner()
@@ -342,6 +350,8 @@ final class DeliveryAgent implements QueueConsumer
         final boolean redelivered = taken.redelivered;
         final DeliveryOrigin origin = taken.origin;
         taken.clear();
+        // Counted before the hold: once held, an ack from another thread (multiple, tag 0) may recycle the envelope.
+        counts.delivered(envelope.bodySize(), redelivered);
         final long tag = acks.nextTag();
         if (!autoAck)
         {
@@ -577,6 +587,7 @@ final class DeliveryAgent implements QueueConsumer
         }
         finally
         {
+            queue.statistics().agentStopped(counts); // no delivery is counted after halt: the cell may fold
             stopped.countDown(); // before the listener, which may itself cancel and then wait on this
         }
         if (reason != null)

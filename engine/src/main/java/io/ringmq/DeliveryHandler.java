@@ -13,5 +13,13 @@ package io.ringmq;
 @FunctionalInterface
 public interface DeliveryHandler
 {
+    /**
+     * Handles one delivery. With manual acknowledgement, settle it now or later; with automatic
+     * acknowledgement it is settled when this returns normally.
+     *
+     * @param delivery the consumer's reused flyweight, valid during this call only.
+     * @throws Exception anything: the delivery is requeued or rejected as the consume options say, and
+     *                   the consumer goes on.
+     */
     void handle(Delivery delivery) throws Exception;
 }

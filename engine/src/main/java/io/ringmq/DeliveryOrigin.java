@@ -24,6 +24,9 @@ interface DeliveryOrigin
     /** A handler threw on this delivery: counts it, then puts the message back as {@link #requeue} does. */
     void requeueAfterHandlerFailure(Envelope envelope);
 
+    /** A {@code basic.get} delivery of the message was settled (acknowledged, or not): its queue's get counts. */
+    void getSettled(boolean acknowledged);
+
     /** @return the name of the queue the message belongs to. */
     String queueName();
 

@@ -23,6 +23,8 @@ final class DirectReplyTo
 {
     /** The pseudo-queue a requester consumes and names as {@code reply-to}. */
     static final String PSEUDO_QUEUE = "amq.rabbitmq.reply-to";
+    /** What a passive declare of the pseudo-queue reports: exclusive and auto-delete, as the reply queues behind it. */
+    static final QueueSpec PSEUDO_QUEUE_SPEC = QueueSpec.builder(PSEUDO_QUEUE).exclusive(true).autoDelete(true).build();
     private static final String PREFIX = PSEUDO_QUEUE + ".";
 
     private volatile String replyQueue;

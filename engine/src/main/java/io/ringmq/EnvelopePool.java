@@ -27,6 +27,7 @@ final class EnvelopePool
     /** Envelopes per magazine: one depot trade per this many messages. */
     static final int MAGAZINE_SIZE = 64;
 
+    private final int capacity;
     private final MpmcArrayQueue<Magazine> full;
     private final MpmcArrayQueue<Magazine> empty;
     private final ThreadLocal<Cache> caches = ThreadLocal.withInitial(Cache::new);
@@ -100,6 +101,7 @@ final class EnvelopePool
      */
     EnvelopePool(final int capacity, final int prefill)
     {
+        this.capacity = capacity;
         final int magazines = Math.max(2, (capacity + MAGAZINE_SIZE - 1) / MAGAZINE_SIZE);
         full = new MpmcArrayQueue<>(magazines);
         empty = new MpmcArrayQueue<>(magazines);
@@ -170,6 +172,12 @@ final class EnvelopePool
     {
         home.pool = null;
         caches.remove(); // the closing thread's own entry goes at once; other threads' go once the pool is collected
+    }
+
+    /** @return the most idle envelopes the depot keeps, as configured. */
+    int capacity()
+    {
+        return capacity;
     }
 
     /** @return envelopes created since the broker started (prefill included). */

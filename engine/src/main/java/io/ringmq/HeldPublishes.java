@@ -37,7 +37,10 @@ final class HeldPublishes
         return fifo.isEmpty();
     }
 
-    /** @return messages held. */
+    /**
+     * @return messages held. The channel's thread reads it exactly; monitoring reads it from another thread,
+     * racily (ArrayDeque's size is computed from two plain indexes: always in range, possibly stale).
+     */
     int size()
     {
         return fifo.size();

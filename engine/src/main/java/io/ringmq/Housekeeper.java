@@ -19,6 +19,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  * consumers sheds them too, and it deletes a queue with {@code x-expires} that has been unused long
  * enough. Queues on {@link PlainStorage} without {@code x-expires} are never visited: their JCTools rings
  * cannot remove a head conditionally, and they need not pay for a sweep.
+ * <p>
+ * Once the broker's {@link Inspector} is first asked for, the same thread also samples the statistics
+ * every {@link Broker.Builder#statisticsInterval statistics interval} ({@link #sampleStatistics}), the
+ * one place rates are computed.
  */
 final class Housekeeper
 {
@@ -33,6 +37,9 @@ final class Housekeeper
     private ScheduledExecutorService executor;
     /** Guarded by the broker's topology lock. */
     private boolean shutDown;
+    /** Guarded by the broker's topology lock: which tasks are scheduled. */
+    private boolean sweeping;
+    private boolean sampling;
     /** The executor's one thread, joined on shutdown: a terminated executor's thread may still be exiting. */
     private final List<Thread> threads = new CopyOnWriteArrayList<>();
 
@@ -45,7 +52,44 @@ final class Housekeeper
     void add(final MessageQueue queue)
     {
         queues.add(queue);
-        if (executor == null && !shutDown)
+        if (!sweeping && start())
+        {
+            sweeping = true;
+            executor.scheduleWithFixedDelay(this::sweep, PERIOD_MILLIS, PERIOD_MILLIS, TimeUnit.MILLISECONDS);
+        }
+    }
+
+    /**
+     * Under the topology lock: runs {@code sampler} every {@code intervalNanos} from now on (the first
+     * run at once), unless it already runs or the broker is closing.
+     */
+    void sampleStatistics(final Runnable sampler, final long intervalNanos)
+    {
+        if (!sampling && start())
+        {
+            sampling = true;
+            executor.scheduleWithFixedDelay(() ->
+            {
+                try
+                {
+                    sampler.run();
+                }
+                catch (final RuntimeException ex) // a scheduled task that throws is never run again
+                {
+                    System.getLogger("io.ringmq").log(System.Logger.Level.WARNING, "statistics sampling failed", ex);
+                }
+            }, 0, intervalNanos, TimeUnit.NANOSECONDS);
+        }
+    }
+
+    /** Under the topology lock. @return true when the thread runs (started now if it was not). */
+    private boolean start()
+    {
+        if (shutDown)
+        {
+            return false;
+        }
+        if (executor == null)
         {
             executor = Executors.newSingleThreadScheduledExecutor(task ->
             {
@@ -54,8 +98,8 @@ final class Housekeeper
                 threads.add(thread);
                 return thread;
             });
-            executor.scheduleWithFixedDelay(this::sweep, PERIOD_MILLIS, PERIOD_MILLIS, TimeUnit.MILLISECONDS);
         }
+        return true;
     }
 
     void remove(final MessageQueue queue)

@@ -282,26 +282,50 @@ public final class MessageProperties
         {
         }
 
+        /**
+         * Sets the {@code content-type} property: the body's MIME type, such as {@code application/json}.
+         *
+         * @param contentType the value, or null to leave the property out.
+         * @return this builder.
+         */
         public Builder contentType(final String contentType)
         {
             this.contentType = contentType;
             return this;
         }
 
+        /**
+         * Sets the {@code content-encoding} property: how the body is encoded, such as {@code gzip}.
+         *
+         * @param contentEncoding the value, or null to leave the property out.
+         * @return this builder.
+         */
         public Builder contentEncoding(final String contentEncoding)
         {
             this.contentEncoding = contentEncoding;
             return this;
         }
 
-        /** Replaces all headers with a copy of {@code headers} (null clears them). */
+        /**
+         * Replaces all headers with a copy of {@code headers} (null clears them). Headers exchanges route
+         * by them.
+         *
+         * @param headers the new headers, copied; null for none.
+         * @return this builder.
+         */
         public Builder headers(final Map<String, ?> headers)
         {
             this.headers = headers == null ? null : new LinkedHashMap<>(headers);
             return this;
         }
 
-        /** Adds or replaces one header. A null value records the header's presence with no value. */
+        /**
+         * Adds or replaces one header. A null value records the header's presence with no value.
+         *
+         * @param name  the header's name, not null.
+         * @param value its value (an AMQP field value: a string, number, boolean, byte array, list, map...).
+         * @return this builder.
+         */
         public Builder header(final String name, final Object value)
         {
             if (name == null)
@@ -316,7 +340,13 @@ public final class MessageProperties
             return this;
         }
 
-        /** @param deliveryMode {@link #NON_PERSISTENT} or {@link #PERSISTENT}. */
+        /**
+         * Sets the {@code delivery-mode} property, carried for clients that read it: RingMQ keeps every
+         * message in memory either way.
+         *
+         * @param deliveryMode {@link #NON_PERSISTENT} or {@link #PERSISTENT}.
+         * @return this builder.
+         */
         public Builder deliveryMode(final int deliveryMode)
         {
             if (deliveryMode != NON_PERSISTENT && deliveryMode != PERSISTENT)
@@ -327,7 +357,13 @@ public final class MessageProperties
             return this;
         }
 
-        /** @param priority 0..255, as the AMQP octet. */
+        /**
+         * Sets the {@code priority} property, which a queue with {@code x-max-priority} orders by (values
+         * above its maximum count as its maximum).
+         *
+         * @param priority 0..255, as the AMQP octet.
+         * @return this builder.
+         */
         public Builder priority(final int priority)
         {
             if (priority < 0 || priority > 255)
@@ -338,19 +374,37 @@ public final class MessageProperties
             return this;
         }
 
+        /**
+         * Sets the {@code correlation-id} property: ties a reply to its request.
+         *
+         * @param correlationId the value, or null to leave the property out.
+         * @return this builder.
+         */
         public Builder correlationId(final String correlationId)
         {
             this.correlationId = correlationId;
             return this;
         }
 
+        /**
+         * Sets the {@code reply-to} property: the queue a reply should be sent to ({@code amq.rabbitmq.reply-to} for direct reply-to).
+         *
+         * @param replyTo the value, or null to leave the property out.
+         * @return this builder.
+         */
         public Builder replyTo(final String replyTo)
         {
             this.replyTo = replyTo;
             return this;
         }
 
-        /** @param expirationMillis the per-message TTL in milliseconds as a non-negative decimal string. */
+        /**
+         * Sets the {@code expiration} property: the message's own time to live, after which the queue
+         * drops or dead-letters it (the shorter of it and the queue's {@code x-message-ttl} applies).
+         *
+         * @param expirationMillis the per-message TTL in milliseconds as a non-negative decimal string, or null for none.
+         * @return this builder.
+         */
         public Builder expiration(final String expirationMillis)
         {
             if (expirationMillis != null)
@@ -374,44 +428,79 @@ public final class MessageProperties
             return this;
         }
 
+        /**
+         * Sets the {@code message-id} property: the application's identifier of the message.
+         *
+         * @param messageId the value, or null to leave the property out.
+         * @return this builder.
+         */
         public Builder messageId(final String messageId)
         {
             this.messageId = messageId;
             return this;
         }
 
-        /** @param epochMillis milliseconds since the epoch. */
+        /**
+         * Sets the {@code timestamp} property (AMQP carries it in whole seconds).
+         *
+         * @param epochMillis milliseconds since the epoch.
+         * @return this builder.
+         */
         public Builder timestamp(final long epochMillis)
         {
             this.timestamp = epochMillis;
             return this;
         }
 
+        /**
+         * Sets the {@code type} property: the application's name for the kind of message.
+         *
+         * @param type the value, or null to leave the property out.
+         * @return this builder.
+         */
         public Builder type(final String type)
         {
             this.type = type;
             return this;
         }
 
+        /**
+         * Sets the {@code user-id} property: the publishing user, as the application states it.
+         *
+         * @param userId the value, or null to leave the property out.
+         * @return this builder.
+         */
         public Builder userId(final String userId)
         {
             this.userId = userId;
             return this;
         }
 
+        /**
+         * Sets the {@code app-id} property: the publishing application.
+         *
+         * @param appId the value, or null to leave the property out.
+         * @return this builder.
+         */
         public Builder appId(final String appId)
         {
             this.appId = appId;
             return this;
         }
 
-        /** @param clusterId the deprecated AMQP cluster-id property, kept for a faithful round trip. */
+        /**
+         * Sets the {@code cluster-id} property.
+         *
+         * @param clusterId the deprecated AMQP cluster-id property, kept for a faithful round trip.
+         * @return this builder.
+         */
         public Builder clusterId(final String clusterId)
         {
             this.clusterId = clusterId;
             return this;
         }
 
+        /** @return the properties, immutable. */
         public MessageProperties build()
         {
             return new MessageProperties(this);

@@ -24,7 +24,10 @@ import java.util.concurrent.locks.LockSupport;
  * callback in the queue's {@link RoomSignal}, run by the next take.
  * <p>
  * <b>Accounting:</b> every message that leaves the queue other than by acknowledgement is counted in
- * {@link QueueCounters}, by cause; {@link Channel#queuePurge} returns what a purge removed.
+ * {@link QueueCounters}, by cause; {@link Channel#queuePurge} returns what a purge removed. Deliveries,
+ * acknowledgements and ready bytes, for monitoring, are {@link QueueStatistics}': a ready message's bytes
+ * stop counting when it is delivered or got, or when it leaves ready otherwise ({@link #dropDead} and
+ * {@link #leftReady} are for ready messages only; a delivered one that dies goes through {@code die}).
  * <p>
  * Memory ordering: {@code deleted}, {@code sleepers} and {@code consumers} go through the accessors at
  * the bottom ({@code lv}/{@code sv} volatile, {@code la}/{@code so} acquire/release, {@code faa}
@@ -67,6 +70,7 @@ final class MessageQueue implements StoredQueue
     /** Null unless {@code x-expires}. */
     private final QueueExpiry expiry;
     private final QueueCounters counters = new QueueCounters();
+    private final QueueStatistics statistics = new QueueStatistics();
     private final RoomSignal room = new RoomSignal();
     private final RoundRobinDispatcher dispatcher = new RoundRobinDispatcher(this);
 
@@ -188,6 +192,18 @@ final class MessageQueue implements StoredQueue
         {
             return QueueStorage.REFUSED;
         }
+        final long bytes = envelope.bodySize(); // read now: once offered, a consumer may settle and recycle it
+        statistics.enteringReady(bytes); // before the offer: its delivery, counted out, must find it counted in
+        final int outcome = offerUnderPolicy(envelope, blockTimeoutNanos, result);
+        if (outcome != QueueStorage.ACCEPTED)
+        {
+            statistics.leftReady(bytes);
+        }
+        return outcome;
+    }
+
+    private int offerUnderPolicy(final Envelope envelope, final long blockTimeoutNanos, final PublishResult result)
+    {
         int outcome = storage.offer(envelope, result);
         if (outcome != QueueStorage.NO_ROOM || blockTimeoutNanos == 0)
         {
@@ -337,9 +353,10 @@ final class MessageQueue implements StoredQueue
         final long limit = policies.deliveryLimit();
         if (limit != QueuePolicies.UNSET && returned.returns > limit)
         {
-            dropDead(returned.envelope, DeathReason.DELIVERY_LIMIT);
+            die(returned.envelope, DeathReason.DELIVERY_LIMIT);
             return;
         }
+        statistics.returned(returned.envelope.bodySize()); // before it can be taken again
         putBack(returned);
     }
 
@@ -352,6 +369,7 @@ final class MessageQueue implements StoredQueue
         if (isDeleted())
         {
             counters.discarded.incrementAndGet();
+            leftReady(envelope); // never delivered: its bytes were still counted ready
             envelope.release();
             return;
         }
@@ -371,15 +389,34 @@ final class MessageQueue implements StoredQueue
     @Override
     public void discardRejected(final Envelope envelope)
     {
-        dropDead(envelope, DeathReason.REJECTED);
+        die(envelope, DeathReason.REJECTED);
+    }
+
+    /** A ready message (stored, or in a consumer's mailbox) leaves the queue for {@code reason}; see {@link #die}. */
+    @Override
+    public void dropDead(final Envelope envelope, final DeathReason reason)
+    {
+        leftReady(envelope);
+        die(envelope, reason);
+    }
+
+    @Override
+    public void leftReady(final Envelope envelope)
+    {
+        statistics.leftReady(envelope.bodySize());
+    }
+
+    @Override
+    public void getSettled(final boolean acknowledged)
+    {
+        statistics.getSettled(acknowledged);
     }
 
     /**
      * A message leaves the queue for {@code reason}: counted, then dead-lettered when the queue has a
      * dead-letter exchange, else released. Takes over the caller's hold on the envelope.
      */
-    @Override
-    public void dropDead(final Envelope envelope, final DeathReason reason)
+    private void die(final Envelope envelope, final DeathReason reason)
     {
         counters.died(reason);
         if (policies.deadLetterExchange() != null)
@@ -561,6 +598,11 @@ final class MessageQueue implements StoredQueue
         return counters;
     }
 
+    QueueStatistics statistics()
+    {
+        return statistics;
+    }
+
     /** @return messages removed by drop-head overflow since declaration (reason maxlen, whichever limit). */
     long droppedHeadCount()
     {
@@ -627,10 +669,16 @@ final class MessageQueue implements StoredQueue
         return room.waiting();
     }
 
+    /** @return the queue's counts now; cheap (a declare returns it): a few counter reads and one short monitor. */
     QueueInfo info()
     {
-        return new QueueInfo(name, messageCount(), consumerCount(), counters.expired.get(), counters.droppedHead.get(),
-            counters.rejected.get(), counters.pastDeliveryLimit.get(), counters.deadLettered.get());
+        return info(statistics.read(storage));
+    }
+
+    /** @param totals this queue's {@link QueueStatistics#read} */
+    QueueInfo info(final QueueStatistics.Totals totals)
+    {
+        return new QueueInfo(spec, messageCount(), consumerCount(), counters, totals, statistics.rates());
     }
 
     @Override

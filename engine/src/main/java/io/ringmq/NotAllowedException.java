@@ -10,6 +10,7 @@ public final class NotAllowedException extends RingMqException
 {
     private static final long serialVersionUID = 1L;
 
+    /** @param message what is not allowed, naming the consumer tag and channel. */
     public NotAllowedException(final String message)
     {
         super(ReplyCode.NOT_ALLOWED, message);

@@ -49,7 +49,14 @@ public enum OverflowPolicy
         return argumentValue;
     }
 
-    /** @return the policy named by an {@code x-overflow} value. */
+    /**
+     * Reads the {@code x-overflow} queue argument.
+     *
+     * @param value the argument's value: {@code drop-head}, {@code reject-publish},
+     *              {@code reject-publish-dlx} or {@code block}.
+     * @return the policy it names.
+     * @throws io.ringmq.error.InvalidArgumentException for any other value.
+     */
     public static OverflowPolicy fromArgument(final Object value)
     {
         for (final OverflowPolicy policy : values())

@@ -124,16 +124,25 @@ final class PlainStorage implements QueueStorage
         Returned back;
         while ((back = returned.poll()) != null)
         {
+            queue.leftReady(back.envelope);
             back.envelope.release();
             removed++;
         }
         Envelope envelope;
         while ((envelope = ready.poll()) != null)
         {
+            queue.leftReady(envelope);
             envelope.release();
             removed++;
         }
         return removed;
+    }
+
+    /** The ring's producer index: every offer it accepted moved it on by one, and nothing else does (returns go apart). */
+    @Override
+    public long acceptedCount()
+    {
+        return ready.currentProducerIndex();
     }
 
     @Override

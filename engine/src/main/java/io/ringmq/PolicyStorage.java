@@ -53,6 +53,8 @@ final class PolicyStorage implements QueueStorage
     private final long maxBytes;
     private final AtomicLong length;
     private final AtomicLong bytes;
+    /** Offers accepted and dropped at once, never in a ring (drop-head, a message that can never fit). */
+    private final AtomicLong acceptedBeyondRings = new AtomicLong();
     /** The sweeper's conditions, allocated once. */
     private final Predicate<Envelope> envelopeExpiredNow = this::isExpiredNow;
     private final Predicate<Returned> returnedExpiredNow = r -> isExpiredNow(r.envelope);
@@ -125,6 +127,7 @@ final class PolicyStorage implements QueueStorage
                     }
                     else if (!withinLimits && neverFits(size))
                     {
+                        acceptedBeyondRings.incrementAndGet();
                         result.addDropped(1);
                         queue.dropDead(envelope, DeathReason.MAXLEN);
                         return ACCEPTED;
@@ -305,6 +308,19 @@ final class PolicyStorage implements QueueStorage
         return (int)Math.min(Integer.MAX_VALUE, count);
     }
 
+    /** The rings' producer indexes (each accepted offer moves one on; returns go apart), plus those dropped at once. */
+    @Override
+    public long acceptedCount()
+    {
+        long accepted = acceptedBeyondRings.get();
+        for (int level = 0; level <= top; level++)
+        {
+            final MpmcRing<Envelope> ring = laRing(level);
+            accepted += ring == null ? 0 : ring.producerIndex();
+        }
+        return accepted;
+    }
+
     @Override
     public int drain()
     {
@@ -315,6 +331,7 @@ final class PolicyStorage implements QueueStorage
             while ((message = returned[level].poll()) != null)
             {
                 removed(message.envelope);
+                queue.leftReady(message.envelope);
                 message.envelope.release();
                 removed++;
             }
@@ -322,6 +339,7 @@ final class PolicyStorage implements QueueStorage
             Envelope envelope;
             while (ring != null && (envelope = pollRing(ring)) != null)
             {
+                queue.leftReady(envelope);
                 envelope.release();
                 removed++;
             }

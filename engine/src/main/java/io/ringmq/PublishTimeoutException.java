@@ -19,6 +19,7 @@ public final class PublishTimeoutException extends RingMqException
 {
     private static final long serialVersionUID = 1L;
 
+    /** The queues that did not take the message; part of the serialized form (the result is not). */
     private final List<String> queues;
     private final transient PublishResult result;
 

@@ -3,7 +3,10 @@ package io.ringmq;
 /**
  * A queue's name and counts at one moment, as AMQP {@code queue.declare-ok} reports them, plus how
  * many messages left it other than by acknowledgement, by cause, since it was declared (0 for causes
- * its policies rule out). Cheap: a few counter reads.
+ * its policies rule out), its declaration, and what monitoring reads ({@link Inspector}): unacknowledged
+ * deliveries, ready bytes, cumulative counts of messages in, delivered, acknowledged and redelivered,
+ * and their rates. Cheap: a few counter reads. Counts are read one after another while the queue works
+ * (each is exact once the queue is quiet) and never decrease from one {@code QueueInfo} to the next.
  */
 public final class QueueInfo
 {
@@ -27,28 +30,34 @@ public final class QueueInfo
     private final double ackRate;
     private final double redeliverRate;
 
-    QueueInfo(final String name, final int messageCount, final int consumerCount, final long expiredCount,
-        final long droppedCount, final long rejectedCount, final long deliveryLimitCount, final long deadLetteredCount)
+    QueueInfo(final QueueSpec spec, final int messageCount, final int consumerCount, final QueueCounters counters,
+        final QueueStatistics.Totals totals, final QueueStatistics.Rates rates)
     {
-        this.name = name;
+        this.name = spec.name();
+        this.spec = spec;
         this.messageCount = messageCount;
         this.consumerCount = consumerCount;
-        this.expiredCount = expiredCount;
-        this.droppedCount = droppedCount;
-        this.rejectedCount = rejectedCount;
-        this.deliveryLimitCount = deliveryLimitCount;
-        this.deadLetteredCount = deadLetteredCount;
-        this.spec = null; // SKELETON: the inspection work fills these
-        this.unackedCount = 0;
-        this.bytesReady = 0;
-        this.publishedCount = 0;
-        this.deliveredCount = 0;
-        this.acknowledgedCount = 0;
-        this.redeliveredCount = 0;
-        this.publishRate = 0;
-        this.deliverRate = 0;
-        this.ackRate = 0;
-        this.redeliverRate = 0;
+        this.expiredCount = counters.expired.get();
+        this.droppedCount = counters.droppedHead.get();
+        this.rejectedCount = counters.rejected.get();
+        this.deliveryLimitCount = counters.pastDeliveryLimit.get();
+        this.deadLetteredCount = counters.deadLettered.get();
+        this.unackedCount = totals.unacked;
+        this.bytesReady = totals.bytesReady;
+        this.publishedCount = totals.published;
+        this.deliveredCount = totals.delivered;
+        this.acknowledgedCount = totals.acknowledged;
+        this.redeliveredCount = totals.redelivered;
+        this.publishRate = rates.publish;
+        this.deliverRate = rates.deliver;
+        this.ackRate = rates.ack;
+        this.redeliverRate = rates.redeliver;
+    }
+
+    /** A queue that holds nothing and never did, such as direct reply-to's pseudo-queue. */
+    static QueueInfo empty(final QueueSpec spec)
+    {
+        return new QueueInfo(spec, 0, 0, new QueueCounters(), new QueueStatistics.Totals(), QueueStatistics.Rates.NONE);
     }
 
     /** @return the queue's declaration: flags ({@code durable}, {@code exclusive}, {@code autoDelete}), type, arguments. */
@@ -169,6 +178,8 @@ public final class QueueInfo
     public String toString()
     {
         return "QueueInfo{name='" + name + "', messageCount=" + messageCount + ", consumerCount=" + consumerCount +
+            ", unacked=" + unackedCount + ", bytesReady=" + bytesReady + ", published=" + publishedCount +
+            ", delivered=" + deliveredCount + ", acknowledged=" + acknowledgedCount + ", redelivered=" + redeliveredCount +
             ", expired=" + expiredCount + ", dropped=" + droppedCount + ", rejected=" + rejectedCount +
             ", deliveryLimit=" + deliveryLimitCount + ", deadLettered=" + deadLetteredCount + '}';
     }

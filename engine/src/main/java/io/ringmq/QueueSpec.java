@@ -73,14 +73,22 @@ public final class QueueSpec
     }
 
     /**
+     * Starts a declaration: not durable, not exclusive, not auto-delete, the default capacity, no arguments.
+     *
      * @param name the queue name; "" asks the broker to generate a unique one ({@code amq.gen-...}).
+     * @return a builder for that queue.
      */
     public static Builder builder(final String name)
     {
         return new Builder(name);
     }
 
-    /** @return a spec for a plain queue with the default capacity. */
+    /**
+     * A plain queue: not durable, not exclusive, not auto-delete, the default capacity, no arguments.
+     *
+     * @param name the queue name; "" for a server-named one.
+     * @return a spec for a plain queue with the default capacity.
+     */
     public static QueueSpec named(final String name)
     {
         return builder(name).build();
@@ -252,18 +260,39 @@ public final class QueueSpec
             this.name = name;
         }
 
+        /**
+         * Sets the durable flag, which a redeclaration must repeat (as RabbitMQ checks it). RingMQ keeps
+         * every queue in memory, so nothing survives the broker either way.
+         *
+         * @param durable whether the queue is declared durable.
+         * @return this builder.
+         */
         public Builder durable(final boolean durable)
         {
             this.durable = durable;
             return this;
         }
 
+        /**
+         * Sets the exclusive flag: the queue belongs to the declaring channel's connection, which alone
+         * may use it (others get 405 RESOURCE_LOCKED), and is deleted when that connection closes.
+         *
+         * @param exclusive whether the queue is exclusive.
+         * @return this builder.
+         */
         public Builder exclusive(final boolean exclusive)
         {
             this.exclusive = exclusive;
             return this;
         }
 
+        /**
+         * Sets the auto-delete flag: the queue is deleted when its last consumer is cancelled (never if it
+         * had none).
+         *
+         * @param autoDelete whether the queue is auto-delete.
+         * @return this builder.
+         */
         public Builder autoDelete(final boolean autoDelete)
         {
             this.autoDelete = autoDelete;
@@ -273,6 +302,7 @@ public final class QueueSpec
         /**
          * @param capacity the ring's size: a power of two from 2 to {@link #MAX_CAPACITY}; the argument
          *                 {@link #X_CAPACITY}, when the declaration has it, wins over this.
+         * @return this builder.
          */
         public Builder capacity(final int capacity)
         {
@@ -285,14 +315,24 @@ public final class QueueSpec
             return this;
         }
 
-        /** Sets {@code x-queue-type}; see {@link QueueType}. */
+        /**
+         * Sets {@code x-queue-type}; see {@link QueueType}.
+         *
+         * @param type classic or quorum, as a client would declare it.
+         * @return this builder.
+         */
         public Builder type(final QueueType type)
         {
             arguments.put(QueueArguments.QUEUE_TYPE, Objects.requireNonNull(type, "type").argumentValue());
             return this;
         }
 
-        /** Sets {@code x-overflow}. */
+        /**
+         * Sets {@code x-overflow}: what a publish to a full queue does.
+         *
+         * @param overflow drop the oldest, refuse the new one (optionally dead-lettering it), or block the publisher.
+         * @return this builder.
+         */
         public Builder overflow(final OverflowPolicy overflow)
         {
             arguments.put(X_OVERFLOW, Objects.requireNonNull(overflow, "overflow").argumentValue());
@@ -308,6 +348,9 @@ public final class QueueSpec
          * too. A requeued message keeps its original age. A TTL of 0 expires every message a consumer has
          * not taken by the time it is checked: RingMQ consumers poll rather than being handed messages,
          * so unlike RabbitMQ it does not mean "deliver only if a consumer is waiting".
+         *
+         * @param ttl zero or positive, in whole milliseconds up to 2^32-1.
+         * @return this builder.
          */
         public Builder messageTtl(final Duration ttl)
         {
@@ -319,6 +362,9 @@ public final class QueueSpec
          * Sets {@code x-expires}: the queue is deleted after being unused this long (at least 1 ms) —
          * no consumer, no {@link Channel#get}, no redeclaration — checked by the broker's sweeper every
          * {@value Broker#HOUSEKEEPING_PERIOD_MILLIS} ms. Its messages go with it (not dead-lettered, as in RabbitMQ).
+         *
+         * @param idle how long the queue may go unused, at least 1 ms.
+         * @return this builder.
          */
         public Builder expires(final Duration idle)
         {
@@ -326,14 +372,26 @@ public final class QueueSpec
             return this;
         }
 
-        /** Sets {@code x-max-length}: the most ready messages the queue holds (unacknowledged ones do not count); see {@link OverflowPolicy}. */
+        /**
+         * Sets {@code x-max-length}: the most ready messages the queue holds (unacknowledged ones do not
+         * count); see {@link OverflowPolicy} for what happens past it.
+         *
+         * @param messages 0 or more.
+         * @return this builder.
+         */
         public Builder maxLength(final long messages)
         {
             arguments.put(QueueArguments.MAX_LENGTH, messages);
             return this;
         }
 
-        /** Sets {@code x-max-length-bytes}: the most body bytes its ready messages hold (object payloads count 0); see {@link OverflowPolicy}. */
+        /**
+         * Sets {@code x-max-length-bytes}: the most body bytes its ready messages hold (object payloads
+         * count 0); see {@link OverflowPolicy} for what happens past it.
+         *
+         * @param bytes 0 or more.
+         * @return this builder.
+         */
         public Builder maxLengthBytes(final long bytes)
         {
             arguments.put(QueueArguments.MAX_LENGTH_BYTES, bytes);
@@ -359,6 +417,9 @@ public final class QueueSpec
          * Dead-lettering happens on the thread that removed the message and never blocks: a full target
          * queue refuses the copy whatever its overflow policy. A missing dead-letter exchange drops the
          * message. {@link QueueInfo} counts what was dead-lettered.
+         *
+         * @param exchange the exchange dead letters are republished to.
+         * @return this builder.
          */
         public Builder deadLetterExchange(final String exchange)
         {
@@ -366,7 +427,13 @@ public final class QueueSpec
             return this;
         }
 
-        /** Sets {@code x-dead-letter-routing-key}: the routing key dead letters are republished with (else their own); needs a dead-letter exchange. */
+        /**
+         * Sets {@code x-dead-letter-routing-key}: the routing key dead letters are republished with (else
+         * their own); needs a dead-letter exchange.
+         *
+         * @param routingKey the key to republish with.
+         * @return this builder.
+         */
         public Builder deadLetterRoutingKey(final String routingKey)
         {
             arguments.put(QueueArguments.DEAD_LETTER_ROUTING_KEY, routingKey);
@@ -378,6 +445,9 @@ public final class QueueSpec
          * {@linkplain MessageProperties#priority() priority} are delivered first, equal priorities in FIFO
          * order; a message without priority counts as 0 and one above the maximum as the maximum. Each
          * priority level has its own ring of {@link #capacity} slots, allocated on its first message.
+         *
+         * @param maxPriority 0 to 255.
+         * @return this builder.
          */
         public Builder maxPriority(final int maxPriority)
         {
@@ -394,6 +464,9 @@ public final class QueueSpec
          * channel closes, its unacknowledged messages are requeued in order before the handover, so they
          * reach the next consumer first. A newly registered consumer does not displace the active one.
          * {@link Channel#get} is not a consumer and is not restricted.
+         *
+         * @param single true for a single active consumer; false (the default): every consumer receives.
+         * @return this builder.
          */
         public Builder singleActiveConsumer(final boolean single)
         {
@@ -408,6 +481,9 @@ public final class QueueSpec
          * the count would exceed {@code limit} the message is dead-lettered with reason
          * {@code delivery_limit} (or dropped) instead of requeued. So a message is delivered at most
          * {@code limit + 1} times; 0 means it is never redelivered.
+         *
+         * @param limit 0 or more.
+         * @return this builder.
          */
         public Builder deliveryLimit(final int limit)
         {
@@ -415,7 +491,15 @@ public final class QueueSpec
             return this;
         }
 
-        /** Adds one {@code x-} argument, validated when the queue is declared (and here, where cheap). */
+        /**
+         * Adds one {@code x-} argument, validated when the queue is declared (and here, where cheap).
+         * Arguments RabbitMQ does not know are kept and ignored, as RabbitMQ does; ones RabbitMQ knows
+         * but RingMQ does not implement are refused, so that no declared behaviour is silently missing.
+         *
+         * @param key   the argument's name, such as {@code x-max-length}.
+         * @param value its value, of the type RabbitMQ expects for it.
+         * @return this builder.
+         */
         public Builder argument(final String key, final Object value)
         {
             if (key == null || key.isEmpty())
@@ -426,7 +510,12 @@ public final class QueueSpec
             return this;
         }
 
-        /** Adds every entry of {@code args}. */
+        /**
+         * Adds every entry of {@code args}, as {@link #argument} one by one.
+         *
+         * @param args the arguments, or null for none.
+         * @return this builder.
+         */
         public Builder arguments(final Map<String, ?> args)
         {
             if (args != null)
@@ -436,7 +525,10 @@ public final class QueueSpec
             return this;
         }
 
-        /** @throws InvalidArgumentException naming the argument, queue and value, for an invalid {@code x-} argument. */
+        /**
+         * @return the spec, immutable, its arguments parsed.
+         * @throws InvalidArgumentException naming the argument, queue and value, for an invalid {@code x-} argument.
+         */
         public QueueSpec build()
         {
             return new QueueSpec(this); // parses and validates the arguments

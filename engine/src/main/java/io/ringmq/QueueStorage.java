@@ -46,6 +46,9 @@ interface QueueStorage
     /** @return ready messages, approximate under concurrency. */
     int messageCount();
 
+    /** @return offers this storage accepted since it was created (what was published into the queue; returns not counted). */
+    long acceptedCount();
+
     /** Removes every ready message, releasing each (purge, deletion). @return how many. */
     int drain();
 

@@ -10,6 +10,7 @@ public final class ResourceLockedException extends RingMqException
 {
     private static final long serialVersionUID = 1L;
 
+    /** @param message which queue is locked, and by whom. */
     public ResourceLockedException(final String message)
     {
         super(ReplyCode.RESOURCE_LOCKED, message);

@@ -66,6 +66,12 @@ final class Returned implements DeliveryOrigin
     }
 
     @Override
+    public void getSettled(final boolean acknowledged)
+    {
+        queue.getSettled(acknowledged);
+    }
+
+    @Override
     public int returns()
     {
         return returns;

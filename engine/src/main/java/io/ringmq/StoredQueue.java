@@ -12,8 +12,11 @@ interface StoredQueue extends DeliveryOrigin
     /** @return true when the message's TTL has passed: it was dropped or dead-lettered; the caller's hold is taken over. */
     boolean dropIfExpired(Envelope envelope);
 
-    /** The message leaves the queue for {@code reason}: counted, dead-lettered or released. */
+    /** A ready message leaves the queue for {@code reason}: counted, dead-lettered or released. */
     void dropDead(Envelope envelope, DeathReason reason);
+
+    /** A ready message is removed without dying (purge, deletion): its bytes stop counting as ready. Before its release. */
+    void leftReady(Envelope envelope);
 
     /** {@code reject-publish-dlx} refused {@code envelope}: a copy is dead-lettered with reason maxlen. */
     void deadLetterRefused(Envelope envelope);

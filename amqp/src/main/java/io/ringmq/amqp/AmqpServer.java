@@ -60,6 +60,9 @@ public final class AmqpServer implements AutoCloseable
     /**
      * Binds the listeners the options name and returns once they accept connections.
      *
+     * @param broker  the broker the clients' channels work on; {@link #close()} leaves it open.
+     * @param options listeners, users and protocol limits ({@link AmqpServerOptions#builder()}).
+     * @return the running server.
      * @throws IllegalStateException when a port cannot be bound (in use, say); nothing is left running.
      */
     public static AmqpServer start(final Broker broker, final AmqpServerOptions options)

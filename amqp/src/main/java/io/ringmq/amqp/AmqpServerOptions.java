@@ -91,6 +91,7 @@ public final class AmqpServerOptions
         return tlsBindAddress;
     }
 
+    /** @return the port the TLS listener binds (0: any free port), meaningful only when {@link #tls()} is set. */
     public int tlsPort()
     {
         return tlsPort;
@@ -120,16 +121,22 @@ public final class AmqpServerOptions
         return heartbeat;
     }
 
+    /** @return the largest frame the server accepts and proposes at tune time, in octets ({@code frame_max}). */
     public int frameMax()
     {
         return frameMax;
     }
 
+    /** @return the most channels one connection may open, proposed at tune time ({@code channel_max}). */
     public int channelMax()
     {
         return channelMax;
     }
 
+    /**
+     * @return the largest message body a publish may carry, in octets ({@code max_message_size}); a larger
+     *         one closes its channel with 406 PRECONDITION_FAILED, as RabbitMQ does.
+     */
     public int maxMessageSize()
     {
         return maxMessageSize;
@@ -187,14 +194,28 @@ public final class AmqpServerOptions
             this.failIfNoPeerCertificate = failIfNoPeerCertificate;
         }
 
-        /** {@code ssl_options.certfile} and {@code ssl_options.keyfile} (PEM; PKCS#8 key, optionally {@code ssl_options.password}). */
+        /**
+         * {@code ssl_options.certfile} and {@code ssl_options.keyfile} (PEM; PKCS#8 key, optionally
+         * {@code ssl_options.password}).
+         *
+         * @param certificateChain the PEM file of the server's certificate, then its intermediates.
+         * @param privateKey       the PEM file of the server's PKCS#8 private key.
+         * @param privateKeyPassword the key's password, or null for an unencrypted key.
+         * @return TLS settings without client certificate verification.
+         */
         public static Tls pem(final Path certificateChain, final Path privateKey, final String privateKeyPassword)
         {
             return new Tls(Objects.requireNonNull(certificateChain, "certificateChain"), Objects.requireNonNull(privateKey,
                 "privateKey"), privateKeyPassword, null, null, null, false, false);
         }
 
-        /** A PKCS#12 or JKS key store holding the server's key and certificate chain. */
+        /**
+         * A PKCS#12 or JKS key store holding the server's key and certificate chain.
+         *
+         * @param keyStore the key store file.
+         * @param password the store's (and its key's) password, or null for none.
+         * @return TLS settings without client certificate verification.
+         */
         public static Tls keyStore(final Path keyStore, final String password)
         {
             return new Tls(null, null, null, Objects.requireNonNull(keyStore, "keyStore"), password, null, false, false);
@@ -203,6 +224,11 @@ public final class AmqpServerOptions
         /**
          * {@code ssl_options.cacertfile}, {@code ssl_options.verify = verify_peer} and
          * {@code ssl_options.fail_if_no_peer_cert}: client certificates are checked against these CAs.
+         *
+         * @param trustedCertificates     the PEM file of the CA certificates client certificates must chain to.
+         * @param verifyPeer              true to ask clients for a certificate and verify the one sent.
+         * @param failIfNoPeerCertificate true to refuse a client that sends none (with {@code verifyPeer}).
+         * @return these settings with peer verification; this object is unchanged.
          */
         public Tls withPeerVerification(final Path trustedCertificates, final boolean verifyPeer,
             final boolean failIfNoPeerCertificate)
@@ -211,41 +237,49 @@ public final class AmqpServerOptions
                 verifyPeer, failIfNoPeerCertificate);
         }
 
+        /** @return the PEM certificate chain file, or null when a key store is used. */
         public Path certificateChain()
         {
             return certificateChain;
         }
 
+        /** @return the PEM private key file, or null when a key store is used. */
         public Path privateKey()
         {
             return privateKey;
         }
 
+        /** @return the PEM private key's password, or null for none. */
         public String privateKeyPassword()
         {
             return privateKeyPassword;
         }
 
+        /** @return the PKCS#12 or JKS key store file, or null when PEM files are used. */
         public Path keyStore()
         {
             return keyStore;
         }
 
+        /** @return the key store's password, or null for none. */
         public String keyStorePassword()
         {
             return keyStorePassword;
         }
 
+        /** @return the PEM file of CAs that client certificates are verified against, or null for none. */
         public Path trustedCertificates()
         {
             return trustedCertificates;
         }
 
+        /** @return whether clients are asked for a certificate, which is then verified. */
         public boolean verifyPeer()
         {
             return verifyPeer;
         }
 
+        /** @return whether a client that sends no certificate is refused. */
         public boolean failIfNoPeerCertificate()
         {
             return failIfNoPeerCertificate;
@@ -274,7 +308,13 @@ public final class AmqpServerOptions
         {
         }
 
-        /** {@code listeners.tcp.*}: the plain listener's address and port (port 0: any free port). */
+        /**
+         * {@code listeners.tcp.*}: the plain listener's address and port.
+         *
+         * @param address the address to bind (default 127.0.0.1; 0.0.0.0 for every interface).
+         * @param port    the port (default 5672; 0: any free port, see {@link AmqpServer#address()}).
+         * @return this builder.
+         */
         public Builder listen(final String address, final int port)
         {
             this.bindAddress = Objects.requireNonNull(address, "address");
@@ -282,14 +322,26 @@ public final class AmqpServerOptions
             return this;
         }
 
-        /** {@code listeners.tcp = none}: no plain listener (TLS only). */
+        /**
+         * {@code listeners.tcp = none}: no plain listener (TLS only).
+         *
+         * @return this builder.
+         */
         public Builder noPlainListener()
         {
             this.bindAddress = null;
             return this;
         }
 
-        /** {@code listeners.ssl.*} with {@code ssl_options.*}: a TLS listener. */
+        /**
+         * {@code listeners.ssl.*} with {@code ssl_options.*}: a TLS listener, besides the plain one unless
+         * {@link #noPlainListener()}.
+         *
+         * @param address the address to bind.
+         * @param port    the port (0: any free port).
+         * @param tls     the server's key and certificates.
+         * @return this builder.
+         */
         public Builder listenTls(final String address, final int port, final Tls tls)
         {
             this.tlsBindAddress = Objects.requireNonNull(address, "address");
@@ -298,14 +350,25 @@ public final class AmqpServerOptions
             return this;
         }
 
-        /** {@code default_user} / {@code default_pass}, or one more user. */
+        /**
+         * {@code default_user} / {@code default_pass}, or one more user (PLAIN and AMQPLAIN authentication).
+         *
+         * @param name     the user name; an existing user's password is replaced.
+         * @param password the password.
+         * @return this builder.
+         */
         public Builder user(final String name, final String password)
         {
             users.put(Objects.requireNonNull(name, "name"), Objects.requireNonNull(password, "password"));
             return this;
         }
 
-        /** Removes a user (the default {@code guest} too). */
+        /**
+         * Removes a user (the default {@code guest} too).
+         *
+         * @param name the user name.
+         * @return this builder.
+         */
         public Builder withoutUser(final String name)
         {
             users.remove(name);
@@ -313,7 +376,13 @@ public final class AmqpServerOptions
             return this;
         }
 
-        /** {@code loopback_users.NAME = true|false}. */
+        /**
+         * {@code loopback_users.NAME = true|false}.
+         *
+         * @param name         the user name.
+         * @param loopbackOnly true: the user may connect from loopback addresses only (as {@code guest} by default).
+         * @return this builder.
+         */
         public Builder loopbackOnly(final String name, final boolean loopbackOnly)
         {
             if (loopbackOnly)
@@ -327,42 +396,72 @@ public final class AmqpServerOptions
             return this;
         }
 
-        /** {@code loopback_users = none}: every user may connect from anywhere. */
+        /**
+         * {@code loopback_users = none}: every user may connect from anywhere.
+         *
+         * @return this builder.
+         */
         public Builder noLoopbackUsers()
         {
             loopbackUsers.clear();
             return this;
         }
 
-        /** {@code heartbeat}: seconds, 0 to 65535; 0 proposes none. */
+        /**
+         * {@code heartbeat}: the heartbeat interval the server proposes at tune time.
+         *
+         * @param seconds 0 to 65535; 0 proposes none.
+         * @return this builder.
+         */
         public Builder heartbeat(final int seconds)
         {
             this.heartbeat = range("heartbeat", seconds, 0, 65_535);
             return this;
         }
 
-        /** {@code frame_max}: 4096 to 2^31-1 octets (RabbitMQ refuses 0, unlimited, at tune time as well). */
+        /**
+         * {@code frame_max}: the largest frame, proposed at tune time.
+         *
+         * @param frameMax 4096 to 2^31-1 octets (RabbitMQ refuses 0, unlimited, at tune time as well).
+         * @return this builder.
+         */
         public Builder frameMax(final int frameMax)
         {
             this.frameMax = range("frame_max", frameMax, 4096, Integer.MAX_VALUE);
             return this;
         }
 
-        /** {@code channel_max}: 1 to 65535. */
+        /**
+         * {@code channel_max}: the most channels per connection, proposed at tune time.
+         *
+         * @param channelMax 1 to 65535.
+         * @return this builder.
+         */
         public Builder channelMax(final int channelMax)
         {
             this.channelMax = range("channel_max", channelMax, 1, 65_535);
             return this;
         }
 
-        /** {@code max_message_size}: 1 octet to 512 MiB. */
+        /**
+         * {@code max_message_size}: the largest message body a publish may carry.
+         *
+         * @param octets 1 octet to 512 MiB.
+         * @return this builder.
+         */
         public Builder maxMessageSize(final int octets)
         {
             this.maxMessageSize = range("max_message_size", octets, 1, MAX_MESSAGE_SIZE_LIMIT);
             return this;
         }
 
-        /** The most connections open at once (RabbitMQ's per-node {@code connection_max}). */
+        /**
+         * The most connections open at once (RabbitMQ's per-node {@code connection_max}); one more is
+         * refused.
+         *
+         * @param connections 0 or more.
+         * @return this builder.
+         */
         public Builder maxConnections(final int connections)
         {
             this.maxConnections = range("connection_max", connections, 0, Integer.MAX_VALUE);
@@ -373,6 +472,9 @@ public final class AmqpServerOptions
          * {@code ringmq.queue_capacity}: the ring capacity of queues clients declare without
          * {@code x-ringmq-capacity}, a power of two from 2 to {@link QueueSpec#MAX_CAPACITY} (default
          * {@link QueueSpec#DEFAULT_CAPACITY}); see {@link AmqpServerOptions#queueCapacity()}.
+         *
+         * @param slots the messages such a queue holds before it holds its publishers back.
+         * @return this builder.
          */
         public Builder queueCapacity(final int slots)
         {
@@ -381,13 +483,22 @@ public final class AmqpServerOptions
             return this;
         }
 
-        /** Event-loop threads (default: the available processors). */
+        /**
+         * Event-loop threads, which serve every connection's reads and writes.
+         *
+         * @param threads 1 to 1024 (default: the available processors).
+         * @return this builder.
+         */
         public Builder ioThreads(final int threads)
         {
             this.ioThreads = range("io threads", threads, 1, 1024);
             return this;
         }
 
+        /**
+         * @return the options, immutable.
+         * @throws io.ringmq.error.InvalidArgumentException when neither a plain nor a TLS listener is set.
+         */
         public AmqpServerOptions build()
         {
             if (bindAddress == null && tls == null)

@@ -19,6 +19,12 @@ public final class Main
     {
     }
 
+    /**
+     * Starts the broker and its listeners, then waits until the JVM is told to stop.
+     *
+     * @param args {@code --port N}, {@code --bind HOST}, {@code --config FILE} (a {@code rabbitmq.conf}).
+     * @throws InterruptedException when the main thread is interrupted while it waits.
+     */
     public static void main(final String[] args) throws InterruptedException
     {
         final AmqpServerOptions options;

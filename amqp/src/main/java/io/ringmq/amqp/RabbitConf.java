@@ -43,7 +43,13 @@ public final class RabbitConf
         this.values = values;
     }
 
-    /** @throws InvalidArgumentException naming the file and line of a malformed entry. */
+    /**
+     * Reads a {@code rabbitmq.conf} file in RabbitMQ's new-style {@code key = value} format.
+     *
+     * @param file the file; {@code #} starts a comment.
+     * @return its keys and values, to {@link #applyTo} a builder.
+     * @throws InvalidArgumentException naming the file and line of a malformed entry.
+     */
     public static RabbitConf read(final Path file)
     {
         final List<String> lines;
@@ -88,6 +94,7 @@ public final class RabbitConf
     /**
      * Applies the file's keys over {@code builder}'s settings.
      *
+     * @param builder the settings so far; the file's keys replace them.
      * @return {@code builder}.
      * @throws InvalidArgumentException for a value of the wrong form.
      */

@@ -166,6 +166,12 @@ public final class MpmcRing<E> extends MpmcRingPad2
         }
     }
 
+    /** @return how many offers this ring has accepted since it was created (its producer index). */
+    public long producerIndex()
+    {
+        return lvProducerIndex();
+    }
+
     /** @return true when no element is in the ring (a snapshot). */
     public boolean isEmpty()
     {

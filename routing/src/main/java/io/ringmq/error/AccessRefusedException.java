@@ -7,6 +7,7 @@ public final class AccessRefusedException extends RingMqException
 {
     private static final long serialVersionUID = 1L;
 
+    /** @param message what was refused, naming the exchange or queue. */
     public AccessRefusedException(final String message)
     {
         super(ReplyCode.ACCESS_REFUSED, message);

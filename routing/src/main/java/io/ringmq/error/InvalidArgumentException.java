@@ -7,6 +7,7 @@ public final class InvalidArgumentException extends RingMqException
 {
     private static final long serialVersionUID = 1L;
 
+    /** @param message which argument was refused, and its value. */
     public InvalidArgumentException(final String message)
     {
         super(ReplyCode.PRECONDITION_FAILED, message);

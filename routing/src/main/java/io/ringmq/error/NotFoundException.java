@@ -7,6 +7,7 @@ public final class NotFoundException extends RingMqException
 {
     private static final long serialVersionUID = 1L;
 
+    /** @param message the missing exchange or queue, by name. */
     public NotFoundException(final String message)
     {
         super(ReplyCode.NOT_FOUND, message);

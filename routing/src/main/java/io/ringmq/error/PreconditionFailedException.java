@@ -7,6 +7,7 @@ public final class PreconditionFailedException extends RingMqException
 {
     private static final long serialVersionUID = 1L;
 
+    /** @param message which precondition failed, naming the object. */
     public PreconditionFailedException(final String message)
     {
         super(ReplyCode.PRECONDITION_FAILED, message);

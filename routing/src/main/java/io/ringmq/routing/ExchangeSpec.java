@@ -48,6 +48,7 @@ public final class ExchangeSpec
      *
      * @param name the exchange name (checked when declared).
      * @param type the exchange type.
+     * @return a builder for that exchange.
      */
     public static Builder builder(final String name, final ExchangeType type)
     {
@@ -169,21 +170,38 @@ public final class ExchangeSpec
             this.type = type;
         }
 
-        /** @param durable whether the exchange survives a restart. */
+        /**
+         * Sets the durable flag, which a redeclaration must repeat (as RabbitMQ checks it). RingMQ keeps
+         * everything in memory, so nothing survives the broker either way.
+         *
+         * @param durable whether the exchange is declared durable.
+         * @return this builder.
+         */
         public Builder durable(final boolean durable)
         {
             this.durable = durable;
             return this;
         }
 
-        /** @param autoDelete whether the exchange goes when its last source binding goes. */
+        /**
+         * Sets the auto-delete flag.
+         *
+         * @param autoDelete whether the exchange goes when its last source binding goes.
+         * @return this builder.
+         */
         public Builder autoDelete(final boolean autoDelete)
         {
             this.autoDelete = autoDelete;
             return this;
         }
 
-        /** @param internal whether direct publishing is refused. */
+        /**
+         * Sets the internal flag: an internal exchange receives messages only through exchange-to-exchange
+         * bindings.
+         *
+         * @param internal whether direct publishing is refused (403 ACCESS_REFUSED).
+         * @return this builder.
+         */
         public Builder internal(final boolean internal)
         {
             this.internal = internal;
@@ -193,6 +211,9 @@ public final class ExchangeSpec
         /**
          * Sets the {@code alternate-exchange} argument: where a message goes when this exchange's own
          * bindings match nothing.
+         *
+         * @param alternateExchange the name of the exchange that receives the unroutable messages.
+         * @return this builder.
          */
         public Builder alternateExchange(final String alternateExchange)
         {
@@ -202,6 +223,9 @@ public final class ExchangeSpec
         /**
          * Sets one argument (replacing an earlier value of the same name).
          *
+         * @param key   the argument's name, such as {@code alternate-exchange}.
+         * @param value its value, copied so that later changes to a given collection do not reach the spec.
+         * @return this builder.
          * @throws InvalidArgumentException for a {@code null} name.
          */
         public Builder argument(final String key, final Object value)
@@ -217,6 +241,8 @@ public final class ExchangeSpec
         /**
          * Adds every entry of {@code arguments} (as {@link #argument} one by one); {@code null} adds nothing.
          *
+         * @param arguments the arguments to add, or null.
+         * @return this builder.
          * @throws InvalidArgumentException for a {@code null} name.
          */
         public Builder arguments(final Map<String, ?> arguments)

@@ -3,6 +3,8 @@ package io.ringmq.routing.table;
 import io.ringmq.error.InvalidArgumentException;
 
 import java.util.Arrays;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -75,6 +77,21 @@ final class BindingArguments
     Object value(final int index)
     {
         return values[index];
+    }
+
+    /** @return the arguments as an unmodifiable map in key order, {@code byte[]} values copied (listings). */
+    Map<String, Object> asMap()
+    {
+        if (keys.length == 0)
+        {
+            return Collections.emptyMap();
+        }
+        final Map<String, Object> map = new LinkedHashMap<>(keys.length * 2);
+        for (int i = 0; i < keys.length; i++)
+        {
+            map.put(keys[i], ArgumentValues.copyOf(values[i]));
+        }
+        return Collections.unmodifiableMap(map);
     }
 
     /** @return the value of {@code key}, or {@code null} when absent or {@code null}. */

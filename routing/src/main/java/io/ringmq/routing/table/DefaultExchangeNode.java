@@ -4,6 +4,7 @@ import io.ringmq.routing.ExchangeSpec;
 import io.ringmq.routing.ExchangeType;
 
 import java.util.Map;
+import java.util.function.Consumer;
 
 /**
  * The default exchange {@code ""}: every registered queue is bound to it implicitly by its own name.
@@ -24,6 +25,12 @@ final class DefaultExchangeNode<Q> extends ExchangeNode<Q>
     int bindingCount()
     {
         return 0;
+    }
+
+    @Override
+    void forEachBinding(final Consumer<? super Binding<Q>> action)
+    {
+        // none stored: RoutingTable#forEachBinding lists one per registered queue
     }
 
     @Override

@@ -3,6 +3,7 @@ package io.ringmq.routing.table;
 import io.ringmq.routing.ExchangeSpec;
 
 import java.util.Map;
+import java.util.function.Consumer;
 
 /**
  * A direct exchange: bindings grouped by exact binding key in a persistent map, so a route is one
@@ -29,6 +30,12 @@ final class DirectExchangeNode<Q> extends ExchangeNode<Q>
     int bindingCount()
     {
         return bindingCount;
+    }
+
+    @Override
+    void forEachBinding(final Consumer<? super Binding<Q>> action)
+    {
+        byKey.forEach((key, bindings) -> forEach(bindings, action));
     }
 
     @Override

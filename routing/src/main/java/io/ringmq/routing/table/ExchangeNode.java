@@ -4,6 +4,7 @@ import io.ringmq.routing.ExchangeSpec;
 
 import java.util.Arrays;
 import java.util.Map;
+import java.util.function.Consumer;
 
 /**
  * One exchange inside one snapshot: its declaration, its dense id and its bindings as a source, in
@@ -53,6 +54,9 @@ abstract class ExchangeNode<Q>
 
     /** @return the number of bindings with this exchange as source. */
     abstract int bindingCount();
+
+    /** Passes each binding with this exchange as source to {@code action}, in no particular order (listing, not routing). */
+    abstract void forEachBinding(Consumer<? super Binding<Q>> action);
 
     /**
      * @param topicHashIds this exchange's writer-owned allocator of {@code #} node ids (see
@@ -106,6 +110,14 @@ abstract class ExchangeNode<Q>
             deliver(binding, snapshot, out);
         }
         return bindings.length;
+    }
+
+    static <Q> void forEach(final Binding<Q>[] bindings, final Consumer<? super Binding<Q>> action)
+    {
+        for (final Binding<Q> binding : bindings)
+        {
+            action.accept(binding);
+        }
     }
 
     /** Copy-on-write append for the small per-key (or per-fanout) binding arrays. */

@@ -3,6 +3,7 @@ package io.ringmq.routing.table;
 import io.ringmq.routing.ExchangeSpec;
 
 import java.util.Map;
+import java.util.function.Consumer;
 
 /**
  * A fanout exchange: every binding matches, so the bindings are one immutable array, copied on every
@@ -31,6 +32,12 @@ final class FanoutExchangeNode<Q> extends ExchangeNode<Q>
     int bindingCount()
     {
         return bindings.length;
+    }
+
+    @Override
+    void forEachBinding(final Consumer<? super Binding<Q>> action)
+    {
+        forEach(bindings, action);
     }
 
     @Override

@@ -3,6 +3,7 @@ package io.ringmq.routing.table;
 import io.ringmq.routing.ExchangeSpec;
 
 import java.util.Map;
+import java.util.function.Consumer;
 
 /**
  * A headers exchange: an immutable array of bindings with pre-parsed {@link HeadersMatcher}s,
@@ -28,6 +29,12 @@ final class HeadersExchangeNode<Q> extends ExchangeNode<Q>
     int bindingCount()
     {
         return bindings.length;
+    }
+
+    @Override
+    void forEachBinding(final Consumer<? super Binding<Q>> action)
+    {
+        forEach(bindings, action);
     }
 
     @Override

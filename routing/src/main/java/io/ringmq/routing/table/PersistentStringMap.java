@@ -129,7 +129,7 @@ final class PersistentStringMap<V>
         return newRoot == null ? empty() : new PersistentStringMap<>(newRoot, size - 1);
     }
 
-    /** Visits every entry in no particular order (writers and tests only). */
+    /** Visits every entry in no particular order (writers, listings of an immutable snapshot, tests). */
     @SuppressWarnings("unchecked")
     void forEach(final BiConsumer<String, V> action)
     {

@@ -9,6 +9,9 @@ import io.ringmq.routing.ExchangeType;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -24,9 +27,11 @@ import java.util.concurrent.locks.ReentrantLock;
  *       by path copying (cost {@code O(log n)} per binding, not a copy of the table) and publishes it
  *       with one release store; a writer call that changes nothing publishes nothing, and one that
  *       throws changes nothing.</li>
- *   <li><b>Readers</b> ({@link #route}, {@link #exchange}, {@link #bindingCount}) never lock, never
- *       block, and read the field once with acquire semantics. A route uses that one snapshot for
- *       every hop, so a route racing with writers sees each writer call entirely or not at all.</li>
+ *   <li><b>Readers</b> ({@link #route}, {@link #exchange}, {@link #bindingCount}, and the listings
+ *       {@link #exchanges}, {@link #forEachBinding}, {@link #exchangeCount}) never lock, never block,
+ *       and read the field once with acquire semantics. A route uses that one snapshot for every hop,
+ *       so a route racing with writers sees each writer call entirely or not at all; a listing is one
+ *       snapshot too, so it never shows half of a writer call.</li>
  * </ul>
  *
  * <h2>Allocation</h2>
@@ -502,6 +507,61 @@ public final class RoutingTable<Q>
             throw new NotFoundException("no exchange " + Names.quote(exchange) + " in vhost '/'");
         }
         return node instanceof DefaultExchangeNode ? snapshot.queues.size() : node.bindingCount();
+    }
+
+    // ------------------------------------------------------------------------------------------
+    // Listings (monitoring): each reads one snapshot, so it is consistent with itself
+    // ------------------------------------------------------------------------------------------
+
+    /** Receives the bindings {@link #forEachBinding} lists. */
+    @FunctionalInterface
+    public interface BindingVisitor
+    {
+        /**
+         * @param source      the source exchange ({@code ""} for the default exchange's implicit bindings).
+         * @param destination the destination queue's or exchange's name.
+         * @param toQueue     true when the destination is a queue.
+         * @param key         the binding key.
+         * @param arguments   the binding's arguments in key order, unmodifiable, {@code byte[]} values copied.
+         */
+        void binding(String source, String destination, boolean toQueue, String key, Map<String, Object> arguments);
+    }
+
+    /** @return every exchange's declaration, the default {@code ""} and {@code amq.*} ones included, in no particular order. */
+    public List<ExchangeSpec> exchanges()
+    {
+        final Snapshot<Q> snapshot = laSnapshot();
+        final List<ExchangeSpec> specs = new ArrayList<>(snapshot.exchanges.size());
+        snapshot.exchanges.forEach((name, node) -> specs.add(node.spec));
+        return specs;
+    }
+
+    /** @return the number of exchanges, the default and {@code amq.*} ones included. */
+    public int exchangeCount()
+    {
+        return laSnapshot().exchanges.size();
+    }
+
+    /** @return the number of bindings {@link #forEachBinding} lists: every exchange's, plus one per queue for the default exchange. */
+    public int bindingCount()
+    {
+        final Snapshot<Q> snapshot = laSnapshot();
+        final int[] count = {snapshot.queues.size()};
+        snapshot.exchanges.forEach((name, node) -> count[0] += node.bindingCount());
+        return count[0];
+    }
+
+    /**
+     * Passes every binding of one snapshot to {@code visitor}, in no particular order: each exchange's
+     * bindings to queues and to exchanges, and the default exchange's implicit binding to every queue
+     * (key = the queue's name), as RabbitMQ lists them.
+     */
+    public void forEachBinding(final BindingVisitor visitor)
+    {
+        final Snapshot<Q> snapshot = laSnapshot();
+        snapshot.queues.forEach((name, queue) -> visitor.binding(Names.DEFAULT_EXCHANGE, name, true, name, Collections.emptyMap()));
+        snapshot.exchanges.forEach((name, node) -> node.forEachBinding(binding ->
+            visitor.binding(binding.source, binding.destination, binding.toQueue, binding.key, binding.arguments.asMap())));
     }
 
     /** For tests: the writer state (call under no concurrent writers). */

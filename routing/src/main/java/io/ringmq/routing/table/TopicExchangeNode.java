@@ -3,6 +3,7 @@ package io.ringmq.routing.table;
 import io.ringmq.routing.ExchangeSpec;
 
 import java.util.Map;
+import java.util.function.Consumer;
 
 /** A topic exchange: a persistent word trie of binding patterns ({@link TopicNode}). */
 final class TopicExchangeNode<Q> extends ExchangeNode<Q>
@@ -26,6 +27,12 @@ final class TopicExchangeNode<Q> extends ExchangeNode<Q>
     int bindingCount()
     {
         return bindingCount;
+    }
+
+    @Override
+    void forEachBinding(final Consumer<? super Binding<Q>> action)
+    {
+        root.forEachBinding(action);
     }
 
     @Override

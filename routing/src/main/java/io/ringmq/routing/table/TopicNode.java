@@ -1,5 +1,7 @@
 package io.ringmq.routing.table;
 
+import java.util.function.Consumer;
+
 /**
  * One node of the persistent word trie of a topic exchange. The path from the root spells a
  * (collapsed) binding pattern word by word; a node holds the bindings whose pattern ends there.
@@ -183,6 +185,21 @@ final class TopicNode<Q>
             }
         }
         return matched;
+    }
+
+    /** Passes every binding of this sub-trie to {@code action} (listing; recursion depth as {@link #match}'s). */
+    void forEachBinding(final Consumer<? super Binding<Q>> action)
+    {
+        ExchangeNode.forEach(bindings, action);
+        children.forEach((word, child) -> child.forEachBinding(action));
+        if (star != null)
+        {
+            star.forEachBinding(action);
+        }
+        if (hash != null)
+        {
+            hash.forEachBinding(action);
+        }
     }
 
     private static <Q> TopicNode<Q> orEmpty(final TopicNode<Q> node)
