@@ -43,8 +43,9 @@ import java.util.function.Function;
  * meters of queues and exchanges declared since the last one, removes those of deleted ones, and is what
  * every meter reads until the next: reading a meter is a field read, whatever the number of queues, and a
  * scrape sees one consistent snapshot per queue. A background daemon thread refreshes every
- * {@link #DEFAULT_REFRESH_INTERVAL} (RabbitMQ's statistics interval), or as often as the constructor is
- * told; whoever scrapes on demand calls {@link #refresh()} first and reads values as of that moment.
+ * {@link #DEFAULT_REFRESH_INTERVAL} (the broker's default statistics interval), or as often as the
+ * constructor is told (for a broker built with another {@link Broker.Builder#statisticsInterval}, pass that);
+ * whoever scrapes on demand calls {@link #refresh()} first and reads values as of that moment.
  * A queue deleted and declared again between two refreshes gets new meters (its counts restarted), so no
  * registered counter ever decreases.
  * <p>
@@ -63,8 +64,11 @@ import java.util.function.Function;
  */
 public final class RingMqMetrics implements MeterBinder, AutoCloseable
 {
-    /** How often the background thread refreshes by default: RabbitMQ's {@code collect_statistics_interval}. */
-    public static final Duration DEFAULT_REFRESH_INTERVAL = Duration.ofSeconds(5);
+    /**
+     * How often the background thread refreshes by default: the broker's default statistics interval
+     * ({@link Broker#DEFAULT_STATISTICS_INTERVAL}, RabbitMQ's {@code collect_statistics_interval}, 5 s).
+     */
+    public static final Duration DEFAULT_REFRESH_INTERVAL = Broker.DEFAULT_STATISTICS_INTERVAL;
 
     /** The only virtual host: RingMQ has no others, and RabbitMQ's dashboards select on this tag. */
     private static final String VHOST = "/";
@@ -81,9 +85,19 @@ public final class RingMqMetrics implements MeterBinder, AutoCloseable
     private final Map<String, ObjectMeters<ExchangeSnapshot>> exchanges = new HashMap<>();
     private ObjectMeters<BrokerOverview> overview;
     private ScheduledExecutorService refresher;
+    /**
+     * The refresher's thread, for {@link #close()} to wait until it has ended: an executor's termination is
+     * signalled before its last thread returns. Volatile: a worker replacing one that died sets it.
+     */
+    private volatile Thread refreshThread;
     private boolean closed;
 
-    /** Meters for {@code broker}, refreshed every {@link #DEFAULT_REFRESH_INTERVAL} once bound. */
+    /**
+     * Meters for {@code broker}, refreshed every {@link #DEFAULT_REFRESH_INTERVAL} once bound.
+     *
+     * @param broker the broker to measure; its {@link Broker#inspector()} is taken now, which starts the
+     *               broker's sampling of rates.
+     */
     public RingMqMetrics(final Broker broker)
     {
         this(broker, DEFAULT_REFRESH_INTERVAL);
@@ -93,6 +107,11 @@ public final class RingMqMetrics implements MeterBinder, AutoCloseable
      * Meters for {@code broker}, refreshed every {@code refreshInterval} by a daemon thread started by the
      * first {@link #bindTo}; {@link Duration#ZERO} starts no thread, and meters change only on
      * {@link #refresh()}.
+     *
+     * @param broker          the broker to measure; its {@link Broker#inspector()} is taken now, which
+     *                        starts the broker's sampling of rates.
+     * @param refreshInterval how often the daemon thread refreshes; zero for never (on demand only).
+     * @throws IllegalArgumentException for a negative interval.
      */
     public RingMqMetrics(final Broker broker, final Duration refreshInterval)
     {
@@ -109,6 +128,7 @@ public final class RingMqMetrics implements MeterBinder, AutoCloseable
      * Registers every meter in {@code registry}, after a refresh so that each reads a value at once.
      * Binding more than one registry is allowed (each gets every meter); binding one twice does nothing.
      *
+     * @param registry where the meters go.
      * @throws IllegalStateException after {@link #close()}.
      */
     @Override
@@ -195,7 +215,12 @@ public final class RingMqMetrics implements MeterBinder, AutoCloseable
             stopping.shutdownNow();
             try
             {
-                stopping.awaitTermination(10, TimeUnit.SECONDS);
+                final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+                final Thread thread = refreshThread;
+                if (stopping.awaitTermination(10, TimeUnit.SECONDS) && thread != null)
+                {
+                    thread.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())));
+                }
             }
             catch (final InterruptedException e)
             {
@@ -278,6 +303,7 @@ public final class RingMqMetrics implements MeterBinder, AutoCloseable
         {
             final Thread thread = new Thread(task, "ringmq-metrics-refresh");
             thread.setDaemon(true);
+            refreshThread = thread;
             return thread;
         });
         final long periodNanos = refreshInterval.toNanos();
