@@ -101,7 +101,7 @@ public final class Inspector
         return List.copyOf(bindings);
     }
 
-    /** @return every push consumer that is not cancelled. */
+    /** @return every push consumer that is not cancelled, by queue, then consumer tag. */
     public List<ConsumerInfo> consumers()
     {
         final List<ConsumerInfo> consumers = new ArrayList<>();

@@ -5,7 +5,11 @@
  * {@link io.ringmq.Broker} → {@link io.ringmq.Connection} → {@link io.ringmq.Channel} (declare, bind,
  * publish, consume, get, ack) → {@link io.ringmq.Consumer} / {@link io.ringmq.Delivery}; options in
  * {@link io.ringmq.QueueSpec}, {@link io.ringmq.ConsumeOptions}, {@link io.ringmq.MessageProperties};
- * typed errors carrying RabbitMQ's reply codes. Everything else in this package is package-private.
+ * typed errors carrying RabbitMQ's reply codes. Monitoring: {@link io.ringmq.Inspector}
+ * ({@link io.ringmq.Broker#inspector()}) lists what the broker holds as {@link io.ringmq.QueueInfo},
+ * {@link io.ringmq.BindingInfo}, {@link io.ringmq.ConsumerInfo}, {@link io.ringmq.ChannelInfo},
+ * {@link io.ringmq.ConnectionInfo} and {@link io.ringmq.BrokerOverview}. Everything else in this package
+ * is package-private.
  *
  * <h2>Glossary of the internals</h2>
  * <ul>
@@ -26,6 +30,11 @@
  *   <li><b>Acknowledgement.</b> {@code Acknowledgements}: a channel's delivery tags and what ack, nack,
  *       reject and recover do with them; one {@code AckScope} per consumer (and one for the channel's
  *       gets), each an {@code internal.UnackedTable}.</li>
+ *   <li><b>Monitoring counts.</b> {@code QueueStatistics}: one queue's deliveries, acknowledgements,
+ *       ready bytes and rates, summed on read from per-consumer {@code ConsumerCounts} cells (written by
+ *       the delivering thread and the settlers only) and the totals of cells folded;
+ *       {@code BrokerStatistics}: the broker's totals, deleted queues included; rates are sampled on the
+ *       {@code Housekeeper}'s thread.</li>
  *   <li><b>Publishing.</b> {@code Channel} routes once per publish ({@code routing.table.RoutingTable}),
  *       offers the envelope to each queue, and fences once; {@code HeldPublishes} keeps, in order, what a
  *       non-blocking publish could not yet put into full queues. {@code DirectReplyTo}: RabbitMQ's
@@ -50,6 +59,9 @@
  *       the slot's tag; values are published by the tag's release store.</li>
  *   <li><b>Round-robin</b> ({@code RoundRobinDispatcher}): one CAS takes the dispatch role; its release
  *       hands the rotation and the mailbox puts to the next holder.</li>
+ *   <li><b>Count fold</b> ({@code ConsumerCounts}): the fold stores {@code folded}, then takes the
+ *       acknowledgement count by exchange with 0; an acker adds, then reads {@code folded}, and if set moves
+ *       its add under the queue statistics' monitor. Each acknowledgement is counted exactly once.</li>
  *   <li><b>Envelopes</b> ({@code Envelope}): fields written before the ring's release store that
  *       publishes them; the last holder's atomic decrement orders every holder's reads before the
  *       clearing.</li>
