@@ -102,6 +102,11 @@ public final class AmqpConnection extends ChannelInboundHandlerAdapter implement
     private boolean blockedNotify;
     private boolean authFailureClose;
     private boolean blockedSent;
+    /**
+     * Whether a full queue holds this connection's publishes (reading is off): {@link #holding} is not empty.
+     * Written on the event loop, read by {@link ServerState#blockedConnectionCount()} from any thread.
+     */
+    private volatile boolean blocked;
     private ByteBuf out;
     private long lastReadNanos;
     private long lastWriteNanos;
@@ -718,6 +723,7 @@ public final class AmqpConnection extends ChannelInboundHandlerAdapter implement
         ready.clear();
         waitingForWritability.clear();
         holding.clear();
+        blocked = false;
         confirming.clear();
         final Connection connection = engine;
         if (connection != null)
@@ -844,6 +850,7 @@ public final class AmqpConnection extends ChannelInboundHandlerAdapter implement
         holding.add(channel);
         if (holding.size() == 1)
         {
+            blocked = true;
             socket.config().setAutoRead(false);
             if (blockedNotify && !blockedSent)
             {
@@ -878,6 +885,7 @@ public final class AmqpConnection extends ChannelInboundHandlerAdapter implement
         }
         if (holding.isEmpty())
         {
+            blocked = false;
             socket.config().setAutoRead(true);
             if (blockedSent)
             {
@@ -887,6 +895,12 @@ public final class AmqpConnection extends ChannelInboundHandlerAdapter implement
         }
         flushConfirms();
         flush();
+    }
+
+    /** Any thread: whether a full queue holds this connection's publishes right now. */
+    boolean blocked()
+    {
+        return blocked;
     }
 
     /** A channel has publisher confirms to send with the next flush. */

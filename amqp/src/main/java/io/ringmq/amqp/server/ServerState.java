@@ -85,6 +85,23 @@ public final class ServerState
     }
 
     /**
+     * Any thread: how many connections a full queue ({@code x-overflow = block}) holds back right now, their
+     * reading stopped until it has room: what a blocked-publisher alert watches ({@code ringmq_connections_blocked}).
+     */
+    public int blockedConnectionCount()
+    {
+        int blocked = 0;
+        for (final AmqpConnection connection : connections)
+        {
+            if (connection.blocked())
+            {
+                blocked++;
+            }
+        }
+        return blocked;
+    }
+
+    /**
      * Any thread: a snapshot of every client connection, each taken on its own event loop (all at once, then
      * waited for), sorted by name. A connection whose loop does not answer within {@code timeoutNanos}, or that
      * closed meanwhile, is left out: a monitoring call never holds up, nor is held up by, one busy connection.
