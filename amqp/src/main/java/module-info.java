@@ -14,6 +14,9 @@ module io.ringmq.amqp {
     // The management and Prometheus listeners (io.ringmq.amqp.management, not exported).
     requires io.netty.codec.http;
     requires tools.jackson.core;
+    // /metrics: RingMQ's binder (it brings micrometer.core) and Micrometer's Prometheus registry (automatic module).
+    requires io.ringmq.micrometer;
+    requires micrometer.registry.prometheus;
 
     requires org.jctools.core;
 

@@ -48,6 +48,13 @@ record HttpAnswer(HttpResponseStatus status, String contentType, byte[] body, Ma
         return error(HttpResponseStatus.NOT_FOUND, "Object Not Found", "Not Found");
     }
 
+    /** 405 for a known path asked with another method, naming the one it takes. */
+    static HttpAnswer methodNotAllowed(final String allowed)
+    {
+        return error(HttpResponseStatus.METHOD_NOT_ALLOWED, "Method Not Allowed", "use " + allowed)
+            .withHeader("Allow", allowed);
+    }
+
     HttpAnswer withHeader(final String name, final String value)
     {
         final java.util.LinkedHashMap<String, String> more = new java.util.LinkedHashMap<>(headers);

@@ -86,7 +86,7 @@ final class ManagementApi implements HttpEndpoint
     {
         if (path.isEmpty() || (path.size() == 1 && path.get(0).equals("index.html")))
         {
-            return HttpMethod.GET.equals(method) ? HttpAnswer.ok("text/html; charset=utf-8", livePage) : notAllowed("GET");
+            return HttpMethod.GET.equals(method) ? HttpAnswer.ok("text/html; charset=utf-8", livePage) : HttpAnswer.methodNotAllowed("GET");
         }
         if (!path.get(0).equals("api") || path.size() < 2)
         {
@@ -168,7 +168,7 @@ final class ManagementApi implements HttpEndpoint
             }
             if (!HttpMethod.GET.equals(method))
             {
-                return notAllowed("GET, DELETE");
+                return HttpAnswer.methodNotAllowed("GET, DELETE");
             }
             final Optional<QueueInfo> queue = inspector.queue(name);
             return queue.isEmpty() ? HttpAnswer.notFound() :
@@ -176,7 +176,7 @@ final class ManagementApi implements HttpEndpoint
         }
         if (rest.size() == 3 && rest.get(2).equals("contents"))
         {
-            return HttpMethod.DELETE.equals(method) ? change(() -> purge(name)) : notAllowed("DELETE");
+            return HttpMethod.DELETE.equals(method) ? change(() -> purge(name)) : HttpAnswer.methodNotAllowed("DELETE");
         }
         return HttpAnswer.notFound();
     }
@@ -193,7 +193,7 @@ final class ManagementApi implements HttpEndpoint
         }
         if (!HttpMethod.GET.equals(method))
         {
-            return notAllowed("GET");
+            return HttpAnswer.methodNotAllowed("GET");
         }
         for (final ExchangeSpec exchange : inspector.exchanges())
         {
@@ -228,7 +228,7 @@ final class ManagementApi implements HttpEndpoint
 
     private static HttpAnswer get(final HttpMethod method, final java.util.function.Consumer<JsonGenerator> body)
     {
-        return HttpMethod.GET.equals(method) ? HttpAnswer.json(HttpResponseStatus.OK, Json.write(body)) : notAllowed("GET");
+        return HttpMethod.GET.equals(method) ? HttpAnswer.json(HttpResponseStatus.OK, Json.write(body)) : HttpAnswer.methodNotAllowed("GET");
     }
 
     /**
@@ -265,11 +265,5 @@ final class ManagementApi implements HttpEndpoint
     {
         final List<String> values = query.get(name);
         return values != null && values.contains("true");
-    }
-
-    private static HttpAnswer notAllowed(final String allowed)
-    {
-        return HttpAnswer.error(HttpResponseStatus.METHOD_NOT_ALLOWED, "Method Not Allowed", "use " + allowed)
-            .withHeader("Allow", allowed);
     }
 }

@@ -8,9 +8,9 @@ import io.ringmq.amqp.AmqpServerOptions;
 import io.ringmq.amqp.server.ServerState;
 
 import java.net.InetSocketAddress;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -24,9 +24,11 @@ public final class ManagementServer implements AutoCloseable
     static final String VERSION = "0.1.0";
 
     private final EventLoopGroup group;
-    private final List<ManagementJson.Listener> listeners = new ArrayList<>();
+    /** Read by {@code /api/overview} on the HTTP loop while {@link #start} may still be adding to it. */
+    private final List<ManagementJson.Listener> listeners = new CopyOnWriteArrayList<>();
     private HttpListener management;
     private HttpListener prometheus;
+    private PrometheusEndpoint metrics;
 
     private ManagementServer()
     {
@@ -48,6 +50,14 @@ public final class ManagementServer implements AutoCloseable
         amqpListeners.forEach(http::listed);
         try
         {
+            // Prometheus first: the management API's first /api/overview already lists it.
+            if (options.prometheusPort() != 0)
+            {
+                http.metrics = new PrometheusEndpoint(server);
+                http.prometheus = HttpListener.bind(http.group, options.prometheusBindAddress(), options.prometheusPort(),
+                    server, http.metrics);
+                http.listed("http/prometheus", http.prometheus.address());
+            }
             if (options.managementPort() != 0)
             {
                 final ManagementJson json = new ManagementJson(nodeName());
@@ -88,7 +98,7 @@ public final class ManagementServer implements AutoCloseable
         return prometheus == null ? null : prometheus.address();
     }
 
-    /** Closes both listeners and their open connections. */
+    /** Closes both listeners and their open connections, then the Prometheus registry and its meters. */
     @Override
     public void close()
     {
@@ -101,5 +111,9 @@ public final class ManagementServer implements AutoCloseable
             prometheus.close();
         }
         group.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly();
+        if (metrics != null)
+        {
+            metrics.close(); // after the loop has ended: no scrape is under way
+        }
     }
 }

@@ -10,14 +10,19 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
 
 /** {@code /metrics} as RabbitMQ's Prometheus plugin serves it, and the alert rules that rely on its names. */
 @Timeout(60)
@@ -42,6 +47,59 @@ class PrometheusEndpointTest
                 scrape.body().contains("rabbitmq_queue_messages_ready{vhost=\"/\",queue=\"scraped\"} 1.0"), scrape.body());
             assertEquals(404, server.send("GET", server.prometheus("/api/overview")).statusCode(),
                 "the Prometheus port serves /metrics only");
+        }
+    }
+
+    @Test
+    void connectionsBlockedCountsAPublisherHeldByAFullBlockQueueUntilItHasRoom() throws IOException
+    {
+        try (ManagedServer server = ManagedServer.start();
+             Connection publisherConnection = server.connect();
+             Connection other = server.connect())
+        {
+            final Channel publisher = publisherConnection.createChannel();
+            publisher.queueDeclare("full", false, false, false, Map.of("x-max-length", 2, "x-overflow", "block"));
+            assertEquals("0.0", blocked(server), "nobody is held yet");
+
+            for (int i = 0; i < 3; i++) // the queue takes two and holds the third, and the connection, back
+            {
+                publisher.basicPublish("", "full", null, ("m" + i).getBytes(StandardCharsets.UTF_8));
+            }
+            awaitBlocked(server, "1.0");
+
+            final Channel consumer = other.createChannel();
+            assertNotNull(consumer.basicGet("full", true), "a ready message"); // room: the held publish goes in
+            awaitBlocked(server, "0.0");
+        }
+    }
+
+    /** The value of {@code ringmq_connections_blocked} in one scrape. */
+    private static String blocked(final ManagedServer server)
+    {
+        final String scrape = server.send("GET", server.prometheus("/metrics")).body();
+        for (final String line : scrape.split("\n"))
+        {
+            if (line.startsWith("ringmq_connections_blocked "))
+            {
+                return line.substring("ringmq_connections_blocked ".length());
+            }
+        }
+        return fail("no ringmq_connections_blocked sample in\n" + scrape);
+    }
+
+    /** Scrapes every 20 ms until the gauge reads {@code value}: a liveness bound of 10 s. */
+    private static void awaitBlocked(final ManagedServer server, final String value)
+    {
+        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        String last = blocked(server);
+        while (!last.equals(value))
+        {
+            if (System.nanoTime() > deadline)
+            {
+                fail("ringmq_connections_blocked stayed " + last + ", expected " + value);
+            }
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(20));
+            last = blocked(server);
         }
     }
 
