@@ -4,7 +4,8 @@
 #
 #   clients    the Go and pika programs of run-clients.sh: golang, golang-github-streadway-amqp-dev,
 #              golang-github-rabbitmq-amqp091-go-dev, python3-pika
-#   rabbitmq   the private node of bench/scripts/rabbitmq.sh: rabbitmq-server
+#   rabbitmq   the private node of bench/scripts/rabbitmq.sh, and the rabbitmqadmin CLI that amqp's
+#              RabbitmqAdminTest points at RingMQ's management API: rabbitmq-server
 #   browser    the live page's test in a real browser (amqp's LivePageBrowserTest): chromium, chromium-driver
 #   (none)     all three
 #
