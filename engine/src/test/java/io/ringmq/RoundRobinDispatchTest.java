@@ -30,19 +30,29 @@ class RoundRobinDispatchTest extends BrokerTestBase
         final int consumers = 3;
         final int messages = 300;
         final Map<Integer, Integer> consumerOf = new ConcurrentHashMap<>();
+        // Caller-driven, so that this thread runs every delivery: with threads of their own, the first
+        // consumer's thread may have read "one consumer, take directly" before the others registered and act
+        // on it once, whenever it is next scheduled, which on a loaded machine can be well into the run.
+        final Consumer[] handles = new Consumer[consumers];
         for (int c = 0; c < consumers; c++)
         {
             final int id = c;
-            channel.consume("work", ConsumeOptions.autoAck(), d -> consumerOf.put(seqOf(d.body()), id));
+            handles[c] = channel.consume("work", ConsumeOptions.builder().autoAck(true).callerDriven(() -> { }).build(),
+                d -> consumerOf.put(seqOf(d.body()), id));
         }
         for (int i = 0; i < messages; i++)
         {
             channel.publish("", "work", seq(i));
         }
-        Await.until("all delivered", () -> consumerOf.size() == messages);
-        // The first consumer's thread may have read "one consumer, take directly" just before the others
-        // registered and so take the first message itself, once; from the third message on the rotation rules.
-        for (int i = 2; i + consumers < messages; i++)
+        for (int round = 0; round < 1_000 && consumerOf.size() < messages; round++)
+        {
+            for (final Consumer consumer : handles)
+            {
+                consumer.deliver(64);
+            }
+        }
+        assertEquals(messages, consumerOf.size(), "all delivered");
+        for (int i = 0; i + consumers < messages; i++)
         {
             assertEquals(consumerOf.get(i), consumerOf.get(i + consumers), "message " + i + " and " + (i + consumers));
             assertNotEquals(consumerOf.get(i), consumerOf.get(i + 1), "message " + i + " and the next");
@@ -127,6 +137,13 @@ class RoundRobinDispatchTest extends BrokerTestBase
     void cancellingAConsumerReturnsItsMailboxAtOnceAndItsUnackedWhenItsChannelCloses() throws Exception
     {
         channel.queueDeclare("work");
+        // Published before the consumers start, so that one dispatch moves them all: published while the
+        // consumers run, the later ones may find the first consumer stuck in its handler and the second out of
+        // credit, and wait in the queue (to be dispatched when the first returns) instead of in its mailbox.
+        for (int i = 0; i < 10; i++)
+        {
+            channel.publish("", "work", seq(i));
+        }
         final CountDownLatch stuck = new CountDownLatch(1);
         final CountDownLatch unstick = new CountDownLatch(1);
         final AtomicInteger firstDeliveries = new AtomicInteger();
@@ -137,10 +154,6 @@ class RoundRobinDispatchTest extends BrokerTestBase
             unstick.await();
         });
         final Consumer second = channel.consume("work", ConsumeOptions.manualAck(1), d -> { });
-        for (int i = 0; i < 10; i++)
-        {
-            channel.publish("", "work", seq(i));
-        }
         stuck.await();
         final Thread canceller = new Thread(first::cancel);
         try
@@ -178,20 +191,24 @@ class RoundRobinDispatchTest extends BrokerTestBase
     {
         channel.queueDeclare("work");
         final AtomicInteger stayer = new AtomicInteger();
+        final AtomicInteger leaverGot = new AtomicInteger();
         channel.consume("work", ConsumeOptions.autoAck(), d -> stayer.incrementAndGet());
-        final Consumer leaver = channel.consume("work", ConsumeOptions.autoAck(), d -> { });
+        final Consumer leaver = channel.consume("work", ConsumeOptions.autoAck(), d -> leaverGot.incrementAndGet());
         for (int i = 0; i < 10; i++)
         {
             channel.publish("", "work", seq(i));
         }
-        leaver.cancel();
-        final int before = stayer.get();
-        for (int i = 0; i < 10; i++)
+        leaver.cancel(); // what waits in its mailbox goes back to the queue, for the stayer
+        final int leaverTotal = leaverGot.get(); // final: cancel returned, its handler runs no more
+        for (int i = 10; i < 20; i++)
         {
             channel.publish("", "work", seq(i));
         }
-        Await.until("the stayer took all the later ones", () -> stayer.get() >= before + 10);
+        // Counted against the leaver's final total, not a snapshot of the stayer's: some of the first ten may
+        // still be on their way to the stayer when the later ten are published.
+        Await.until("the stayer took every message the leaver did not", () -> stayer.get() == 20 - leaverTotal);
         assertNull(channel.get("work", true), "nothing left behind");
+        assertEquals(20 - leaverTotal, stayer.get(), "and nothing twice");
     }
 
     @Test
