@@ -5,9 +5,6 @@ import com.rabbitmq.client.impl.LongStringHelper;
 import com.rabbitmq.client.impl.Method;
 import io.ringmq.amqp.codec.AmqpProtocol;
 import io.ringmq.amqp.codec.AmqpProtocol.ReplyCode;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -22,7 +19,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  * rabbit_command_assembler). After each test the other connections still work.
  */
 @Timeout(30)
-class ChannelStateErrorsTest
+class ChannelStateErrorsTest extends ServerTestBase
 {
     private static final String EXPECTED_METHOD_FRAME =
         "UNEXPECTED_FRAME - expected method frame, got non method frame instead";
@@ -30,26 +27,6 @@ class ChannelStateErrorsTest
         "UNEXPECTED_FRAME - expected content header for class 60, got non content header frame instead";
     private static final String EXPECTED_CONTENT_BODY =
         "UNEXPECTED_FRAME - expected content body, got non content body frame instead";
-
-    private static EmbeddedServer server;
-
-    @BeforeAll
-    static void start()
-    {
-        server = EmbeddedServer.start();
-    }
-
-    @AfterAll
-    static void stop()
-    {
-        server.close();
-    }
-
-    @AfterEach
-    void otherConnectionsAreUnaffected()
-    {
-        server.assertUnaffected();
-    }
 
     private static Method queueDeclare()
     {

@@ -1,21 +1,15 @@
 package io.ringmq.amqp;
 
-import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.BlockedListener;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.ConfirmListener;
 import com.rabbitmq.client.Connection;
-import com.rabbitmq.client.DefaultConsumer;
-import com.rabbitmq.client.Envelope;
 import io.ringmq.QueueSpec;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.util.ArrayList;
-import java.util.BitSet;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentSkipListSet;
@@ -104,43 +98,19 @@ class ConnectionBlockedTest
             assertNull(events.poll(), "unblocked while still full");
 
             // A consumer drains the queue: the held publishes complete, the client hears it is unblocked.
-            final BitSet received = new BitSet(MESSAGES);
-            final List<String> problems = new ArrayList<>();
-            final CountDownLatch all = new CountDownLatch(MESSAGES);
             final Channel consumer = consumerConnection.createChannel();
             consumer.basicQos(500);
-            consumer.basicConsume(queue, false, new DefaultConsumer(consumer)
-            {
-                @Override
-                public void handleDelivery(final String tag, final Envelope envelope, final AMQP.BasicProperties props,
-                    final byte[] body) throws IOException
-                {
-                    final int i = ByteBuffer.wrap(body).getInt();
-                    synchronized (received)
-                    {
-                        if (received.get(i) || envelope.isRedeliver())
-                        {
-                            problems.add("message " + i + " twice (redelivered: " + envelope.isRedeliver() + ")");
-                        }
-                        received.set(i);
-                    }
-                    getChannel().basicAck(envelope.getDeliveryTag(), false);
-                    all.countDown();
-                }
-            });
+            final NumberedMessageLedger ledger = new NumberedMessageLedger(consumer);
+            consumer.basicConsume(queue, false, ledger);
 
             assertEquals("unblocked", events.poll(WAIT_SECONDS, TimeUnit.SECONDS), "connection.unblocked once drained");
             assertTrue(published.await(WAIT_SECONDS, TimeUnit.SECONDS), "the publisher's writes never completed");
             assertNull(publishFailure.get(), () -> "publishing failed: " + publishFailure.get());
-            assertTrue(all.await(WAIT_SECONDS, TimeUnit.SECONDS), "messages received: " + received.cardinality());
+            assertTrue(ledger.awaitDeliveries(MESSAGES, WAIT_SECONDS, TimeUnit.SECONDS), "messages received: " + ledger.deliveries());
             assertTrue(publisher.waitForConfirms(TimeUnit.SECONDS.toMillis(WAIT_SECONDS)), "a publish was nacked");
             assertTrue(confirms.outstanding.isEmpty(), "unconfirmed: " + confirms.outstanding.size());
             assertEquals(0, confirms.nacked.get(), "nacks");
-            synchronized (received)
-            {
-                assertEquals(List.of(), problems);
-                assertEquals(MESSAGES, received.cardinality());
-            }
+            ledger.assertEachOnce(MESSAGES);
             server.assertUnaffected();
         }
     }

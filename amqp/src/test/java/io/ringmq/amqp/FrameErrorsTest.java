@@ -3,9 +3,6 @@ package io.ringmq.amqp;
 import com.rabbitmq.client.impl.AMQImpl;
 import io.ringmq.amqp.codec.AmqpProtocol;
 import io.ringmq.amqp.codec.AmqpProtocol.ReplyCode;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -23,28 +20,8 @@ import java.util.Map;
  * connections still work.
  */
 @Timeout(30)
-class FrameErrorsTest
+class FrameErrorsTest extends ServerTestBase
 {
-    private static EmbeddedServer server;
-
-    @BeforeAll
-    static void start()
-    {
-        server = EmbeddedServer.start();
-    }
-
-    @AfterAll
-    static void stop()
-    {
-        server.close();
-    }
-
-    @AfterEach
-    void otherConnectionsAreUnaffected()
-    {
-        server.assertUnaffected();
-    }
-
     private static byte[] queueDeclare(final String queue, final Map<String, Object> arguments)
     {
         return RawAmqpClient.frame(AmqpProtocol.FRAME_METHOD, 1,

@@ -4,9 +4,6 @@ import com.rabbitmq.client.impl.AMQImpl;
 import com.rabbitmq.client.impl.LongStringHelper;
 import io.ringmq.amqp.codec.AmqpProtocol;
 import io.ringmq.amqp.codec.AmqpProtocol.ReplyCode;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -24,28 +21,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  * connection.close. After each test the other connections still work.
  */
 @Timeout(30)
-class HandshakeTest
+class HandshakeTest extends ServerTestBase
 {
-    private static EmbeddedServer server;
-
-    @BeforeAll
-    static void start()
-    {
-        server = EmbeddedServer.start();
-    }
-
-    @AfterAll
-    static void stop()
-    {
-        server.close();
-    }
-
-    @AfterEach
-    void otherConnectionsAreUnaffected()
-    {
-        server.assertUnaffected();
-    }
-
     @Test
     void aProtocolHeaderOtherThan091IsAnsweredWithAmqp0091AndTheSocketClosed()
     {

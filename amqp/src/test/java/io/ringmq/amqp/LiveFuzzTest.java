@@ -3,8 +3,6 @@ package io.ringmq.amqp;
 import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
-import com.rabbitmq.client.DefaultConsumer;
-import com.rabbitmq.client.Envelope;
 import com.rabbitmq.client.impl.AMQImpl;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
@@ -22,7 +20,6 @@ import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.BitSet;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
@@ -418,9 +415,7 @@ class LiveFuzzTest
         private final Connection connection;
         private final Channel publisher;
         private final String queue = "live-fuzz-clean-" + UUID.randomUUID();
-        private final BitSet received = new BitSet();
-        private final AtomicInteger deliveries = new AtomicInteger();
-        private final List<String> problems = Collections.synchronizedList(new ArrayList<>());
+        private final NumberedMessageLedger ledger;
         private final AtomicReference<Throwable> publishFailure = new AtomicReference<>();
         private final Thread publishing;
 
@@ -433,25 +428,8 @@ class LiveFuzzTest
             publisher.confirmSelect();
             final Channel consumer = connection.createChannel();
             consumer.basicQos(200);
-            consumer.basicConsume(queue, false, new DefaultConsumer(consumer)
-            {
-                @Override
-                public void handleDelivery(final String tag, final Envelope envelope, final AMQP.BasicProperties props,
-                    final byte[] body) throws IOException
-                {
-                    final int i = ByteBuffer.wrap(body).getInt();
-                    synchronized (received)
-                    {
-                        if (received.get(i) || envelope.isRedeliver())
-                        {
-                            problems.add("message " + i + " delivered again (redelivered: " + envelope.isRedeliver() + ")");
-                        }
-                        received.set(i);
-                    }
-                    getChannel().basicAck(envelope.getDeliveryTag(), false);
-                    deliveries.incrementAndGet();
-                }
-            });
+            this.ledger = new NumberedMessageLedger(consumer);
+            consumer.basicConsume(queue, false, ledger);
             this.publishing = new Thread(this::publishAll, "live-fuzz-clean-publisher");
             publishing.setDaemon(true);
         }
@@ -494,7 +472,7 @@ class LiveFuzzTest
             fuzzingOver = true;
             publishing.join(TimeUnit.SECONDS.toMillis(60));
             final long deadline = System.currentTimeMillis() + TimeUnit.SECONDS.toMillis(30);
-            while (deliveries.get() < published.get() && System.currentTimeMillis() < deadline)
+            while (ledger.deliveries() < published.get() && System.currentTimeMillis() < deadline)
             {
                 Thread.sleep(10);
             }
@@ -504,12 +482,7 @@ class LiveFuzzTest
         {
             assertNull(publishFailure.get(), () -> "the clean publisher failed: " + publishFailure.get());
             assertTrue(connection.isOpen(), () -> "the clean connection was closed: " + connection.getCloseReason());
-            synchronized (received)
-            {
-                assertEquals(List.of(), problems);
-                assertEquals(published.get(), received.cardinality(), "messages the clean consumer received");
-                assertEquals(published.get(), deliveries.get(), "deliveries to the clean consumer");
-            }
+            ledger.assertEachOnce(published.get());
             connection.close();
         }
     }

@@ -3,9 +3,6 @@ package io.ringmq.amqp;
 import com.rabbitmq.client.impl.AMQImpl;
 import com.rabbitmq.client.impl.Method;
 import io.ringmq.amqp.codec.AmqpProtocol.ReplyCode;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -17,28 +14,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * The texts are RabbitMQ 3.10's (rabbit_channel). After each test the other connections still work.
  */
 @Timeout(30)
-class NotImplementedTest
+class NotImplementedTest extends ServerTestBase
 {
-    private static EmbeddedServer server;
-
-    @BeforeAll
-    static void start()
-    {
-        server = EmbeddedServer.start();
-    }
-
-    @AfterAll
-    static void stop()
-    {
-        server.close();
-    }
-
-    @AfterEach
-    void otherConnectionsAreUnaffected()
-    {
-        server.assertUnaffected();
-    }
-
     private static void assertRefused(final Method method, final String text)
     {
         try (RawAmqpClient client = server.rawWithChannel())
