@@ -14,7 +14,10 @@
 #               and setup ~2 s, 2 s of iterations, an invocation that overruns its iteration, teardown)
 #               ≈ 9-11 minutes; one measurement iteration per fork, the spread comes from the 3 forks. On a
 #               machine shared with other builds a fork took ~7 s for 1 s of iterations: count ~20 minutes there.
-#               full: -f 3 -wi 3 -w 2s -i 4 -r 2s, about 17 s per fork: ≈ 37 minutes.
+#               full: -f 3 -wi 3 -w 2s -i 4 -r 2s, about 17 s per fork: ≈ 37 minutes; then RingMQ's auto and
+#               manual peers again with wait=BLOCKING (4 shapes × 2 × 3 forks ≈ 7 minutes) into
+#               results-full-peers-ringmq-blocking.json, since which wait strategy is best on 2 cores depends on
+#               how busy they are; the Targets take RingMQ's best configuration of either file.
 #   latency     paced 1P1C, coordinated-omission corrected      -> results-<profile>-latency.json, latency-<profile>.jsonl
 #   engine      RingMqPushThroughput: RingMQ's push consumers   -> results-<profile>-engine.json
 #   routing     RoutingBenchmark route costs + baselines        -> results-<profile>-routing.json
@@ -250,6 +253,11 @@ stop_rabbit   # nothing below uses it: its Erlang VM must not share the cores wi
 if wants peers
 then
     run_jmh peers "${OUT}/results-${PROFILE}-peers.json" 'io\.ringmq\.bench\.pipeline\..*' "${PEERS_OPTS[@]}"
+    if [[ "${PROFILE}" == "full" ]]
+    then
+        run_jmh peers-ringmq-blocking "${OUT}/results-${PROFILE}-peers-ringmq-blocking.json" \
+            'io\.ringmq\.bench\.pipeline\..*' -p peer=ringmq-auto,ringmq-manual -p wait=BLOCKING "${PEERS_OPTS[@]}"
+    fi
 fi
 
 # --- latency (in-JVM and Artemis; RabbitMQ is not in its contender list) ------------------------------

@@ -26,14 +26,14 @@ final class JcToolsPeer implements Peer
 
     private final List<ConsumerLoop> consumers = new ArrayList<>();
     private MessagePassingQueue<Object>[] queues;
-    private PeerSettings settings;
     private IdleStrategy[] producerIdle;
+    /** Per producer, per queue: what the current batch still has to fill in. */
+    private int[][] remaining;
 
     @Override
     @SuppressWarnings("unchecked")
     public void start(final Shape shape, final Tally[] tallies, final PeerSettings settings)
     {
-        this.settings = settings;
         queues = new MessagePassingQueue[shape.queues()];
         for (int q = 0; q < queues.length; q++)
         {
@@ -42,6 +42,7 @@ final class JcToolsPeer implements Peer
                 : new SpscArrayQueue<>(settings.capacity());
         }
         producerIdle = new IdleStrategy[shape.publishers()];
+        remaining = new int[shape.publishers()][queues.length];
         for (int p = 0; p < producerIdle.length; p++)
         {
             producerIdle[p] = settings.newIdle();
@@ -67,7 +68,7 @@ final class JcToolsPeer implements Peer
     public void publish(final int producer, final int count)
     {
         final IdleStrategy idle = producerIdle[producer];
-        final int[] remaining = new int[queues.length];
+        final int[] remaining = this.remaining[producer];
         java.util.Arrays.fill(remaining, count);
         int left = queues.length;
         while (left > 0)

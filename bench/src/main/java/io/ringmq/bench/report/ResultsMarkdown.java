@@ -141,7 +141,8 @@ final class ResultsMarkdown
                 .append(entry == null ? "(not registered in Contenders)" : entry.semantics()).append('\n');
         }
         md.append('\n');
-        md.append("Common to all:\n\n");
+        md.append("Common to all contenders of the side-by-side harness (the pipeline's peers are described with "
+            + "its table):\n\n");
         md.append("- Message: a per-publisher `long` sequence plus the shared pre-allocated 64-byte payload. In-JVM "
             + "contenders pass a reference to a reused envelope (Disruptor slot, pooled envelope for the bare "
             + "queues) and allocate nothing per message; brokers copy the 64 bytes (sequence in the first 8) "
