@@ -19,11 +19,13 @@ import io.ringmq.bench.contenders.Shape;
  * for one producer, {@link ProducerType#MULTI} for 2P1C; fanout is four handlers on one ring, each seeing
  * every event.
  * <p>
- * Competing consumers: version 4.0 removed {@code WorkerPool} (LMAX-Exchange/disruptor issue #323, "these
- * classes aren't used internally at LMAX"); the approach its maintainers point to for cheap handlers is the
- * striped one (issue #150, Mike Barker: multicast every event to all handlers and have each handle only its
- * share, since a work queue needs a contended counter). So handler {@code k} of {@code n} takes the events
- * whose sequence {@code % n == k}: each event goes to exactly one handler, with no CAS on the path.
+ * Competing consumers: version 4.0 removed {@code WorkerPool} (LMAX-Exchange/disruptor issue #323 and pull
+ * request #324: "these classes aren't used internally at LMAX"; its maintainers suggest copying the 3.x code
+ * if one needs it, issue #467). For cheap handlers the Disruptor's own answer is the striped one: in issue #150
+ * Mike Barker explains that a {@code WorkerPool} needs a contended counter (a CAS per event) that limits it,
+ * and the thread settles on "striped" {@code EventHandler}s, every event multicast to all handlers, each
+ * handling its share. So handler {@code k} of {@code n} takes the events whose sequence {@code % n == k}: each
+ * event goes to exactly one handler, with no CAS on the path.
  * <p>
  * Handlers count at {@code endOfBatch}, once per batch the processor hands them.
  */
