@@ -4,7 +4,20 @@
 #   bench/scripts/run.sh [quick|full]
 #
 # Stages, in this order, each its own JMH invocation, always with -prof gc:
-#   throughput  side by side, 4 shapes × every contender      -> results-<profile>.json
+#   throughput  second view: the @Group harness, 4 shapes ×     -> results-<profile>.json
+#               every contender, all on JMH threads
+#   peers       the pipeline harness: every peer at its best, as  -> results-<profile>-peers.json
+#               its users run it (consumers on their own threads), 4 shapes; the Targets' throughput ratios
+#               come from here. 43 configurations (Disruptor × 3 wait strategies, JCTools, Agrona, ABQ, Artemis,
+#               RingMQ × {auto, manual} × {publish, publishBatch}; Agrona sits out 1P2C) × 3 forks.
+#               quick: -f 3 -wi 1 -w 1s -i 1 -r 1s: 129 forks of about 4-5 s each on a quiet machine (JVM start
+#               and setup ~2 s, 2 s of iterations, an invocation that overruns its iteration, teardown)
+#               ≈ 9-11 minutes; one measurement iteration per fork, the spread comes from the 3 forks. On a
+#               machine shared with other builds a fork took ~7 s for 1 s of iterations: count ~20 minutes there.
+#               full: -f 3 -wi 3 -w 2s -i 4 -r 2s, about 17 s per fork: ≈ 37 minutes; then RingMQ's auto and
+#               manual peers again with wait=BLOCKING (4 shapes × 2 × 3 forks ≈ 7 minutes) into
+#               results-full-peers-ringmq-blocking.json, since which wait strategy is best on 2 cores depends on
+#               how busy they are; the Targets take RingMQ's best configuration of either file.
 #   latency     paced 1P1C, coordinated-omission corrected      -> results-<profile>-latency.json, latency-<profile>.jsonl
 #   engine      RingMqPushThroughput: RingMQ's push consumers   -> results-<profile>-engine.json
 #   routing     RoutingBenchmark route costs + baselines        -> results-<profile>-routing.json
@@ -13,19 +26,19 @@
 #   network     PerfTest against RabbitMQ, Qpid Broker-J and      -> network-<profile>.jsonl
 #               RingMQ's AMQP listener (bench/scripts/perftest.sh; not JMH, and not in quick's default stages)
 #
-# quick  ~10 minutes on 2 cores, build included: 1 fork, 1 short warmup and 2-3 short measurement iterations,
+# quick  ~20 minutes on 2 cores, build included (half of it the peers stage): 1 fork, 1 short warmup and 2-3 short measurement iterations,
 #        routing with 10 and 100,000 bindings only. RabbitMQ is skipped unless RINGMQ_BENCH_RABBIT=1 (then
 #        it is started and stopped here). RINGMQ_BENCH_RABBIT=only runs just the RabbitMQ throughput
 #        benchmarks into results-quick-rabbitmq.json and regenerates the quick report with them.
-# full   2 forks, long iterations, every parameter, RabbitMQ started and stopped here
-#        (RINGMQ_BENCH_RABBIT=0 skips it), and the network stage: about two hours.
+# full   2 forks (3 for peers), long iterations, every parameter, RabbitMQ started and stopped here
+#        (RINGMQ_BENCH_RABBIT=0 skips it), and the network stage: about two and a half hours.
 # RINGMQ_BENCH_STAGES=network bench/scripts/run.sh quick   only the network stage (~15 min), merged into the report.
 #
 # Other settings:
 #   RINGMQ_BENCH_SKIP_BUILD=1        reuse bench/target/benchmarks.jar
 #   RINGMQ_BENCH_WAIT_QUIET=SECONDS  wait up to that long for the 1-minute load average to drop below 0.5
 #                                    (on a shared 2-core machine another build or test run distorts every number)
-#   RINGMQ_BENCH_STAGES="a b ..."    run only these stages (default: throughput latency engine routing priority,
+#   RINGMQ_BENCH_STAGES="a b ..."    run only these stages (default: throughput peers latency engine routing priority,
 #                                    and network in the full profile); the report still merges every
 #                                    results-<profile>*.json and the network-<profile>.jsonl it finds
 #   RINGMQ_BENCH_JMH_ARGS            more JMH options for every stage (e.g. "-p contender=disruptor,jctools")
@@ -50,6 +63,7 @@ STARTED_AT=${SECONDS}
 case "${PROFILE}" in
     quick)
         THROUGHPUT_OPTS=(-f 1 -wi 1 -w 2s -i 3 -r 2s)
+        PEERS_OPTS=(-f 3 -wi 1 -w 1s -i 1 -r 1s)
         LATENCY_OPTS=(-f 1 -wi 1 -w 2s -i 2 -r 3s)
         ENGINE_OPTS=(-f 1 -wi 1 -w 2s -i 3 -r 2s)
         ROUTING_OPTS=(-f 1 -wi 1 -w 1s -i 2 -r 1s -p bindings=10,100000)
@@ -57,10 +71,11 @@ case "${PROFILE}" in
         PRIORITY_OPTS=(-f 1 -wi 1 -w 1s -i 2 -r 1s)
         RATES="100000,1000000"
         RABBIT="${RINGMQ_BENCH_RABBIT:-0}"
-        DEFAULT_STAGES="throughput latency engine routing priority"
+        DEFAULT_STAGES="throughput peers latency engine routing priority"
         ;;
     full)
         THROUGHPUT_OPTS=(-f 2 -wi 3 -w 5s -i 5 -r 5s)
+        PEERS_OPTS=(-f 3 -wi 3 -w 2s -i 4 -r 2s)
         LATENCY_OPTS=(-f 2 -wi 2 -w 5s -i 5 -r 10s)
         ENGINE_OPTS=(-f 2 -wi 3 -w 5s -i 5 -r 5s)
         ROUTING_OPTS=(-f 2 -wi 3 -w 1s -i 5 -r 1s)
@@ -68,7 +83,7 @@ case "${PROFILE}" in
         PRIORITY_OPTS=(-f 2 -wi 3 -w 1s -i 5 -r 1s)
         RATES="100000,1000000"
         RABBIT="${RINGMQ_BENCH_RABBIT:-1}"
-        DEFAULT_STAGES="throughput latency engine routing priority network"
+        DEFAULT_STAGES="throughput peers latency engine routing priority network"
         ;;
     *)
         echo "usage: $0 [quick|full]" >&2
@@ -233,6 +248,17 @@ then
         -p contender="${CONTENDERS}" "${THROUGHPUT_OPTS[@]}"
 fi
 stop_rabbit   # nothing below uses it: its Erlang VM must not share the cores with the RingMQ-only stages
+
+# --- peers: the pipeline harness, every peer at its best (RabbitMQ is not one of its peers) -------------------
+if wants peers
+then
+    run_jmh peers "${OUT}/results-${PROFILE}-peers.json" 'io\.ringmq\.bench\.pipeline\..*' "${PEERS_OPTS[@]}"
+    if [[ "${PROFILE}" == "full" ]]
+    then
+        run_jmh peers-ringmq-blocking "${OUT}/results-${PROFILE}-peers-ringmq-blocking.json" \
+            'io\.ringmq\.bench\.pipeline\..*' -p peer=ringmq-auto,ringmq-manual -p wait=BLOCKING "${PEERS_OPTS[@]}"
+    fi
+fi
 
 # --- latency (in-JVM and Artemis; RabbitMQ is not in its contender list) ------------------------------
 if wants latency

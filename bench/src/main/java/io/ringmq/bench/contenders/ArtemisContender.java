@@ -1,29 +1,12 @@
 package io.ringmq.bench.contenders;
 
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.List;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.stream.Stream;
-
 import org.apache.activemq.artemis.api.core.ActiveMQBuffer;
 import org.apache.activemq.artemis.api.core.ActiveMQException;
-import org.apache.activemq.artemis.api.core.QueueConfiguration;
-import org.apache.activemq.artemis.api.core.RoutingType;
-import org.apache.activemq.artemis.api.core.client.ActiveMQClient;
 import org.apache.activemq.artemis.api.core.client.ClientConsumer;
 import org.apache.activemq.artemis.api.core.client.ClientMessage;
 import org.apache.activemq.artemis.api.core.client.ClientProducer;
 import org.apache.activemq.artemis.api.core.client.ClientSession;
-import org.apache.activemq.artemis.api.core.client.ClientSessionFactory;
-import org.apache.activemq.artemis.api.core.client.ServerLocator;
 import org.apache.activemq.artemis.core.client.impl.ClientConsumerInternal;
-import org.apache.activemq.artemis.core.config.impl.ConfigurationImpl;
-import org.apache.activemq.artemis.core.server.ActiveMQServer;
-import org.apache.activemq.artemis.core.server.ActiveMQServers;
 
 /**
  * Apache ActiveMQ Artemis, embedded: a real broker in this JVM, reached through its in-VM acceptor with the
@@ -45,80 +28,29 @@ import org.apache.activemq.artemis.core.server.ActiveMQServers;
  */
 public final class ArtemisContender implements Contender
 {
-    /** Each embedded server gets its own in-VM id, so a server still shutting down cannot be reached. */
-    private static final AtomicInteger NEXT_SERVER_ID = new AtomicInteger(100);
-    private static final String ADDRESS = "ringmq.bench";
-
-    private ActiveMQServer server;
-    private ServerLocator locator;
-    private ClientSessionFactory factory;
-    private Path dataDir;
-    private final List<ClientSession> sessions = new ArrayList<>();
+    private EmbeddedArtemis artemis;
     private Publisher[] publishers;
     private Subscriber[] subscribers;
 
     @Override
     public void open(final Shape shape, final int capacity) throws Exception
     {
-        final int serverId = NEXT_SERVER_ID.getAndIncrement();
-        dataDir = Files.createTempDirectory("ringmq-bench-artemis");
-        final ConfigurationImpl config = new ConfigurationImpl();
-        config.setName("ringmq-bench-" + serverId);
-        config.setPersistenceEnabled(false);
-        config.setSecurityEnabled(false);
-        config.setJMXManagementEnabled(false);
-        // Nothing is written with persistence off, but paging and bindings still want directories:
-        // keep them out of the working tree.
-        config.setBrokerInstance(dataDir.toFile());
-        config.setPagingDirectory(dataDir.resolve("paging").toString());
-        config.setBindingsDirectory(dataDir.resolve("bindings").toString());
-        config.setJournalDirectory(dataDir.resolve("journal").toString());
-        config.setLargeMessagesDirectory(dataDir.resolve("large").toString());
-        config.addAcceptorConfiguration("in-vm", "vm://" + serverId);
-        config.setCriticalAnalyzer(false);
-        server = ActiveMQServers.newActiveMQServer(config, false);
-        server.start();
-
-        locator = ActiveMQClient.createServerLocator("vm://" + serverId);
-        factory = locator.createSessionFactory();
-
-        final RoutingType routing = shape.fanout() ? RoutingType.MULTICAST : RoutingType.ANYCAST;
-        final String[] queueNames = new String[shape.queues()];
-        try (ClientSession admin = factory.createSession())
-        {
-            for (int i = 0; i < queueNames.length; i++)
-            {
-                queueNames[i] = ADDRESS + ".q" + i;
-                admin.createQueue(QueueConfiguration.of(queueNames[i])
-                    .setAddress(ADDRESS)
-                    .setRoutingType(routing)
-                    .setDurable(false));
-            }
-        }
-
+        artemis = EmbeddedArtemis.start(shape);
         final InFlightLimit limit = new InFlightLimit(shape, capacity);
         publishers = new Publisher[shape.publishers()];
         for (int i = 0; i < publishers.length; i++)
         {
-            // autoCommitSends, autoCommitAcks: no transactions.
-            final ClientSession session = newSession();
-            publishers[i] = new CorePublisher(session, session.createProducer(ADDRESS), limit);
+            final ClientSession session = artemis.newSession();
+            publishers[i] = new CorePublisher(session, session.createProducer(EmbeddedArtemis.ADDRESS), limit);
         }
         subscribers = new Subscriber[shape.consumers()];
         for (int i = 0; i < subscribers.length; i++)
         {
-            final ClientSession session = newSession();
-            final ClientConsumer consumer = session.createConsumer(queueNames[shape.fanout() ? i : 0]);
+            final ClientSession session = artemis.newSession();
+            final ClientConsumer consumer = session.createConsumer(artemis.queueFor(i));
             session.start();
             subscribers[i] = new CoreSubscriber((ClientConsumerInternal) consumer, limit);
         }
-    }
-
-    private ClientSession newSession() throws ActiveMQException
-    {
-        final ClientSession session = factory.createSession(false, true, true);
-        sessions.add(session);
-        return session;
     }
 
     @Override
@@ -136,56 +68,21 @@ public final class ArtemisContender implements Contender
     @Override
     public void close()
     {
+        if (artemis == null)
+        {
+            return;
+        }
         try
         {
-            closeAll();
+            artemis.close();
         }
         catch (final Exception e)
         {
             throw new IllegalStateException("closing the embedded Artemis failed", e);
         }
-    }
-
-    private void closeAll() throws Exception
-    {
-        for (final ClientSession session : sessions)
+        finally
         {
-            try
-            {
-                session.close();
-            }
-            catch (final ActiveMQException ignored)
-            {
-                // Closing anyway: the server below goes too.
-            }
-        }
-        sessions.clear();
-        if (factory != null)
-        {
-            factory.close();
-        }
-        if (locator != null)
-        {
-            locator.close();
-        }
-        if (server != null)
-        {
-            server.stop();
-        }
-        if (dataDir != null)
-        {
-            deleteRecursively(dataDir);
-        }
-    }
-
-    private static void deleteRecursively(final Path dir) throws IOException
-    {
-        try (Stream<Path> paths = Files.walk(dir))
-        {
-            for (final Path path : (Iterable<Path>) paths.sorted(Comparator.reverseOrder())::iterator)
-            {
-                Files.deleteIfExists(path);
-            }
+            artemis = null;
         }
     }
 

@@ -26,6 +26,7 @@ import io.ringmq.bench.contenders.Shape;
 final class Charts
 {
     static final String THROUGHPUT_PNG = "throughput.png";
+    static final String PIPELINE_PNG = "pipeline.png";
     static final String ROUTING_PNG = "routing.png";
     static final String NETWORK_THROUGHPUT_PNG = "network-throughput.png";
     static final String NETWORK_LATENCY_PNG = "network-latency.png";
@@ -66,6 +67,51 @@ final class Charts
         }
         decades(chart, rows.stream().mapToDouble(ThroughputRow::score).filter(v -> v > 0).toArray());
         return save(chart, dir.resolve(THROUGHPUT_PNG));
+    }
+
+    /**
+     * The pipeline harness: x = shape, one series per peer family at its best configuration in that shape (the
+     * table names which), y = messages delivered per second.
+     */
+    static Optional<Path> pipeline(final List<PipelineRow> rows, final Path dir) throws IOException
+    {
+        if (rows.isEmpty())
+        {
+            return Optional.empty();
+        }
+        final CategoryChart chart = new CategoryChartBuilder().width(WIDTH).height(HEIGHT)
+            .title("Pipeline: each peer's best configuration, messages delivered per second (log scale)")
+            .xAxisTitle("shape (fanout counts one delivery per consumer)")
+            .yAxisTitle("messages delivered / s")
+            .build();
+        style(chart);
+        final Set<Shape> shapes = new TreeSet<>();
+        rows.forEach(r -> shapes.add(r.shape()));
+        final Set<String> families = new LinkedHashSet<>();
+        for (final String name : io.ringmq.bench.pipeline.Peers.names())
+        {
+            families.add(io.ringmq.bench.pipeline.Peers.entry(name).family());
+        }
+        rows.forEach(r -> families.add(r.family()));
+        for (final String family : families)
+        {
+            final List<String> xs = new ArrayList<>();
+            final List<Number> ys = new ArrayList<>();
+            boolean any = false;
+            for (final Shape shape : shapes)
+            {
+                xs.add(shape.label());
+                final Optional<PipelineRow> best = PipelineRow.best(rows, shape, r -> r.family().equals(family));
+                any |= best.isPresent();
+                ys.add(best.map(r -> (Number) r.score()).orElse(null));
+            }
+            if (any)
+            {
+                chart.addSeries(family, xs, ys);
+            }
+        }
+        decades(chart, rows.stream().mapToDouble(PipelineRow::score).filter(v -> v > 0).toArray());
+        return Optional.of(save(chart, dir.resolve(PIPELINE_PNG)));
     }
 
     /** One chart per offered rate: x = percentile, one series per contender, y = microseconds. */

@@ -26,8 +26,13 @@ record JmhResult(
     String measurementTime,
     Path source)
 {
-    /** A score with its error (JMH's 99.9% confidence half-width; NaN with too few samples) and unit. */
-    record Metric(double score, double error, String unit)
+    /**
+     * A score with its error (JMH's 99.9% confidence half-width; NaN with too few samples) and unit.
+     *
+     * @param forkMeans the mean of each fork's measurement iterations (JMH's {@code rawData}, one list per
+     *                  fork), in fork order; empty when the file has no raw data
+     */
+    record Metric(double score, double error, String unit, List<Double> forkMeans)
     {
     }
 
@@ -96,6 +101,29 @@ record JmhResult(
     {
         final Map<String, Object> json = Json.object(value);
         return new Metric(Json.number(json.get("score")), Json.number(json.get("scoreError")),
-            String.valueOf(json.getOrDefault("scoreUnit", "")));
+            String.valueOf(json.getOrDefault("scoreUnit", "")), forkMeans(json.get("rawData")));
+    }
+
+    private static List<Double> forkMeans(final Object rawData)
+    {
+        if (rawData == null)
+        {
+            return List.of();
+        }
+        final List<Double> means = new ArrayList<>();
+        for (final Object fork : Json.array(rawData))
+        {
+            final List<Object> iterations = Json.array(fork);
+            double sum = 0;
+            for (final Object value : iterations)
+            {
+                sum += Json.number(value);
+            }
+            if (!iterations.isEmpty())
+            {
+                means.add(sum / iterations.size());
+            }
+        }
+        return List.copyOf(means);
     }
 }

@@ -14,7 +14,8 @@ import java.util.Optional;
 
 /**
  * Turns JMH JSON results (and the latency benchmark's histogram lines) into {@code RESULTS.md} and PNG
- * charts: the {@link Targets} computed from those results, the side-by-side throughput and latency
+ * charts: the {@link Targets} computed from those results, the pipeline table (peers at their best), the
+ * side-by-side throughput and latency
  * tables, one table per RingMQ-only benchmark class ({@link Suite}) with a routing chart, and the network
  * stage's PerfTest runs ({@link NetworkSection}) with their own targets and charts.
  *
@@ -31,8 +32,8 @@ import java.util.Optional;
 public final class ReportMain
 {
     /** What one run of the generator produced. */
-    public record Report(Path markdown, List<Path> charts, int throughputRows, int latencyRows, int suiteRows,
-                         int targets, int networkRuns, int networkTargets)
+    public record Report(Path markdown, List<Path> charts, int pipelineRows, int throughputRows, int latencyRows,
+                         int suiteRows, int targets, int networkRuns, int networkTargets)
     {
     }
 
@@ -70,7 +71,8 @@ public final class ReportMain
             }
         }
         final Report report = generate(out, profile, command, notes, jmh, latency, network);
-        System.out.println("report: " + report.markdown() + " (" + report.throughputRows() + " throughput rows, "
+        System.out.println("report: " + report.markdown() + " (" + report.pipelineRows() + " pipeline rows, "
+            + report.throughputRows() + " throughput rows, "
             + report.latencyRows() + " latency rows, " + report.suiteRows() + " engine/routing/priority rows, "
             + report.targets() + " targets, " + report.networkRuns() + " PerfTest runs, " + report.networkTargets()
             + " network targets); charts: " + report.charts());
@@ -109,6 +111,7 @@ public final class ReportMain
                 System.err.println("report: skipping missing " + file);
             }
         }
+        final List<PipelineRow> pipeline = PipelineRow.of(results);
         final List<ThroughputRow> throughput = ThroughputRow.of(results);
         final List<LatencyRow> latency = new ArrayList<>();
         for (final Path file : latencyFiles)
@@ -126,6 +129,8 @@ public final class ReportMain
         latency.sort(LatencyRow.ORDER);
 
         final List<Path> charts = new ArrayList<>();
+        final Optional<Path> pipelineChart = Charts.pipeline(pipeline, out);
+        pipelineChart.ifPresent(charts::add);
         if (!throughput.isEmpty())
         {
             charts.add(Charts.throughput(throughput, out));
@@ -176,10 +181,11 @@ public final class ReportMain
         final String markdown = ResultsMarkdown.render(header, results, throughput, latency,
             latencyCharts.stream().map(p -> p.getFileName().toString()).toList(),
             new ResultsMarkdown.Extras(targets, suites, routingChart.map(p -> p.getFileName().toString()).orElse(null),
-                network, networkTargets, networkCharts));
+                network, networkTargets, networkCharts, pipeline,
+                pipelineChart.map(p -> p.getFileName().toString()).orElse(null)));
         final Path md = out.resolve("RESULTS.md");
         Files.writeString(md, markdown, StandardCharsets.UTF_8);
-        return new Report(md, charts, throughput.size(), latency.size(), suiteRows.size(), targets.size(),
+        return new Report(md, charts, pipeline.size(), throughput.size(), latency.size(), suiteRows.size(), targets.size(),
             network == null ? 0 : network.runs().size(), networkTargets.size());
     }
 }

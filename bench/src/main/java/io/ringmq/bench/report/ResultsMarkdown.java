@@ -29,7 +29,8 @@ final class ResultsMarkdown
      * @param network null when the run had no network stage
      */
     record Extras(List<Targets.Target> targets, Map<Suite, List<SuiteRow>> suites, String routingChart,
-                  NetworkResults network, List<Targets.Target> networkTargets, List<String> networkCharts)
+                  NetworkResults network, List<Targets.Target> networkTargets, List<String> networkCharts,
+                  List<PipelineRow> pipeline, String pipelineChart)
     {
     }
 
@@ -54,9 +55,12 @@ final class ResultsMarkdown
         md.append('\n');
 
         targets(md, extras.targets());
+        pipeline(md, extras.pipeline(), extras.pipelineChart());
 
-        md.append("## Throughput\n\n");
-        md.append("Score: the `consumed` counter, messages handed to consumers per second (under fanout one per "
+        md.append("## Second view: the side-by-side `@Group` harness\n\n");
+        md.append("Every contender driven from JMH threads, consumers included, with one shared back-off: it "
+            + "compares the hand-offs, not the peers as their users run them (the Disruptor here goes through "
+            + "`EventPoller`), so no Disruptor target is computed from it. Score: the `consumed` counter, messages handed to consumers per second (under fanout one per "
             + "consumer, so 4 per published message), mean ± JMH's 99.9% confidence half-width (n/a with a "
             + "single measurement iteration). B/op is JMH's `gc.alloc.rate.norm` per benchmark invocation "
             + "(producer and consumer invocations mixed); B/msg divides the same allocation by delivered "
@@ -137,7 +141,8 @@ final class ResultsMarkdown
                 .append(entry == null ? "(not registered in Contenders)" : entry.semantics()).append('\n');
         }
         md.append('\n');
-        md.append("Common to all:\n\n");
+        md.append("Common to all contenders of the side-by-side harness (the pipeline's peers are described with "
+            + "its table):\n\n");
         md.append("- Message: a per-publisher `long` sequence plus the shared pre-allocated 64-byte payload. In-JVM "
             + "contenders pass a reference to a reused envelope (Disruptor slot, pooled envelope for the bare "
             + "queues) and allocate nothing per message; brokers copy the 64 bytes (sequence in the first 8) "
@@ -155,15 +160,68 @@ final class ResultsMarkdown
         return md.toString();
     }
 
+    private static void pipeline(final StringBuilder md, final List<PipelineRow> rows, final String chart)
+    {
+        md.append("## Throughput: every peer at its best (`io.ringmq.bench.pipeline`)\n\n");
+        md.append("As each peer's users run it: the JMH thread (two for 2P1C) publishes a batch per invocation "
+            + "(2^20 messages; 2^18 for `ArrayBlockingQueue`, 4,096 for Artemis) and the consumers run on threads of "
+            + "their own, the peer's own machinery where it has one; an invocation ends when the consumers have "
+            + "been handed the whole batch, and every trial checks that each message arrived exactly once. Score: "
+            + "the `consumed` counter, messages delivered per second (under fanout one per consumer, 4 per "
+            + "published message), mean ± JMH's 99.9% half-width, with each fork's mean. B/msg: "
+            + "`gc.alloc.rate.norm` (all threads of the JVM, per batch) ÷ messages delivered per batch.\n\n");
+        if (rows.isEmpty())
+        {
+            md.append("_Not in this run._\n\n");
+            return;
+        }
+        md.append("| Shape | Peer | consumed msgs/s ± error | Per-fork means | B/msg |\n");
+        md.append("|---|---|--:|---|--:|\n");
+        for (final PipelineRow row : rows)
+        {
+            md.append("| ").append(row.shape().label())
+                .append(" | ").append(row.config())
+                .append(" | ").append(scoreWithError(row.score(), row.error()))
+                .append(" | ").append(row.forkMeans().isEmpty() ? "–"
+                    : String.join(", ", row.forkMeans().stream().map(ResultsMarkdown::count).toList()))
+                .append(" | ").append(Double.isNaN(row.allocBytesPerMessage()) ? "n/a"
+                    : String.format(Locale.ROOT, "%.4f", row.allocBytesPerMessage()))
+                .append(" |\n");
+        }
+        md.append('\n');
+        if (chart != null)
+        {
+            md.append("![pipeline](").append(chart).append(")\n\n");
+        }
+        md.append("How each peer runs:\n\n");
+        final Set<String> peers = new LinkedHashSet<>();
+        rows.forEach(r -> peers.add(r.peer()));
+        for (final String peer : io.ringmq.bench.pipeline.Peers.names())
+        {
+            if (peers.remove(peer))
+            {
+                md.append("- **").append(peer).append("**: ")
+                    .append(io.ringmq.bench.pipeline.Peers.entry(peer).semantics()).append('\n');
+            }
+        }
+        peers.forEach(p -> md.append("- **").append(p).append("**: (not registered in Peers)\n"));
+        md.append('\n');
+    }
+
     private static void targets(final StringBuilder md, final List<Targets.Target> targets)
     {
         md.append("## Targets\n\n");
-        md.append("Computed by `io.ringmq.bench.report.Targets` from the results below (nothing is typed in): "
-            + "a contender name stands for its `OneToOneThroughput` `consumed` rate (the side-by-side harness, "
-            + "consumers on JMH threads), `push ack=…` for `RingMqPushThroughput.OneToOne` (RingMQ's own consumer "
-            + "thread). RingMQ is compared with the brokers acked against acked. Ratios are of means: with a "
-            + "quick profile's few iterations the errors in the tables can exceed a target's margin. n/a: an "
-            + "input was not run (RabbitMQ is only there when the run started it).\n\n");
+        md.append("Computed by `io.ringmq.bench.report.Targets` from the results below (nothing is typed in). "
+            + "The \"(pipeline)\" targets compare RingMQ's best configuration for the ack mode (`publish` or "
+            + "`publishBatch`; the Measured column names it) with the best configuration of the named peer in the "
+            + "same run (the fastest Disruptor wait strategy; for 1P2C the fastest peer of any other family), "
+            + "shape by shape. Their ratio R is of means over forks, and its ± is the standard deviation "
+            + "propagated from the per-fork means: R × √((s₁/m₁)² + (s₂/m₂)²), s the sample standard deviation "
+            + "of a side's fork means (n/a with one fork); a spread that reaches across the bar means this run "
+            + "cannot tell. The \"second view\" targets read the side-by-side harness: a contender name stands "
+            + "for its `OneToOneThroughput` `consumed` rate, `push ack=…` for `RingMqPushThroughput.OneToOne`; "
+            + "RingMQ is compared with the brokers acked against acked. n/a: an input was not run (RabbitMQ is "
+            + "only there when the run started it; `RoutingBenchmark.topicExact` only once it exists).\n\n");
         if (targets.isEmpty())
         {
             md.append("_No targets._\n\n");

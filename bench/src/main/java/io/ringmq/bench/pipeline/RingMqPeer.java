@@ -1,0 +1,122 @@
+package io.ringmq.bench.pipeline;
+
+import java.time.Duration;
+
+import io.ringmq.Broker;
+import io.ringmq.Channel;
+import io.ringmq.ConsumeOptions;
+import io.ringmq.OverflowPolicy;
+import io.ringmq.QueueSpec;
+import io.ringmq.bench.contenders.Payload;
+import io.ringmq.bench.contenders.Shape;
+import io.ringmq.routing.ExchangeType;
+
+/**
+ * RingMQ in-process as an application uses it: a direct exchange (a fanout exchange for 1P4C) bound to one
+ * queue (four under fanout) of {@link PeerSettings#capacity()} slots with {@code x-overflow = block}, so a
+ * publisher waits for room instead of dropping; a channel per producer, publishing the 64-byte payload with
+ * {@code Channel.publish} or, in the {@code batch} variant, {@code Channel.publishBatch} of
+ * {@link #PUBLISH_BATCH} bodies (routed once per batch); a channel and a push consumer ({@code Channel.consume})
+ * per consumer, its threading and wait strategy from the settings (default: a dedicated thread, yielding, the
+ * best of the choices on 2 cores). With {@code ack=manual} the handler acks every delivery
+ * ({@code delivery.ack()}) with a prefetch of {@link #PREFETCH}; with {@code ack=auto} it only counts.
+ */
+final class RingMqPeer implements Peer
+{
+    static final String EXCHANGE = "bench";
+    static final String KEY = "k";
+    static final int PREFETCH = 256;
+    /** Bodies per {@code publishBatch} call in the batch variant. */
+    static final int PUBLISH_BATCH = 256;
+    /** A publisher blocked this long on a full queue fails the batch rather than hang the trial. */
+    private static final Duration PUBLISH_TIMEOUT = Duration.ofSeconds(30);
+
+    private final boolean autoAck;
+    private final boolean batchPublish;
+    private Broker broker;
+    private Channel[] publishers;
+    private final byte[] body = Payload.bytes();
+    private final byte[][] bodies = new byte[PUBLISH_BATCH][];
+
+    /**
+     * @param autoAck      automatic acknowledgement, else an ack per delivery with prefetch {@link #PREFETCH}
+     * @param batchPublish {@code publishBatch} instead of one {@code publish} per message
+     */
+    RingMqPeer(final boolean autoAck, final boolean batchPublish)
+    {
+        this.autoAck = autoAck;
+        this.batchPublish = batchPublish;
+        java.util.Arrays.fill(bodies, body);
+    }
+
+    @Override
+    public void start(final Shape shape, final Tally[] tallies, final PeerSettings settings)
+    {
+        broker = Broker.create();
+        try (Channel admin = broker.openChannel())
+        {
+            admin.exchangeDeclare(EXCHANGE, shape.fanout() ? ExchangeType.FANOUT : ExchangeType.DIRECT);
+            for (int q = 0; q < shape.queues(); q++)
+            {
+                admin.queueDeclare(QueueSpec.builder("q" + q).capacity(settings.capacity())
+                    .overflow(OverflowPolicy.BLOCK).build());
+                admin.queueBind("q" + q, EXCHANGE, KEY);
+            }
+        }
+        final ConsumeOptions options = ConsumeOptions.builder()
+            .autoAck(autoAck)
+            .prefetch(autoAck ? 0 : PREFETCH)
+            // waitStrategy implies a dedicated thread: set it first, so that the threading setting decides.
+            .waitStrategy(settings.waitStrategy())
+            .threading(settings.threading())
+            .build();
+        for (int c = 0; c < tallies.length; c++)
+        {
+            final Tally tally = tallies[c];
+            final Channel channel = broker.openChannel();
+            channel.consume("q" + (shape.fanout() ? c : 0), options, autoAck
+                ? delivery -> tally.arrived(1)
+                : delivery ->
+                {
+                    delivery.ack();
+                    tally.arrived(1);
+                });
+        }
+        publishers = new Channel[shape.publishers()];
+        for (int p = 0; p < publishers.length; p++)
+        {
+            publishers[p] = broker.openChannel();
+            publishers[p].setPublishTimeout(PUBLISH_TIMEOUT, true);
+        }
+    }
+
+    @Override
+    public void publish(final int producer, final int count)
+    {
+        final Channel channel = publishers[producer];
+        if (batchPublish)
+        {
+            for (int sent = 0; sent < count; sent += PUBLISH_BATCH)
+            {
+                channel.publishBatch(EXCHANGE, KEY, false, null, bodies, 0, Math.min(PUBLISH_BATCH, count - sent));
+            }
+        }
+        else
+        {
+            for (int i = 0; i < count; i++)
+            {
+                channel.publish(EXCHANGE, KEY, body);
+            }
+        }
+    }
+
+    @Override
+    public void close()
+    {
+        if (broker != null)
+        {
+            broker.close();
+            broker = null;
+        }
+    }
+}
