@@ -21,7 +21,7 @@ import io.ringmq.bench.harness.Fixture;
  * <p>The {@code long} a publisher offers is carried to the sink unchanged (the latency benchmark sends a
  * message's intended send time). Open with {@link #open}; one publishing thread.
  */
-interface Pipeline extends AutoCloseable
+public interface Pipeline extends AutoCloseable
 {
     String DISRUPTOR_YIELDING = "disruptor-yielding";
     String DISRUPTOR_BUSY_SPIN = "disruptor-busyspin";

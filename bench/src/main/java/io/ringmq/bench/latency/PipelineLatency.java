@@ -50,7 +50,7 @@ public class PipelineLatency
     /** Latencies above a minute are clamped to a minute: such a peer has long stopped keeping up. */
     private static final long HIGHEST_TRACKABLE_NANOS = TimeUnit.MINUTES.toNanos(1);
     /** Slots of every peer's ring or queue: RingMQ's queue capacity in the measurements. */
-    static final int CAPACITY = 1 << 16;
+    public static final int CAPACITY = 1 << 16;
 
     /** A {@link Pipeline#NAMES} entry; the RingMQ push consumer's wait strategy is part of its name. */
     @Param({Pipeline.DISRUPTOR_YIELDING, Pipeline.DISRUPTOR_BUSY_SPIN, Pipeline.DISRUPTOR_BLOCKING,

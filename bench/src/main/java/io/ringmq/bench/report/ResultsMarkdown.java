@@ -29,8 +29,15 @@ final class ResultsMarkdown
      * @param network null when the run had no network stage
      */
     record Extras(List<Targets.Target> targets, Map<Suite, List<SuiteRow>> suites, String routingChart,
-                  NetworkResults network, List<Targets.Target> networkTargets, List<String> networkCharts)
+                  NetworkResults network, List<Targets.Target> networkTargets, List<String> networkCharts,
+                  List<PipelineLatencyRow> pipelineLatency)
     {
+        /** Without pipeline latency rows. */
+        Extras(final List<Targets.Target> targets, final Map<Suite, List<SuiteRow>> suites, final String routingChart,
+               final NetworkResults network, final List<Targets.Target> networkTargets, final List<String> networkCharts)
+        {
+            this(targets, suites, routingChart, network, networkTargets, networkCharts, List.of());
+        }
     }
 
     static String render(final Header header, final List<JmhResult> results, final List<ThroughputRow> throughput,
@@ -116,6 +123,8 @@ final class ResultsMarkdown
                 md.append("![latency](").append(chart).append(")\n\n");
             }
         }
+
+        PipelineLatencySection.render(md, extras.pipelineLatency());
 
         for (final Suite suite : Suite.values())
         {

@@ -81,7 +81,11 @@ final class Targets
     {
     }
 
-    static List<Target> compute(final List<JmhResult> results, final List<LatencyRow> latency)
+    /**
+     * @param pipelineLatency the {@code PipelineLatency} rows: the latency target is read from that view, where
+     *                        every peer consumes on its own thread ({@link PipelineLatencyTarget})
+     */
+    static List<Target> compute(final List<JmhResult> results, final List<PipelineLatencyRow> pipelineLatency)
     {
         final Figure disruptor = harness(results, DISRUPTOR);
         final Figure harnessAuto = harness(results, RINGMQ_AUTO);
@@ -108,7 +112,7 @@ final class Targets
         targets.add(atLeast(rabbitName + " (push manual ack)", pushManual, rabbit, VS_RABBITMQ));
         targets.add(pushAllocation(results, "auto"));
         targets.add(pushAllocation(results, "manual"));
-        targets.add(latencyTail(latency));
+        targets.add(PipelineLatencyTarget.p999(pipelineLatency));
         targets.add(atMost("Direct route at 100k bindings vs a bare `HashMap.get` (the issue sets no bar; ours: "
                 + "no slower)", routing(results, "direct"), routing(results, "directHashMapBaseline"),
             ROUTE_VS_BASELINE));
@@ -234,36 +238,6 @@ final class Targets
             + " gc.alloc.rate.norm";
         return new Target(name, measured, SuiteRow.number(worstNorm) + " B/op", goal,
             worstNorm <= PUSH_MAX_BYTES_PER_OP ? Status.PASS : Status.MISS);
-    }
-
-    /** RingMQ's p99.9 ÷ the Disruptor's at {@link #LATENCY_RATE}, from the merged histograms. */
-    private static Target latencyTail(final List<LatencyRow> latency)
-    {
-        final String name = String.format(Locale.ROOT, "p99.9 latency at %,d msgs/s within %s of the Disruptor's",
-            LATENCY_RATE, times(P999_VS_DISRUPTOR));
-        final Optional<LatencyRow> ours = latencyRow(latency, RINGMQ_AUTO);
-        final Optional<LatencyRow> theirs = latencyRow(latency, DISRUPTOR);
-        final Figure o = ours.map(r -> new Figure(r.p999Micros(), "µs", RINGMQ_AUTO)).orElse(MISSING);
-        final Figure t = theirs.map(r -> new Figure(r.p999Micros(), "µs", DISRUPTOR)).orElse(MISSING);
-        final Target target = atMost(name, o, t, P999_VS_DISRUPTOR);
-        if (ours.isPresent() && target.status() != Status.NOT_RUN)
-        {
-            final double achieved = ours.get().achievedRate();
-            if (!Double.isNaN(achieved) && achieved < 0.95 * LATENCY_RATE)
-            {
-                return new Target(target.name(), target.measured() + String.format(Locale.ROOT,
-                    " (%s achieved only %,.0f msgs/s: queueing, not service time)", RINGMQ_AUTO, achieved),
-                    target.value(), target.goal(), target.status());
-            }
-        }
-        return target;
-    }
-
-    private static Optional<LatencyRow> latencyRow(final List<LatencyRow> latency, final String contender)
-    {
-        return latency.stream()
-            .filter(r -> r.rate() == LATENCY_RATE && r.contender().equals(contender) && r.count() > 0)
-            .findFirst();
     }
 
     /** {@code RoutingBenchmark.declareBindings}, single shot, in milliseconds. */
