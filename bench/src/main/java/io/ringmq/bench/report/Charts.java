@@ -71,14 +71,27 @@ final class Charts
     /** One chart per offered rate: x = percentile, one series per contender, y = microseconds. */
     static List<Path> latency(final List<LatencyRow> rows, final Path dir) throws IOException
     {
+        return latency(rows, dir, "latency-", "Publish-to-delivery latency");
+    }
+
+    /** {@link #latency(List, Path)} for the pipeline view: {@code latency-pipeline-<rate>.png}. */
+    static List<Path> pipelineLatency(final List<PipelineLatencyRow> rows, final Path dir) throws IOException
+    {
+        return latency(rows.stream().map(PipelineLatencyRow::merged).toList(), dir, "latency-pipeline-",
+            "Latency, each peer's consumer on its own thread,");
+    }
+
+    private static List<Path> latency(final List<LatencyRow> rows, final Path dir, final String filePrefix,
+                                      final String title) throws IOException
+    {
         final List<Path> files = new ArrayList<>();
         final Set<Long> rates = new TreeSet<>();
         rows.forEach(r -> rates.add(r.rate()));
         for (final long rate : rates)
         {
             final CategoryChart chart = new CategoryChartBuilder().width(WIDTH).height(HEIGHT)
-                .title(String.format("Publish-to-delivery latency at %,d msgs/s offered, "
-                    + "from intended send time (log scale; lower is better)", rate))
+                .title(String.format("%s at %,d msgs/s offered, "
+                    + "from intended send time (log scale; lower is better)", title, rate))
                 .xAxisTitle("percentile")
                 .yAxisTitle("microseconds")
                 .build();
@@ -98,7 +111,7 @@ final class Charts
             if (!chart.getSeriesMap().isEmpty())
             {
                 decades(chart, values.stream().mapToDouble(Double::doubleValue).toArray());
-                files.add(save(chart, dir.resolve("latency-" + rate + ".png")));
+                files.add(save(chart, dir.resolve(filePrefix + rate + ".png")));
             }
         }
         return files;

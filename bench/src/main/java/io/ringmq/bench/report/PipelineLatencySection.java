@@ -16,7 +16,8 @@ final class PipelineLatencySection
     {
     }
 
-    static void render(final StringBuilder md, final List<PipelineLatencyRow> rows)
+    /** @param charts file names of {@link Charts#pipelineLatency}'s charts, relative to RESULTS.md */
+    static void render(final StringBuilder md, final List<PipelineLatencyRow> rows, final List<String> charts)
     {
         md.append("### Publish-to-delivery latency, each peer's consumer on its own thread\n\n");
         md.append("`PipelineLatency`: the same paced, coordinated-omission-corrected schedule as above, from one JMH "
@@ -54,6 +55,10 @@ final class PipelineLatencySection
                 .append(" |\n");
         }
         md.append('\n');
+        for (final String chart : charts)
+        {
+            md.append("![latency, own consumer threads](").append(chart).append(")\n\n");
+        }
     }
 
     private static String forkRange(final PipelineLatencyRow row)

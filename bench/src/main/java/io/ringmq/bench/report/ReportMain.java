@@ -162,6 +162,8 @@ public final class ReportMain
         }
         final List<Path> latencyCharts = Charts.latency(latency, out);
         charts.addAll(latencyCharts);
+        final List<Path> pipelineLatencyCharts = Charts.pipelineLatency(pipelineLatency, out);
+        charts.addAll(pipelineLatencyCharts);
         final Map<Suite, List<SuiteRow>> suites = new EnumMap<>(Suite.class);
         final List<SuiteRow> suiteRows = new ArrayList<>();
         for (final Suite suite : Suite.values())
@@ -206,7 +208,8 @@ public final class ReportMain
         final String markdown = ResultsMarkdown.render(header, results, throughput, latency,
             latencyCharts.stream().map(p -> p.getFileName().toString()).toList(),
             new ResultsMarkdown.Extras(targets, suites, routingChart.map(p -> p.getFileName().toString()).orElse(null),
-                network, networkTargets, networkCharts, pipelineLatency));
+                network, networkTargets, networkCharts, pipelineLatency,
+                pipelineLatencyCharts.stream().map(p -> p.getFileName().toString()).toList()));
         final Path md = out.resolve("RESULTS.md");
         Files.writeString(md, markdown, StandardCharsets.UTF_8);
         return new Report(md, charts, throughput.size(), latency.size(), suiteRows.size(), targets.size(),

@@ -30,13 +30,13 @@ final class ResultsMarkdown
      */
     record Extras(List<Targets.Target> targets, Map<Suite, List<SuiteRow>> suites, String routingChart,
                   NetworkResults network, List<Targets.Target> networkTargets, List<String> networkCharts,
-                  List<PipelineLatencyRow> pipelineLatency)
+                  List<PipelineLatencyRow> pipelineLatency, List<String> pipelineLatencyCharts)
     {
         /** Without pipeline latency rows. */
         Extras(final List<Targets.Target> targets, final Map<Suite, List<SuiteRow>> suites, final String routingChart,
                final NetworkResults network, final List<Targets.Target> networkTargets, final List<String> networkCharts)
         {
-            this(targets, suites, routingChart, network, networkTargets, networkCharts, List.of());
+            this(targets, suites, routingChart, network, networkTargets, networkCharts, List.of(), List.of());
         }
     }
 
@@ -124,7 +124,7 @@ final class ResultsMarkdown
             }
         }
 
-        PipelineLatencySection.render(md, extras.pipelineLatency());
+        PipelineLatencySection.render(md, extras.pipelineLatency(), extras.pipelineLatencyCharts());
 
         for (final Suite suite : Suite.values())
         {

@@ -144,6 +144,10 @@ class PipelineLatencyReportTest
         assertTrue(md.contains("| disruptor-yielding | 1,000,000 | n/a | 3 | 3,000 |"), md);
         assertTrue(md.contains("ringmq-push 32.02 ÷ disruptor-yielding 20.02 µs"), "the target reads the pipeline file: " + md);
         assertTrue(md.contains("| 1.6× | ≤ 2× | **PASS** |"), md);
+        final Path chart = out.resolve("latency-pipeline-1000000.png");
+        assertTrue(report.charts().contains(chart) && Files.size(chart) > 10_000, "a drawn chart: " + report.charts());
+        assertTrue(md.contains("](latency-pipeline-1000000.png)"), md);
+        assertTrue(!report.charts().contains(out.resolve("latency-1000000.png")), "the other view has no 1 M rows");
     }
 
     @Test
