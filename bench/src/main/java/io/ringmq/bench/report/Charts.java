@@ -21,6 +21,7 @@ import org.knowm.xchart.style.lines.SeriesLines;
 
 import io.ringmq.bench.contenders.Contenders;
 import io.ringmq.bench.contenders.Shape;
+import io.ringmq.bench.latency.Pipeline;
 
 /** The PNG charts of the report, drawn with XChart. Log-scale y: the contenders span four decades, routes seven. */
 final class Charts
@@ -74,11 +75,17 @@ final class Charts
         return latency(rows, dir, "latency-", "Publish-to-delivery latency");
     }
 
-    /** {@link #latency(List, Path)} for the pipeline view: {@code latency-pipeline-<rate>.png}. */
+    /**
+     * {@link #latency(List, Path)} for the pipeline view: {@code latency-pipeline-<rate>.png}, series in
+     * {@link Pipeline#NAMES} order so that a peer keeps its colour from one chart to the next.
+     */
     static List<Path> pipelineLatency(final List<PipelineLatencyRow> rows, final Path dir) throws IOException
     {
-        return latency(rows.stream().map(PipelineLatencyRow::merged).toList(), dir, "latency-pipeline-",
-            "Latency, each peer's consumer on its own thread,");
+        final List<LatencyRow> ordered = rows.stream().map(PipelineLatencyRow::merged)
+            .sorted(Comparator.comparingInt(r -> Pipeline.NAMES.contains(r.contender())
+                ? Pipeline.NAMES.indexOf(r.contender()) : Pipeline.NAMES.size()))
+            .toList();
+        return latency(ordered, dir, "latency-pipeline-", "Latency, own consumer threads,");
     }
 
     private static List<Path> latency(final List<LatencyRow> rows, final Path dir, final String filePrefix,
