@@ -8,7 +8,7 @@
 #   latency     paced 1P1C, coordinated-omission corrected      -> results-<profile>-latency.json, latency-<profile>.jsonl
 #   latency-pipeline  the same, each peer's consumer on its own  -> results-<profile>-latency-pipeline.json,
 #               thread (PipelineLatency; the p99.9 target)          latency-<profile>-pipeline.jsonl
-#               quick: 3 forks x (1 s warmup + 2 x 2 s) x 6 peers x 2 rates, about 5 minutes; full: about 30 minutes
+#               quick: 3 forks x (2 x 1 s warmup + 2 x 2 s) x 6 peers x 2 rates, about 6 minutes; full: about 30 minutes
 #   engine      RingMqPushThroughput: RingMQ's push consumers   -> results-<profile>-engine.json
 #   routing     RoutingBenchmark route costs + baselines        -> results-<profile>-routing.json
 #               and its 100k-bindings declare single shot       -> results-<profile>-routing-declare.json
@@ -44,6 +44,11 @@ PROFILE="${1:-quick}"
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 cd "${ROOT}"
 OUT="${RINGMQ_BENCH_OUT:-docs/bench}"
+# The forked JMH JVMs write latency lines by absolute path; RINGMQ_BENCH_OUT may be either.
+case "${OUT}" in
+    /*) OUT_ABS="${OUT}" ;;
+    *) OUT_ABS="${ROOT}/${OUT}" ;;
+esac
 JAR="bench/target/benchmarks.jar"
 LOGS="bench/target"
 RABBIT_SH="bench/scripts/rabbitmq.sh"
@@ -55,7 +60,7 @@ case "${PROFILE}" in
         THROUGHPUT_OPTS=(-f 1 -wi 1 -w 2s -i 3 -r 2s)
         LATENCY_OPTS=(-f 1 -wi 1 -w 2s -i 2 -r 3s)
         # >= 3 forks: the p99.9 target gives its spread over forks.
-        PIPELINE_OPTS=(-f 3 -wi 1 -w 1s -i 2 -r 2s)
+        PIPELINE_OPTS=(-f 3 -wi 2 -w 1s -i 2 -r 2s)
         ENGINE_OPTS=(-f 1 -wi 1 -w 2s -i 3 -r 2s)
         ROUTING_OPTS=(-f 1 -wi 1 -w 1s -i 2 -r 1s -p bindings=10,100000)
         DECLARE_OPTS=(-f 1 -wi 3 -i 5)
@@ -246,7 +251,7 @@ then
     LATENCY_OUT="${OUT}/latency-${PROFILE}.jsonl"
     rm -f "${LATENCY_OUT}"
     run_jmh latency "${OUT}/results-${PROFILE}-latency.json" 'io\.ringmq\.bench\.latency\.PublishToDeliveryLatency\..*' \
-        -p rate="${RATES}" "${LATENCY_OPTS[@]}" -jvmArgsAppend "-Dringmq.bench.latency.out=${ROOT}/${LATENCY_OUT}"
+        -p rate="${RATES}" "${LATENCY_OPTS[@]}" -jvmArgsAppend "-Dringmq.bench.latency.out=${OUT_ABS}/latency-${PROFILE}.jsonl"
 fi
 
 # --- latency, each peer's consumer on its own thread (Disruptor BatchEventProcessor, JCTools, ABQ, RingMQ push) ----
@@ -256,7 +261,7 @@ then
     rm -f "${PIPELINE_OUT}"
     run_jmh latency-pipeline "${OUT}/results-${PROFILE}-latency-pipeline.json" \
         'io\.ringmq\.bench\.latency\.PipelineLatency\..*' -p rate="${RATES}" "${PIPELINE_OPTS[@]}" \
-        -jvmArgsAppend "-Dringmq.bench.latency.pipeline.out=${ROOT}/${PIPELINE_OUT}"
+        -jvmArgsAppend "-Dringmq.bench.latency.pipeline.out=${OUT_ABS}/latency-${PROFILE}-pipeline.jsonl"
 fi
 
 # --- RingMQ alone: push consumers end to end, routing, priority queues --------------------------------------

@@ -38,6 +38,11 @@ import io.ringmq.bench.harness.Counters;
  * {@link LatencyLog#pipelineOutputFile()}: one line per fork, which the report merges and also reads fork by
  * fork for the spread. The JMH score is the publish rate; {@code consumed} is the rate the consumer thread
  * took messages, counted between iteration setup and teardown (the other counters are the publisher's).
+ *
+ * <p>{@code -prof gc} counts every thread of the JVM, the peer's consumer thread included. JMH runs the trial
+ * teardown inside the last measurement iteration, so that iteration also carries the histogram's encoding
+ * into the log (about 1 MB, the same for every peer): judge a peer's own allocation by the other iterations,
+ * or by its difference from the Disruptor's figure, which allocates nothing per message.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.Throughput)
