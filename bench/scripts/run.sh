@@ -19,6 +19,9 @@
 #               results-full-peers-ringmq-blocking.json, since which wait strategy is best on 2 cores depends on
 #               how busy they are; the Targets take RingMQ's best configuration of either file.
 #   latency     paced 1P1C, coordinated-omission corrected      -> results-<profile>-latency.json, latency-<profile>.jsonl
+#   latency-pipeline  the same, each peer's consumer on its own  -> results-<profile>-latency-pipeline.json,
+#               thread (PipelineLatency; the p99.9 target)          latency-<profile>-pipeline.jsonl
+#               quick: 3 forks x (2 x 1 s warmup + 2 x 2 s) x 6 peers x 2 rates, about 6 minutes; full: about 30 minutes
 #   engine      RingMqPushThroughput: RingMQ's push consumers   -> results-<profile>-engine.json
 #   routing     RoutingBenchmark route costs + baselines        -> results-<profile>-routing.json
 #               and its 100k-bindings declare single shot       -> results-<profile>-routing-declare.json
@@ -26,7 +29,7 @@
 #   network     PerfTest against RabbitMQ, Qpid Broker-J and      -> network-<profile>.jsonl
 #               RingMQ's AMQP listener (bench/scripts/perftest.sh; not JMH, and not in quick's default stages)
 #
-# quick  ~20 minutes on 2 cores, build included (half of it the peers stage): 1 fork, 1 short warmup and 2-3 short measurement iterations,
+# quick  ~25 minutes on 2 cores, build included (~10 of them the peers stage, ~6 latency-pipeline): 1 fork, 1 short warmup and 2-3 short measurement iterations,
 #        routing with 10 and 100,000 bindings only. RabbitMQ is skipped unless RINGMQ_BENCH_RABBIT=1 (then
 #        it is started and stopped here). RINGMQ_BENCH_RABBIT=only runs just the RabbitMQ throughput
 #        benchmarks into results-quick-rabbitmq.json and regenerates the quick report with them.
@@ -38,7 +41,7 @@
 #   RINGMQ_BENCH_SKIP_BUILD=1        reuse bench/target/benchmarks.jar
 #   RINGMQ_BENCH_WAIT_QUIET=SECONDS  wait up to that long for the 1-minute load average to drop below 0.5
 #                                    (on a shared 2-core machine another build or test run distorts every number)
-#   RINGMQ_BENCH_STAGES="a b ..."    run only these stages (default: throughput peers latency engine routing priority,
+#   RINGMQ_BENCH_STAGES="a b ..."    run only these stages (default: throughput peers latency latency-pipeline engine routing priority,
 #                                    and network in the full profile); the report still merges every
 #                                    results-<profile>*.json and the network-<profile>.jsonl it finds
 #   RINGMQ_BENCH_JMH_ARGS            more JMH options for every stage (e.g. "-p contender=disruptor,jctools")
@@ -54,6 +57,11 @@ PROFILE="${1:-quick}"
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 cd "${ROOT}"
 OUT="${RINGMQ_BENCH_OUT:-docs/bench}"
+# The forked JMH JVMs write latency lines by absolute path; RINGMQ_BENCH_OUT may be either.
+case "${OUT}" in
+    /*) OUT_ABS="${OUT}" ;;
+    *) OUT_ABS="${ROOT}/${OUT}" ;;
+esac
 JAR="bench/target/benchmarks.jar"
 LOGS="bench/target"
 RABBIT_SH="bench/scripts/rabbitmq.sh"
@@ -65,25 +73,28 @@ case "${PROFILE}" in
         THROUGHPUT_OPTS=(-f 1 -wi 1 -w 2s -i 3 -r 2s)
         PEERS_OPTS=(-f 3 -wi 1 -w 1s -i 1 -r 1s)
         LATENCY_OPTS=(-f 1 -wi 1 -w 2s -i 2 -r 3s)
+        # >= 3 forks: the p99.9 target gives its spread over forks.
+        PIPELINE_OPTS=(-f 3 -wi 2 -w 1s -i 2 -r 2s)
         ENGINE_OPTS=(-f 1 -wi 1 -w 2s -i 3 -r 2s)
         ROUTING_OPTS=(-f 1 -wi 1 -w 1s -i 2 -r 1s -p bindings=10,100000)
         DECLARE_OPTS=(-f 1 -wi 3 -i 5)
         PRIORITY_OPTS=(-f 1 -wi 1 -w 1s -i 2 -r 1s)
         RATES="100000,1000000"
         RABBIT="${RINGMQ_BENCH_RABBIT:-0}"
-        DEFAULT_STAGES="throughput peers latency engine routing priority"
+        DEFAULT_STAGES="throughput peers latency latency-pipeline engine routing priority"
         ;;
     full)
         THROUGHPUT_OPTS=(-f 2 -wi 3 -w 5s -i 5 -r 5s)
         PEERS_OPTS=(-f 3 -wi 3 -w 2s -i 4 -r 2s)
         LATENCY_OPTS=(-f 2 -wi 2 -w 5s -i 5 -r 10s)
+        PIPELINE_OPTS=(-f 3 -wi 2 -w 3s -i 4 -r 10s)
         ENGINE_OPTS=(-f 2 -wi 3 -w 5s -i 5 -r 5s)
         ROUTING_OPTS=(-f 2 -wi 3 -w 1s -i 5 -r 1s)
         DECLARE_OPTS=(-f 2 -wi 5 -i 10)
         PRIORITY_OPTS=(-f 2 -wi 3 -w 1s -i 5 -r 1s)
         RATES="100000,1000000"
         RABBIT="${RINGMQ_BENCH_RABBIT:-1}"
-        DEFAULT_STAGES="throughput peers latency engine routing priority network"
+        DEFAULT_STAGES="throughput peers latency latency-pipeline engine routing priority network"
         ;;
     *)
         echo "usage: $0 [quick|full]" >&2
@@ -265,8 +276,18 @@ if wants latency
 then
     LATENCY_OUT="${OUT}/latency-${PROFILE}.jsonl"
     rm -f "${LATENCY_OUT}"
-    run_jmh latency "${OUT}/results-${PROFILE}-latency.json" 'io\.ringmq\.bench\.latency\..*' \
-        -p rate="${RATES}" "${LATENCY_OPTS[@]}" -jvmArgsAppend "-Dringmq.bench.latency.out=${ROOT}/${LATENCY_OUT}"
+    run_jmh latency "${OUT}/results-${PROFILE}-latency.json" 'io\.ringmq\.bench\.latency\.PublishToDeliveryLatency\..*' \
+        -p rate="${RATES}" "${LATENCY_OPTS[@]}" -jvmArgsAppend "-Dringmq.bench.latency.out=${OUT_ABS}/latency-${PROFILE}.jsonl"
+fi
+
+# --- latency, each peer's consumer on its own thread (Disruptor BatchEventProcessor, JCTools, ABQ, RingMQ push) ----
+if wants latency-pipeline
+then
+    PIPELINE_OUT="${OUT}/latency-${PROFILE}-pipeline.jsonl"
+    rm -f "${PIPELINE_OUT}"
+    run_jmh latency-pipeline "${OUT}/results-${PROFILE}-latency-pipeline.json" \
+        'io\.ringmq\.bench\.latency\.PipelineLatency\..*' -p rate="${RATES}" "${PIPELINE_OPTS[@]}" \
+        -jvmArgsAppend "-Dringmq.bench.latency.pipeline.out=${OUT_ABS}/latency-${PROFILE}-pipeline.jsonl"
 fi
 
 # --- RingMQ alone: push consumers end to end, routing, priority queues --------------------------------------
@@ -315,6 +336,7 @@ java -cp "${JAR}" io.ringmq.bench.report.ReportMain \
     --note "wall time $(duration ${ELAPSED}) (build and $(duration ${WAITED}) waiting for a quiet machine included); stages: $(IFS=','; echo "${STAGE_TIMES[*]}" | sed 's/,/, /g')." \
     "${NOTE_ARGS[@]}" \
     --latency "${OUT}/latency-${PROFILE}.jsonl" \
+    --latency-pipeline "${OUT}/latency-${PROFILE}-pipeline.jsonl" \
     --network "${NETWORK_RESULT}" \
     "${RESULTS[@]}"
 rm -f "${TIMES_FILE}"

@@ -27,15 +27,31 @@ public final class LatencyLog
     {
     }
 
+    /** The system property naming {@link PipelineLatency}'s output file: its lines are a view of their own. */
+    public static final String PIPELINE_OUT_PROPERTY = "ringmq.bench.latency.pipeline.out";
+    /** The environment variable naming {@link PipelineLatency}'s output file, when the property is not set. */
+    public static final String PIPELINE_OUT_ENV = "RINGMQ_BENCH_LATENCY_PIPELINE_OUT";
+
     /** Where latency lines go: the property, else the environment variable, else the working directory. */
     public static Path outputFile()
     {
-        String name = System.getProperty(OUT_PROPERTY);
+        return outputFile(OUT_PROPERTY, OUT_ENV, "latency-histograms.jsonl");
+    }
+
+    /** Where {@link PipelineLatency}'s lines go, named as {@link #outputFile()}'s are, by their own property. */
+    public static Path pipelineOutputFile()
+    {
+        return outputFile(PIPELINE_OUT_PROPERTY, PIPELINE_OUT_ENV, "latency-pipeline-histograms.jsonl");
+    }
+
+    private static Path outputFile(final String property, final String env, final String fallback)
+    {
+        String name = System.getProperty(property);
         if (name == null || name.isBlank())
         {
-            name = System.getenv(OUT_ENV);
+            name = System.getenv(env);
         }
-        return Path.of(name == null || name.isBlank() ? "latency-histograms.jsonl" : name);
+        return Path.of(name == null || name.isBlank() ? fallback : name);
     }
 
     /** One JSON line (no trailing newline). */

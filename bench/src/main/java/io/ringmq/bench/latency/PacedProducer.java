@@ -30,6 +30,7 @@ public class PacedProducer
         anchored = false;
     }
 
+    /** One message of the schedule, through the fixture's publisher (claimed on first use). */
     public void publishOne(final Fixture fixture, final long intervalNanos, final Control control,
                            final Counters counters)
     {
@@ -39,6 +40,13 @@ public class PacedProducer
             publisher = fixture.claimPublisher();
             this.publisher = publisher;
         }
+        publishOne(publisher, intervalNanos, control, counters);
+    }
+
+    /** One message of the schedule, through the given publisher (always the same one within a trial). */
+    public void publishOne(final Publisher publisher, final long intervalNanos, final Control control,
+                           final Counters counters)
+    {
         if (!anchored)
         {
             nextIntendedNanos = System.nanoTime();

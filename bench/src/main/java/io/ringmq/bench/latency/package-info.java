@@ -16,5 +16,13 @@
  * {@code RINGMQ_BENCH_LATENCY_OUT} (default {@code latency-histograms.jsonl}); the report merges the lines
  * of all forks. The JMH score to read alongside is {@code consumed}: if it is below the offered rate, the
  * contender did not keep up and its latencies grow with the run's length.
+ *
+ * <p>Two views use this method. {@link io.ringmq.bench.latency.PublishToDeliveryLatency} is a JMH
+ * {@code @Group}: a JMH thread consumes, polling each contender with the same yielding back-off.
+ * {@link io.ringmq.bench.latency.PipelineLatency} has only the publishing JMH thread: each peer's consumer is
+ * its own thread, run as its users run it ({@link io.ringmq.bench.latency.Pipeline}: the Disruptor's
+ * {@code BatchEventProcessor} under each wait strategy, a JCTools drain loop, an {@code ArrayBlockingQueue}
+ * {@code take()} loop, a RingMQ push consumer), and it writes to its own file
+ * ({@code -Dringmq.bench.latency.pipeline.out}). The report's p99.9 target is read from the second view.
  */
 package io.ringmq.bench.latency;

@@ -21,6 +21,7 @@ import org.knowm.xchart.style.lines.SeriesLines;
 
 import io.ringmq.bench.contenders.Contenders;
 import io.ringmq.bench.contenders.Shape;
+import io.ringmq.bench.latency.Pipeline;
 
 /** The PNG charts of the report, drawn with XChart. Log-scale y: the contenders span four decades, routes seven. */
 final class Charts
@@ -117,14 +118,33 @@ final class Charts
     /** One chart per offered rate: x = percentile, one series per contender, y = microseconds. */
     static List<Path> latency(final List<LatencyRow> rows, final Path dir) throws IOException
     {
+        return latency(rows, dir, "latency-", "Publish-to-delivery latency");
+    }
+
+    /**
+     * {@link #latency(List, Path)} for the pipeline view: {@code latency-pipeline-<rate>.png}, series in
+     * {@link Pipeline#NAMES} order so that a peer keeps its colour from one chart to the next.
+     */
+    static List<Path> pipelineLatency(final List<PipelineLatencyRow> rows, final Path dir) throws IOException
+    {
+        final List<LatencyRow> ordered = rows.stream().map(PipelineLatencyRow::merged)
+            .sorted(Comparator.comparingInt(r -> Pipeline.NAMES.contains(r.contender())
+                ? Pipeline.NAMES.indexOf(r.contender()) : Pipeline.NAMES.size()))
+            .toList();
+        return latency(ordered, dir, "latency-pipeline-", "Latency, own consumer threads,");
+    }
+
+    private static List<Path> latency(final List<LatencyRow> rows, final Path dir, final String filePrefix,
+                                      final String title) throws IOException
+    {
         final List<Path> files = new ArrayList<>();
         final Set<Long> rates = new TreeSet<>();
         rows.forEach(r -> rates.add(r.rate()));
         for (final long rate : rates)
         {
             final CategoryChart chart = new CategoryChartBuilder().width(WIDTH).height(HEIGHT)
-                .title(String.format("Publish-to-delivery latency at %,d msgs/s offered, "
-                    + "from intended send time (log scale; lower is better)", rate))
+                .title(String.format("%s at %,d msgs/s offered, "
+                    + "from intended send time (log scale; lower is better)", title, rate))
                 .xAxisTitle("percentile")
                 .yAxisTitle("microseconds")
                 .build();
@@ -144,7 +164,7 @@ final class Charts
             if (!chart.getSeriesMap().isEmpty())
             {
                 decades(chart, values.stream().mapToDouble(Double::doubleValue).toArray());
-                files.add(save(chart, dir.resolve("latency-" + rate + ".png")));
+                files.add(save(chart, dir.resolve(filePrefix + rate + ".png")));
             }
         }
         return files;

@@ -26,10 +26,51 @@ record LatencyRow(String contender, long rate, double achievedRate, long count,
     static final Comparator<LatencyRow> ORDER =
         Comparator.comparingLong(LatencyRow::rate).thenComparingDouble(LatencyRow::p99Micros);
 
-    /** Reads the JSON lines of {@link LatencyLog}, merges histograms per (contender, rate). */
+    /**
+     * The histograms one latency file holds for a contender at a rate: one per line, that is one per trial
+     * (JMH fork), in file order.
+     */
+    record Trials(String contender, long rate, List<Histogram> forks)
+    {
+        /** All forks in one histogram (a new one: the forks are left as they are). */
+        Histogram merged()
+        {
+            final Histogram merged = forks.get(0).copy();
+            for (int i = 1; i < forks.size(); i++)
+            {
+                merged.add(forks.get(i));
+            }
+            return merged;
+        }
+    }
+
+    /** Reads the JSON lines of {@link LatencyLog} written by {@link PublishToDeliveryLatency}, merged per (contender, rate). */
     static List<LatencyRow> read(final Path jsonl, final List<JmhResult> jmh) throws IOException
     {
-        final Map<String, Histogram> merged = new LinkedHashMap<>();
+        return read(jsonl, jmh, PublishToDeliveryLatency.class.getName());
+    }
+
+    /**
+     * Reads the JSON lines of {@link LatencyLog}, merges histograms per (contender, rate).
+     *
+     * @param benchmarkClass the JMH class that wrote them, whose {@code consumed} score is the achieved rate
+     */
+    static List<LatencyRow> read(final Path jsonl, final List<JmhResult> jmh, final String benchmarkClass)
+        throws IOException
+    {
+        final List<LatencyRow> rows = new ArrayList<>();
+        for (final Trials trials : trials(jsonl))
+        {
+            rows.add(of(trials, jmh, benchmarkClass));
+        }
+        rows.sort(ORDER);
+        return rows;
+    }
+
+    /** The lines of a {@link LatencyLog} file grouped by (contender, rate), in the order first seen. */
+    static List<Trials> trials(final Path jsonl) throws IOException
+    {
+        final Map<String, Trials> grouped = new LinkedHashMap<>();
         for (final String line : Files.readAllLines(jsonl, StandardCharsets.UTF_8))
         {
             if (line.isBlank())
@@ -37,32 +78,30 @@ record LatencyRow(String contender, long rate, double achievedRate, long count,
                 continue;
             }
             final Map<String, Object> json = Json.object(Json.parse(line));
-            final String key = json.get("contender") + "\u0000" + (long) Json.number(json.get("rate"));
-            final Histogram histogram = LatencyLog.decode(String.valueOf(json.get("histogram")));
-            merged.merge(key, histogram, (a, b) ->
-            {
-                a.add(b);
-                return a;
-            });
+            final String contender = String.valueOf(json.get("contender"));
+            final long rate = (long) Json.number(json.get("rate"));
+            grouped.computeIfAbsent(contender + "\u0000" + rate, k -> new Trials(contender, rate, new ArrayList<>()))
+                .forks().add(LatencyLog.decode(String.valueOf(json.get("histogram"))));
         }
-        final List<LatencyRow> rows = new ArrayList<>();
-        merged.forEach((key, h) ->
-        {
-            final String contender = key.substring(0, key.indexOf('\u0000'));
-            final long rate = Long.parseLong(key.substring(key.indexOf('\u0000') + 1));
-            rows.add(new LatencyRow(contender, rate, achieved(jmh, contender, rate), h.getTotalCount(),
-                h.getValueAtPercentile(50) / 1e3, h.getValueAtPercentile(99) / 1e3,
-                h.getValueAtPercentile(99.9) / 1e3, h.getMaxValue() / 1e3));
-        });
-        rows.sort(ORDER);
-        return rows;
+        return List.copyOf(grouped.values());
     }
 
-    private static double achieved(final List<JmhResult> jmh, final String contender, final long rate)
+    /** The row of merged trials; the achieved rate is {@code benchmarkClass}'s {@code consumed} score. */
+    static LatencyRow of(final Trials trials, final List<JmhResult> jmh, final String benchmarkClass)
+    {
+        final Histogram h = trials.merged();
+        return new LatencyRow(trials.contender(), trials.rate(),
+            achieved(jmh, benchmarkClass, trials.contender(), trials.rate()), h.getTotalCount(),
+            h.getValueAtPercentile(50) / 1e3, h.getValueAtPercentile(99) / 1e3,
+            h.getValueAtPercentile(99.9) / 1e3, h.getMaxValue() / 1e3);
+    }
+
+    private static double achieved(final List<JmhResult> jmh, final String benchmarkClass, final String contender,
+                                   final long rate)
     {
         for (final JmhResult result : jmh)
         {
-            if (result.className().equals(PublishToDeliveryLatency.class.getName())
+            if (result.className().equals(benchmarkClass)
                 && result.param("contender").equals(contender)
                 && result.param("rate").equals(Long.toString(rate)))
             {

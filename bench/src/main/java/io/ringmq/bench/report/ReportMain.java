@@ -22,7 +22,8 @@ import java.util.Optional;
  * <pre>
  * java -cp bench/target/benchmarks.jar io.ringmq.bench.report.ReportMain \
  *     --out docs/bench --profile quick --command "bench/scripts/run.sh quick" \
- *     [--latency docs/bench/latency-quick.jsonl] [--network docs/bench/network-quick.jsonl] \
+ *     [--latency docs/bench/latency-quick.jsonl] [--latency-pipeline docs/bench/latency-quick-pipeline.jsonl] \
+ *     [--network docs/bench/network-quick.jsonl] \
  *     [--note "load average 0.1"] \
  *     results-quick.json [more JMH JSON files...]
  * </pre>
@@ -33,7 +34,7 @@ public final class ReportMain
 {
     /** What one run of the generator produced. */
     public record Report(Path markdown, List<Path> charts, int pipelineRows, int throughputRows, int latencyRows,
-                         int suiteRows, int targets, int networkRuns, int networkTargets)
+                         int suiteRows, int targets, int networkRuns, int networkTargets, int pipelineLatencyRows)
     {
     }
 
@@ -48,6 +49,7 @@ public final class ReportMain
         String profile = "unspecified";
         String command = "(not given)";
         final List<Path> latency = new ArrayList<>();
+        final List<Path> pipelineLatency = new ArrayList<>();
         Path network = null;
         final List<Path> jmh = new ArrayList<>();
         final List<String> notes = new ArrayList<>();
@@ -59,21 +61,24 @@ public final class ReportMain
                 case "--profile" -> profile = args[++i];
                 case "--command" -> command = args[++i];
                 case "--latency" -> latency.add(Path.of(args[++i]));
+                case "--latency-pipeline" -> pipelineLatency.add(Path.of(args[++i]));
                 case "--network" -> network = Path.of(args[++i]);
                 case "--note" -> notes.add(args[++i]);
                 case "--help", "-h" ->
                 {
                     System.out.println("usage: ReportMain --out DIR --profile NAME --command CMD "
-                        + "[--latency FILE.jsonl]... [--network FILE.jsonl] [--note TEXT]... JMH.json...");
+                        + "[--latency FILE.jsonl]... [--latency-pipeline FILE.jsonl]... [--network FILE.jsonl] "
+                        + "[--note TEXT]... JMH.json...");
                     return;
                 }
                 default -> jmh.add(Path.of(args[i]));
             }
         }
-        final Report report = generate(out, profile, command, notes, jmh, latency, network);
+        final Report report = generate(out, profile, command, notes, jmh, latency, pipelineLatency, network);
         System.out.println("report: " + report.markdown() + " (" + report.pipelineRows() + " pipeline rows, "
             + report.throughputRows() + " throughput rows, "
-            + report.latencyRows() + " latency rows, " + report.suiteRows() + " engine/routing/priority rows, "
+            + report.latencyRows() + " latency rows, " + report.pipelineLatencyRows() + " pipeline latency rows, "
+            + report.suiteRows() + " engine/routing/priority rows, "
             + report.targets() + " targets, " + report.networkRuns() + " PerfTest runs, " + report.networkTargets()
             + " network targets); charts: " + report.charts());
     }
@@ -86,14 +91,25 @@ public final class ReportMain
         return generate(out, profile, command, notes, jmhFiles, latencyFiles, null);
     }
 
+    /** {@link #generate(Path, String, String, List, List, List, List, Path)} without pipeline latency files. */
+    public static Report generate(final Path out, final String profile, final String command,
+                                  final List<String> notes, final List<Path> jmhFiles, final List<Path> latencyFiles,
+                                  final Path networkFile)
+        throws IOException
+    {
+        return generate(out, profile, command, notes, jmhFiles, latencyFiles, List.of(), networkFile);
+    }
+
     /**
      * Reads the inputs and writes RESULTS.md and the charts into {@code out}.
      *
+     * @param pipelineLatencyFiles {@code PipelineLatency}'s {@code latency-<profile>-pipeline.jsonl}: the second
+     *                             latency table, and the input of the p99.9 target
      * @param networkFile the network stage's {@code network-<profile>.jsonl}; null or missing: no network results
      */
     public static Report generate(final Path out, final String profile, final String command,
                                   final List<String> notes, final List<Path> jmhFiles, final List<Path> latencyFiles,
-                                  final Path networkFile)
+                                  final List<Path> pipelineLatencyFiles, final Path networkFile)
         throws IOException
     {
         Files.createDirectories(out);
@@ -127,6 +143,20 @@ public final class ReportMain
             }
         }
         latency.sort(LatencyRow.ORDER);
+        final List<PipelineLatencyRow> pipelineLatency = new ArrayList<>();
+        for (final Path file : pipelineLatencyFiles)
+        {
+            if (Files.isRegularFile(file))
+            {
+                pipelineLatency.addAll(PipelineLatencyRow.read(file, results));
+                sources.add("`" + file.getFileName() + "`");
+            }
+            else
+            {
+                System.err.println("report: skipping missing " + file);
+            }
+        }
+        pipelineLatency.sort(PipelineLatencyRow.ORDER);
 
         final List<Path> charts = new ArrayList<>();
         final Optional<Path> pipelineChart = Charts.pipeline(pipeline, out);
@@ -137,6 +167,8 @@ public final class ReportMain
         }
         final List<Path> latencyCharts = Charts.latency(latency, out);
         charts.addAll(latencyCharts);
+        final List<Path> pipelineLatencyCharts = Charts.pipelineLatency(pipelineLatency, out);
+        charts.addAll(pipelineLatencyCharts);
         final Map<Suite, List<SuiteRow>> suites = new EnumMap<>(Suite.class);
         final List<SuiteRow> suiteRows = new ArrayList<>();
         for (final Suite suite : Suite.values())
@@ -146,7 +178,7 @@ public final class ReportMain
         }
         final Optional<Path> routingChart = Charts.routing(suiteRows, out);
         routingChart.ifPresent(charts::add);
-        final List<Targets.Target> targets = Targets.compute(results, latency);
+        final List<Targets.Target> targets = Targets.compute(results, pipelineLatency);
 
         NetworkResults network = null;
         List<Targets.Target> networkTargets = List.of();
@@ -182,10 +214,11 @@ public final class ReportMain
             latencyCharts.stream().map(p -> p.getFileName().toString()).toList(),
             new ResultsMarkdown.Extras(targets, suites, routingChart.map(p -> p.getFileName().toString()).orElse(null),
                 network, networkTargets, networkCharts, pipeline,
-                pipelineChart.map(p -> p.getFileName().toString()).orElse(null)));
+                pipelineChart.map(p -> p.getFileName().toString()).orElse(null), pipelineLatency,
+                pipelineLatencyCharts.stream().map(p -> p.getFileName().toString()).toList()));
         final Path md = out.resolve("RESULTS.md");
         Files.writeString(md, markdown, StandardCharsets.UTF_8);
         return new Report(md, charts, pipeline.size(), throughput.size(), latency.size(), suiteRows.size(), targets.size(),
-            network == null ? 0 : network.runs().size(), networkTargets.size());
+            network == null ? 0 : network.runs().size(), networkTargets.size(), pipelineLatency.size());
     }
 }

@@ -30,8 +30,15 @@ final class ResultsMarkdown
      */
     record Extras(List<Targets.Target> targets, Map<Suite, List<SuiteRow>> suites, String routingChart,
                   NetworkResults network, List<Targets.Target> networkTargets, List<String> networkCharts,
-                  List<PipelineRow> pipeline, String pipelineChart)
+                  List<PipelineRow> pipeline, String pipelineChart,
+                  List<PipelineLatencyRow> pipelineLatency, List<String> pipelineLatencyCharts)
     {
+        /** Without pipeline rows of either view. */
+        Extras(final List<Targets.Target> targets, final Map<Suite, List<SuiteRow>> suites, final String routingChart,
+               final NetworkResults network, final List<Targets.Target> networkTargets, final List<String> networkCharts)
+        {
+            this(targets, suites, routingChart, network, networkTargets, networkCharts, List.of(), null, List.of(), List.of());
+        }
     }
 
     static String render(final Header header, final List<JmhResult> results, final List<ThroughputRow> throughput,
@@ -120,6 +127,8 @@ final class ResultsMarkdown
                 md.append("![latency](").append(chart).append(")\n\n");
             }
         }
+
+        PipelineLatencySection.render(md, extras.pipelineLatency(), extras.pipelineLatencyCharts());
 
         for (final Suite suite : Suite.values())
         {

@@ -77,7 +77,11 @@ final class Targets
     {
     }
 
-    static List<Target> compute(final List<JmhResult> results, final List<LatencyRow> latency)
+    /**
+     * @param pipelineLatency the {@code PipelineLatency} rows: the latency target is read from that view, where
+     *                        every peer consumes on its own thread ({@link PipelineLatencyTarget})
+     */
+    static List<Target> compute(final List<JmhResult> results, final List<PipelineLatencyRow> pipelineLatency)
     {
         final Figure harnessManual = harness(results, RINGMQ_MANUAL);
         final Figure pushManual = push(results, "manual");
@@ -86,9 +90,9 @@ final class Targets
 
         // Issue #13: the throughput ratios come from the pipeline harness, peers at their best.
         final List<Target> targets = new ArrayList<>(PipelineTargets.compute(PipelineRow.of(results)));
-        targets.add(latencyTail(latency));
         targets.add(pushAllocation(results, "auto"));
         targets.add(pushAllocation(results, "manual"));
+        targets.add(PipelineLatencyTarget.p999(pipelineLatency));
         targets.add(atMost("Direct route at 100k bindings within " + times(ROUTE_VS_HASHMAP) + " a bare `HashMap.get`",
             routing(results, DIRECT_ROUTE), routing(results, HASHMAP_BASELINE), ROUTE_VS_HASHMAP));
         targets.add(atMost("Topic route without wildcards at 100k bindings within " + times(ROUTE_VS_HASHMAP)
@@ -230,36 +234,6 @@ final class Targets
             + " gc.alloc.rate.norm";
         return new Target(name, measured, SuiteRow.number(worstNorm) + " B/op", goal,
             worstNorm <= PUSH_MAX_BYTES_PER_OP ? Status.PASS : Status.MISS);
-    }
-
-    /** RingMQ's p99.9 ÷ the Disruptor's at {@link #LATENCY_RATE}, from the merged histograms. */
-    private static Target latencyTail(final List<LatencyRow> latency)
-    {
-        final String name = String.format(Locale.ROOT, "p99.9 latency at %,d msgs/s within %s of the Disruptor's",
-            LATENCY_RATE, times(P999_VS_DISRUPTOR));
-        final Optional<LatencyRow> ours = latencyRow(latency, RINGMQ_AUTO);
-        final Optional<LatencyRow> theirs = latencyRow(latency, DISRUPTOR);
-        final Figure o = ours.map(r -> new Figure(r.p999Micros(), "µs", RINGMQ_AUTO)).orElse(MISSING);
-        final Figure t = theirs.map(r -> new Figure(r.p999Micros(), "µs", DISRUPTOR)).orElse(MISSING);
-        final Target target = atMost(name, o, t, P999_VS_DISRUPTOR);
-        if (ours.isPresent() && target.status() != Status.NOT_RUN)
-        {
-            final double achieved = ours.get().achievedRate();
-            if (!Double.isNaN(achieved) && achieved < 0.95 * LATENCY_RATE)
-            {
-                return new Target(target.name(), target.measured() + String.format(Locale.ROOT,
-                    " (%s achieved only %,.0f msgs/s: queueing, not service time)", RINGMQ_AUTO, achieved),
-                    target.value(), target.goal(), target.status());
-            }
-        }
-        return target;
-    }
-
-    private static Optional<LatencyRow> latencyRow(final List<LatencyRow> latency, final String contender)
-    {
-        return latency.stream()
-            .filter(r -> r.rate() == LATENCY_RATE && r.contender().equals(contender) && r.count() > 0)
-            .findFirst();
     }
 
     /** {@code RoutingBenchmark.declareBindings}, single shot, in milliseconds. */
