@@ -179,6 +179,7 @@ public final class ReportMain
                 network, networkTargets, networkCharts));
         final Path md = out.resolve("RESULTS.md");
         Files.writeString(md, markdown, StandardCharsets.UTF_8);
+        ScaleSection.appendTo(md, out.resolve("scale-" + profile + ".jsonl"));
         return new Report(md, charts, throughput.size(), latency.size(), suiteRows.size(), targets.size(),
             network == null ? 0 : network.runs().size(), networkTargets.size());
     }
