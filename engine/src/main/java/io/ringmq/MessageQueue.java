@@ -256,7 +256,7 @@ final class MessageQueue implements StoredQueue
     {
         if (isDeleted())
         {
-            counters.discarded.addAndGet(storage.drain());
+            counters.add(QueueCounters.Count.DISCARDED, storage.drain());
         }
         else if (lvSleepers() > 0)
         {
@@ -346,7 +346,7 @@ final class MessageQueue implements StoredQueue
     {
         if (isDeleted())
         {
-            counters.discarded.incrementAndGet();
+            counters.add(QueueCounters.Count.DISCARDED, 1);
             returned.envelope.release();
             return;
         }
@@ -368,7 +368,7 @@ final class MessageQueue implements StoredQueue
     {
         if (isDeleted())
         {
-            counters.discarded.incrementAndGet();
+            counters.add(QueueCounters.Count.DISCARDED, 1);
             leftReady(envelope); // never delivered: its bytes were still counted ready
             envelope.release();
             return;
@@ -433,7 +433,7 @@ final class MessageQueue implements StoredQueue
     @Override
     public void dropHeadAfterReturn(final Envelope head)
     {
-        counters.droppedOnReturn.incrementAndGet();
+        counters.add(QueueCounters.Count.DROPPED_ON_RETURN, 1);
         dropDead(head, DeathReason.MAXLEN);
     }
 
@@ -444,7 +444,7 @@ final class MessageQueue implements StoredQueue
     @Override
     public void deadLetterRefused(final Envelope envelope)
     {
-        counters.refusedToDeadLetter.incrementAndGet();
+        counters.add(QueueCounters.Count.REFUSED_TO_DEAD_LETTER, 1);
         if (policies.deadLetterExchange() != null)
         {
             envelope.retain(); // the dead-letter job's own hold: the publisher releases the queue's
@@ -588,7 +588,7 @@ final class MessageQueue implements StoredQueue
     {
         svDeleted();
         final int removed = storage.drain();
-        counters.discarded.addAndGet(removed);
+        counters.add(QueueCounters.Count.DISCARDED, removed);
         room.signal();
         return removed;
     }
@@ -606,13 +606,13 @@ final class MessageQueue implements StoredQueue
     /** @return messages removed by drop-head overflow since declaration (reason maxlen, whichever limit). */
     long droppedHeadCount()
     {
-        return counters.droppedHead.get();
+        return counters.get(QueueCounters.Count.DROPPED_HEAD);
     }
 
     /** @return of {@link #droppedHeadCount()}, those dropped because a return took the queue past its limit. */
     long droppedOnReturnCount()
     {
-        return counters.droppedOnReturn.get();
+        return counters.get(QueueCounters.Count.DROPPED_ON_RETURN);
     }
 
     /** @return messages that left the queue for {@code reason} (dead-lettered or, without a dead-letter exchange, dropped). */
@@ -624,43 +624,43 @@ final class MessageQueue implements StoredQueue
     /** @return publishes refused by {@code reject-publish-dlx} (each also in the publisher's refusedQueues). */
     long refusedToDeadLetterCount()
     {
-        return counters.refusedToDeadLetter.get();
+        return counters.get(QueueCounters.Count.REFUSED_TO_DEAD_LETTER);
     }
 
     /** @return dead-lettered messages from this queue that at least one queue accepted. */
     long deadLetteredCount()
     {
-        return counters.deadLettered.get();
+        return counters.get(QueueCounters.Count.DEAD_LETTERED);
     }
 
     /** @return copies of this queue's dead letters that target queues accepted. */
     long deadLetterAcceptedCopies()
     {
-        return counters.deadLetterAcceptedCopies.get();
+        return counters.get(QueueCounters.Count.DEAD_LETTER_ACCEPTED_COPIES);
     }
 
     /** @return copies of this queue's dead letters that a full target queue refused (dead-lettering never blocks). */
     long deadLetterRefusedCopies()
     {
-        return counters.deadLetterRefusedCopies.get();
+        return counters.get(QueueCounters.Count.DEAD_LETTER_REFUSED_COPIES);
     }
 
     /** @return this queue's dead letters that no queue accepted. */
     long deadLetterUnroutableCount()
     {
-        return counters.deadLetterUnroutable.get();
+        return counters.get(QueueCounters.Count.DEAD_LETTER_UNROUTABLE);
     }
 
     /** @return messages removed because the queue was deleted (including late arrivals). */
     long discardedCount()
     {
-        return counters.discarded.get();
+        return counters.get(QueueCounters.Count.DISCARDED);
     }
 
     /** @return messages consumers rejected or nacked without requeue (or handlers gave up on). */
     long rejectedCount()
     {
-        return counters.rejected.get();
+        return counters.get(QueueCounters.Count.REJECTED);
     }
 
     /** @return publishers' callbacks waiting for room (tests). */
