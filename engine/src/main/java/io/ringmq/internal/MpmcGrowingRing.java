@@ -26,11 +26,12 @@ import java.lang.invoke.VarHandle;
  * to the rings before it) plus its index in the ring; consumers likewise. An offer may take global index
  * {@code g} only while {@code g - consumed < capacity}. Producers test against a cached limit
  * ({@code consumed + capacity} when last read) and re-read the consumers' progress only when they reach
- * it, so a publish does not read the consumers' cache line while the queue has room. The test is made
+ * it, so a publish does not read the consumers' cache lines while the queue has room. The test is made
  * on the very index the ring's CAS then claims ({@link MpmcRing#offerBelow}), and the cached limit is
  * never above the true one (the consumers' progress only grows), so the bound is exact for any number
- * of racing producers: the queue never holds more than {@code capacity}, and an offer is refused only
- * when it would exceed it.
+ * of racing producers: the queue never holds more than {@code capacity}. An offer is refused only when
+ * the queue was full as of the consumers' progress it just read (as a single ring's full check reads
+ * its consumer index), so a {@code block} publisher waits only on a full queue.
  * <p>
  * Accessor names follow JCTools: {@code lv} load volatile, {@code la} load acquire, {@code so} store
  * ordered (release), {@code cas}, {@code lp}/{@code sp} plain.
@@ -222,12 +223,25 @@ public final class MpmcGrowingRing<E> extends MpmcGrowingRingPad1
         return stage.base + stage.ring.producerIndex();
     }
 
-    /** @return how many elements consumers have taken; never above the true count (a stale stage reads its final count). */
+    /**
+     * @return how many elements consumers have taken, as of the read of the consumers' ring index: a
+     * consumer takes from a ring only once the consumers' stage has moved to it, so the stage unchanged
+     * around that read means no take was elsewhere.
+     */
     @SuppressWarnings("unchecked")
     private long consumed()
     {
-        final Stage<E> stage = (Stage<E>)lvConsumerStage();
-        return stage.base + stage.ring.consumerIndex();
+        Stage<E> stage = (Stage<E>)lvConsumerStage();
+        while (true)
+        {
+            final long taken = stage.ring.consumerIndex();
+            final Stage<E> again = (Stage<E>)lvConsumerStage();
+            if (again == stage)
+            {
+                return stage.base + taken;
+            }
+            stage = again; // moved on meanwhile (it only moves forward, a few times in a queue's life)
+        }
     }
 
     /** @return the slots of the ring producers offer to now (tests, footprint). */
