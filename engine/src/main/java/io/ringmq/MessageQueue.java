@@ -38,6 +38,7 @@ final class MessageQueue implements StoredQueue
     private static final VarHandle DELETED;
     private static final VarHandle SLEEPERS;
     private static final VarHandle CONSUMERS;
+    private static final VarHandle DISPATCHER;
 
     static
     {
@@ -47,6 +48,7 @@ final class MessageQueue implements StoredQueue
             DELETED = lookup.findVarHandle(MessageQueue.class, "deleted", boolean.class);
             SLEEPERS = lookup.findVarHandle(MessageQueue.class, "sleepers", int.class);
             CONSUMERS = lookup.findVarHandle(MessageQueue.class, "consumers", QueueConsumer[].class);
+            DISPATCHER = lookup.findVarHandle(MessageQueue.class, "dispatcher", RoundRobinDispatcher.class);
         }
         catch (final ReflectiveOperationException ex)
         {
@@ -72,7 +74,9 @@ final class MessageQueue implements StoredQueue
     private final QueueCounters counters = new QueueCounters();
     private final QueueStatistics statistics = new QueueStatistics();
     private final RoomSignal room = new RoomSignal();
-    private final RoundRobinDispatcher dispatcher = new RoundRobinDispatcher(this);
+    /** Null until first asked for ({@link #dispatcher()}): most queues never have two consumers. */
+    @SuppressWarnings("unused")
+    private volatile RoundRobinDispatcher dispatcher;
 
     @SuppressWarnings("unused")
     private volatile boolean deleted;
@@ -82,7 +86,7 @@ final class MessageQueue implements StoredQueue
     /** Copy-on-write array, replaced under the broker's topology lock, read lock-free. */
     @SuppressWarnings("unused")
     private volatile QueueConsumer[] consumers = NO_CONSUMERS;
-    /** Whether consumers share messages through {@link #dispatcher}; written under the topology lock. */
+    /** Whether consumers share messages through {@link #dispatcher()}; written under the topology lock. */
     private volatile boolean roundRobin;
     /** Set once a consumer has attached: an auto-delete queue is deleted only after it had one. */
     private volatile boolean hadConsumer;
@@ -544,9 +548,17 @@ final class MessageQueue implements StoredQueue
         return roundRobin;
     }
 
+    /** The queue's one dispatcher, created by its first caller (one CAS; a racing loser's is garbage, never used). */
     RoundRobinDispatcher dispatcher()
     {
-        return dispatcher;
+        final RoundRobinDispatcher existing = laDispatcher();
+        if (existing != null)
+        {
+            return existing;
+        }
+        final RoundRobinDispatcher created = new RoundRobinDispatcher(this);
+        final RoundRobinDispatcher witness = (RoundRobinDispatcher)DISPATCHER.compareAndExchangeRelease(this, null, created);
+        return witness == null ? created : witness;
     }
 
     boolean hasExclusiveConsumer()
@@ -702,6 +714,11 @@ final class MessageQueue implements StoredQueue
     private int lvSleepers()
     {
         return (int)SLEEPERS.getVolatile(this);
+    }
+
+    private RoundRobinDispatcher laDispatcher()
+    {
+        return (RoundRobinDispatcher)DISPATCHER.getAcquire(this); // pairs with the release CAS in dispatcher()
     }
 
     private QueueConsumer[] laConsumers()
