@@ -26,6 +26,8 @@
 #   routing     RoutingBenchmark route costs + baselines        -> results-<profile>-routing.json
 #               and its 100k-bindings declare single shot       -> results-<profile>-routing-declare.json
 #   priority    PriorityQueueBenchmark: plain vs priority       -> results-<profile>-priority.json
+#   scale       ScaleBenchmark (not JMH): heap per idle queue,  -> scale-<profile>.jsonl
+#               100k declares, 10k pooled consumers
 #   network     PerfTest against RabbitMQ, Qpid Broker-J and      -> network-<profile>.jsonl
 #               RingMQ's AMQP listener (bench/scripts/perftest.sh; not JMH, and not in quick's default stages)
 #
@@ -41,8 +43,8 @@
 #   RINGMQ_BENCH_SKIP_BUILD=1        reuse bench/target/benchmarks.jar
 #   RINGMQ_BENCH_WAIT_QUIET=SECONDS  wait up to that long for the 1-minute load average to drop below 0.5
 #                                    (on a shared 2-core machine another build or test run distorts every number)
-#   RINGMQ_BENCH_STAGES="a b ..."    run only these stages (default: throughput peers latency latency-pipeline engine routing priority,
-#                                    and network in the full profile); the report still merges every
+#   RINGMQ_BENCH_STAGES="a b ..."    run only these stages (default: throughput peers latency latency-pipeline engine routing
+#                                    priority scale, and network in the full profile); the report still merges every
 #                                    results-<profile>*.json and the network-<profile>.jsonl it finds
 #   RINGMQ_BENCH_JMH_ARGS            more JMH options for every stage (e.g. "-p contender=disruptor,jctools")
 #   RINGMQ_BENCH_OUT=DIR             write results and the report there instead of docs/bench
@@ -79,9 +81,10 @@ case "${PROFILE}" in
         ROUTING_OPTS=(-f 1 -wi 1 -w 1s -i 2 -r 1s -p bindings=10,100000)
         DECLARE_OPTS=(-f 1 -wi 3 -i 5)
         PRIORITY_OPTS=(-f 1 -wi 1 -w 1s -i 2 -r 1s)
+        SCALE_OPTS=(--queues 1000,10000,100000 --consumers 10000 --messages 10)
         RATES="100000,1000000"
         RABBIT="${RINGMQ_BENCH_RABBIT:-0}"
-        DEFAULT_STAGES="throughput peers latency latency-pipeline engine routing priority"
+        DEFAULT_STAGES="throughput peers latency latency-pipeline engine routing priority scale"
         ;;
     full)
         THROUGHPUT_OPTS=(-f 2 -wi 3 -w 5s -i 5 -r 5s)
@@ -92,9 +95,10 @@ case "${PROFILE}" in
         ROUTING_OPTS=(-f 2 -wi 3 -w 1s -i 5 -r 1s)
         DECLARE_OPTS=(-f 2 -wi 5 -i 10)
         PRIORITY_OPTS=(-f 2 -wi 3 -w 1s -i 5 -r 1s)
+        SCALE_OPTS=(--queues 1000,10000,100000 --consumers 10000 --messages 100)
         RATES="100000,1000000"
         RABBIT="${RINGMQ_BENCH_RABBIT:-1}"
-        DEFAULT_STAGES="throughput peers latency latency-pipeline engine routing priority network"
+        DEFAULT_STAGES="throughput peers latency latency-pipeline engine routing priority scale network"
         ;;
     *)
         echo "usage: $0 [quick|full]" >&2
@@ -307,6 +311,17 @@ if wants priority
 then
     run_jmh priority "${OUT}/results-${PROFILE}-priority.json" 'io\.ringmq\.bench\.PriorityQueueBenchmark\..*' \
         "${PRIORITY_OPTS[@]}"
+fi
+
+# --- scale: one JVM with a fixed heap (as the JMH forks have), one JSON line per figure; ScaleSection reports it ---
+if wants scale
+then
+    stage_begin scale
+    rm -f "${OUT}/scale-${PROFILE}.jsonl"
+    java -Xms2g -Xmx2g -cp "${JAR}" io.ringmq.bench.scale.ScaleBenchmark "${SCALE_OPTS[@]}" \
+        --out "${OUT}/scale-${PROFILE}.jsonl" 2>&1 | tee "${LOGS}/scale-${PROFILE}.log"
+    [[ ${PIPESTATUS[0]} -eq 0 ]] || say "the scale stage failed (see ${LOGS}/scale-${PROFILE}.log)"
+    stage_end scale
 fi
 
 # --- network: PerfTest against RabbitMQ, Qpid and RingMQ's listener, each started and stopped in turn ---------------

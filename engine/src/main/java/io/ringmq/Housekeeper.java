@@ -17,8 +17,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * Every {@value Broker#HOUSEKEEPING_PERIOD_MILLIS} ms it visits each such queue: it removes expired
  * messages at the heads of its levels ({@link QueueStorage#sweepExpired}), so a queue without
  * consumers sheds them too, and it deletes a queue with {@code x-expires} that has been unused long
- * enough. Queues on {@link PlainStorage} without {@code x-expires} are never visited: their JCTools rings
- * cannot remove a head conditionally, and they need not pay for a sweep.
+ * enough. Queues on {@link PlainStorage} without {@code x-expires} are never visited: their rings
+ * have no conditional poll, and they need not pay for a sweep.
  * <p>
  * Once the broker's {@link Inspector} is first asked for, the same thread also samples the statistics
  * every {@link Broker.Builder#statisticsInterval statistics interval} ({@link #sampleStatistics}), the

@@ -38,6 +38,7 @@ final class MessageQueue implements StoredQueue
     private static final VarHandle DELETED;
     private static final VarHandle SLEEPERS;
     private static final VarHandle CONSUMERS;
+    private static final VarHandle DISPATCHER;
 
     static
     {
@@ -47,6 +48,7 @@ final class MessageQueue implements StoredQueue
             DELETED = lookup.findVarHandle(MessageQueue.class, "deleted", boolean.class);
             SLEEPERS = lookup.findVarHandle(MessageQueue.class, "sleepers", int.class);
             CONSUMERS = lookup.findVarHandle(MessageQueue.class, "consumers", QueueConsumer[].class);
+            DISPATCHER = lookup.findVarHandle(MessageQueue.class, "dispatcher", RoundRobinDispatcher.class);
         }
         catch (final ReflectiveOperationException ex)
         {
@@ -72,7 +74,9 @@ final class MessageQueue implements StoredQueue
     private final QueueCounters counters = new QueueCounters();
     private final QueueStatistics statistics = new QueueStatistics();
     private final RoomSignal room = new RoomSignal();
-    private final RoundRobinDispatcher dispatcher = new RoundRobinDispatcher(this);
+    /** Null until first asked for ({@link #dispatcher()}): most queues never have two consumers. */
+    @SuppressWarnings("unused")
+    private volatile RoundRobinDispatcher dispatcher;
 
     @SuppressWarnings("unused")
     private volatile boolean deleted;
@@ -82,7 +86,7 @@ final class MessageQueue implements StoredQueue
     /** Copy-on-write array, replaced under the broker's topology lock, read lock-free. */
     @SuppressWarnings("unused")
     private volatile QueueConsumer[] consumers = NO_CONSUMERS;
-    /** Whether consumers share messages through {@link #dispatcher}; written under the topology lock. */
+    /** Whether consumers share messages through {@link #dispatcher()}; written under the topology lock. */
     private volatile boolean roundRobin;
     /** Set once a consumer has attached: an auto-delete queue is deleted only after it had one. */
     private volatile boolean hadConsumer;
@@ -256,7 +260,7 @@ final class MessageQueue implements StoredQueue
     {
         if (isDeleted())
         {
-            counters.discarded.addAndGet(storage.drain());
+            counters.add(QueueCounters.Count.DISCARDED, storage.drain());
         }
         else if (lvSleepers() > 0)
         {
@@ -346,7 +350,7 @@ final class MessageQueue implements StoredQueue
     {
         if (isDeleted())
         {
-            counters.discarded.incrementAndGet();
+            counters.add(QueueCounters.Count.DISCARDED, 1);
             returned.envelope.release();
             return;
         }
@@ -368,7 +372,7 @@ final class MessageQueue implements StoredQueue
     {
         if (isDeleted())
         {
-            counters.discarded.incrementAndGet();
+            counters.add(QueueCounters.Count.DISCARDED, 1);
             leftReady(envelope); // never delivered: its bytes were still counted ready
             envelope.release();
             return;
@@ -433,7 +437,7 @@ final class MessageQueue implements StoredQueue
     @Override
     public void dropHeadAfterReturn(final Envelope head)
     {
-        counters.droppedOnReturn.incrementAndGet();
+        counters.add(QueueCounters.Count.DROPPED_ON_RETURN, 1);
         dropDead(head, DeathReason.MAXLEN);
     }
 
@@ -444,7 +448,7 @@ final class MessageQueue implements StoredQueue
     @Override
     public void deadLetterRefused(final Envelope envelope)
     {
-        counters.refusedToDeadLetter.incrementAndGet();
+        counters.add(QueueCounters.Count.REFUSED_TO_DEAD_LETTER, 1);
         if (policies.deadLetterExchange() != null)
         {
             envelope.retain(); // the dead-letter job's own hold: the publisher releases the queue's
@@ -544,9 +548,17 @@ final class MessageQueue implements StoredQueue
         return roundRobin;
     }
 
+    /** The queue's one dispatcher, created by its first caller (one CAS; a racing loser's is garbage, never used). */
     RoundRobinDispatcher dispatcher()
     {
-        return dispatcher;
+        final RoundRobinDispatcher existing = laDispatcher();
+        if (existing != null)
+        {
+            return existing;
+        }
+        final RoundRobinDispatcher created = new RoundRobinDispatcher(this);
+        final RoundRobinDispatcher witness = (RoundRobinDispatcher)DISPATCHER.compareAndExchangeRelease(this, null, created);
+        return witness == null ? created : witness;
     }
 
     boolean hasExclusiveConsumer()
@@ -588,7 +600,7 @@ final class MessageQueue implements StoredQueue
     {
         svDeleted();
         final int removed = storage.drain();
-        counters.discarded.addAndGet(removed);
+        counters.add(QueueCounters.Count.DISCARDED, removed);
         room.signal();
         return removed;
     }
@@ -606,13 +618,13 @@ final class MessageQueue implements StoredQueue
     /** @return messages removed by drop-head overflow since declaration (reason maxlen, whichever limit). */
     long droppedHeadCount()
     {
-        return counters.droppedHead.get();
+        return counters.get(QueueCounters.Count.DROPPED_HEAD);
     }
 
     /** @return of {@link #droppedHeadCount()}, those dropped because a return took the queue past its limit. */
     long droppedOnReturnCount()
     {
-        return counters.droppedOnReturn.get();
+        return counters.get(QueueCounters.Count.DROPPED_ON_RETURN);
     }
 
     /** @return messages that left the queue for {@code reason} (dead-lettered or, without a dead-letter exchange, dropped). */
@@ -624,43 +636,43 @@ final class MessageQueue implements StoredQueue
     /** @return publishes refused by {@code reject-publish-dlx} (each also in the publisher's refusedQueues). */
     long refusedToDeadLetterCount()
     {
-        return counters.refusedToDeadLetter.get();
+        return counters.get(QueueCounters.Count.REFUSED_TO_DEAD_LETTER);
     }
 
     /** @return dead-lettered messages from this queue that at least one queue accepted. */
     long deadLetteredCount()
     {
-        return counters.deadLettered.get();
+        return counters.get(QueueCounters.Count.DEAD_LETTERED);
     }
 
     /** @return copies of this queue's dead letters that target queues accepted. */
     long deadLetterAcceptedCopies()
     {
-        return counters.deadLetterAcceptedCopies.get();
+        return counters.get(QueueCounters.Count.DEAD_LETTER_ACCEPTED_COPIES);
     }
 
     /** @return copies of this queue's dead letters that a full target queue refused (dead-lettering never blocks). */
     long deadLetterRefusedCopies()
     {
-        return counters.deadLetterRefusedCopies.get();
+        return counters.get(QueueCounters.Count.DEAD_LETTER_REFUSED_COPIES);
     }
 
     /** @return this queue's dead letters that no queue accepted. */
     long deadLetterUnroutableCount()
     {
-        return counters.deadLetterUnroutable.get();
+        return counters.get(QueueCounters.Count.DEAD_LETTER_UNROUTABLE);
     }
 
     /** @return messages removed because the queue was deleted (including late arrivals). */
     long discardedCount()
     {
-        return counters.discarded.get();
+        return counters.get(QueueCounters.Count.DISCARDED);
     }
 
     /** @return messages consumers rejected or nacked without requeue (or handlers gave up on). */
     long rejectedCount()
     {
-        return counters.rejected.get();
+        return counters.get(QueueCounters.Count.REJECTED);
     }
 
     /** @return publishers' callbacks waiting for room (tests). */
@@ -702,6 +714,11 @@ final class MessageQueue implements StoredQueue
     private int lvSleepers()
     {
         return (int)SLEEPERS.getVolatile(this);
+    }
+
+    private RoundRobinDispatcher laDispatcher()
+    {
+        return (RoundRobinDispatcher)DISPATCHER.getAcquire(this); // pairs with the release CAS in dispatcher()
     }
 
     private QueueConsumer[] laConsumers()

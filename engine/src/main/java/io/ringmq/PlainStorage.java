@@ -1,19 +1,27 @@
 package io.ringmq;
 
-import org.jctools.queues.MpmcArrayQueue;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+
+import io.ringmq.internal.MpmcGrowingRing;
 import org.jctools.queues.MpmcUnboundedXaddArrayQueue;
 
 /**
- * The storage of a queue declared without policies: a bounded lock-free ring of messages never
+ * The storage of a queue declared without policies: a bounded lock-free queue of messages never
  * delivered, and ahead of it an unbounded lock-free queue of returned ones.
  * <p>
- * <b>Why JCTools' {@link MpmcArrayQueue}:</b> a queue has many publishers and several competing
- * takers, each message going to exactly one of them. The Disruptor's ring is built for every
- * consumer seeing every event (its competing-consumer WorkerPool is gone in version 4), Agrona's
- * rings are single-consumer; JCTools' MPMC ring is exactly this shape, allocation-free and lock-free,
- * with per-producer FIFO. Returned messages go to a separate unbounded MPMC queue (chunked, chunks
- * pooled) taken first: they were delivered before, so RabbitMQ puts them back ahead; and a requeue
- * must never fail for want of room.
+ * <b>Why an {@link MpmcGrowingRing}:</b> a queue has many publishers and several competing takers,
+ * each message going to exactly one of them: the shape of a bounded MPMC ring (Vyukov's, as JCTools'
+ * {@code MpmcArrayQueue}), lock-free, allocation-free once sized, with per-producer FIFO. The Disruptor's
+ * ring is built for every consumer seeing every event, Agrona's rings are single-consumer. A ring of the
+ * queue's full capacity, though, costs 12 bytes a slot before the first message (8,192 slots: 96 KB),
+ * and brokers hold queues by the ten thousand (a reply queue per RPC client, a queue per device). The
+ * growing ring starts at 16 slots and grows by chained, larger rings up to the capacity, the bound
+ * exact; a queue that reached its size keeps one ring and allocates nothing more.
+ * <p>
+ * Returned messages go to a separate unbounded MPMC queue (chunked, chunks pooled) taken first: they
+ * were delivered before, so RabbitMQ puts them back ahead; and a requeue must never fail for want of
+ * room. It is created by the first return (a few KB that most queues never need).
  * <p>
  * What a plain queue pays for policies existing elsewhere: one test of a field of the message's
  * (already loaded) properties per take, for a per-message TTL ({@code expiration}), which RabbitMQ
@@ -24,16 +32,32 @@ final class PlainStorage implements QueueStorage
     /** Chunk size of the returned queue: returns are rare and bursty (a cancelled consumer's window). */
     private static final int RETURNED_CHUNK = 256;
 
+    private static final VarHandle RETURNED;
+
+    static
+    {
+        try
+        {
+            RETURNED = MethodHandles.lookup().findVarHandle(PlainStorage.class, "returned", MpmcUnboundedXaddArrayQueue.class);
+        }
+        catch (final ReflectiveOperationException ex)
+        {
+            throw new ExceptionInInitializerError(ex);
+        }
+    }
+
     private final StoredQueue queue;
     private final OverflowPolicy overflow;
-    private final MpmcArrayQueue<Envelope> ready;
-    private final MpmcUnboundedXaddArrayQueue<Returned> returned = new MpmcUnboundedXaddArrayQueue<>(RETURNED_CHUNK);
+    private final MpmcGrowingRing<Envelope> ready;
+    /** Null until the first return; see {@link #returned()}. */
+    @SuppressWarnings("unused")
+    private volatile MpmcUnboundedXaddArrayQueue<Returned> returned;
 
     PlainStorage(final StoredQueue queue, final OverflowPolicy overflow, final int capacity)
     {
         this.queue = queue;
         this.overflow = overflow;
-        this.ready = new MpmcArrayQueue<>(capacity);
+        this.ready = new MpmcGrowingRing<>(capacity);
     }
 
     @Override
@@ -74,14 +98,15 @@ final class PlainStorage implements QueueStorage
     {
         while (true)
         {
-            final Returned back = returned.isEmpty() ? null : returned.poll();
+            final MpmcUnboundedXaddArrayQueue<Returned> returned = laReturned();
+            final Returned back = returned == null || returned.isEmpty() ? null : returned.poll();
             final Envelope envelope;
             if (back != null)
             {
                 out.set(back);
                 envelope = back.envelope;
             }
-            // relaxedPoll: an empty or not-yet-published slot answers null without reading the producers'
+            // relaxedPoll: an empty queue or a not-yet-published head answers null without reading the producers'
             // index, the cache line every publish writes; a message being offered is simply taken next round.
             else if ((envelope = ready.relaxedPoll()) != null)
             {
@@ -102,27 +127,50 @@ final class PlainStorage implements QueueStorage
     @Override
     public void putBack(final Returned message)
     {
-        returned.offer(message);
+        returned().offer(message);
+    }
+
+    /** The returned queue, created by the first return: one CAS; a racing loser's queue is garbage before its first use. */
+    @SuppressWarnings("unchecked")
+    private MpmcUnboundedXaddArrayQueue<Returned> returned()
+    {
+        final MpmcUnboundedXaddArrayQueue<Returned> existing = laReturned();
+        if (existing != null)
+        {
+            return existing;
+        }
+        final MpmcUnboundedXaddArrayQueue<Returned> created = new MpmcUnboundedXaddArrayQueue<>(RETURNED_CHUNK);
+        final Object witness = RETURNED.compareAndExchangeRelease(this, null, created); // pairs with laReturned
+        return witness == null ? created : (MpmcUnboundedXaddArrayQueue<Returned>)witness;
+    }
+
+    @SuppressWarnings("unchecked")
+    private MpmcUnboundedXaddArrayQueue<Returned> laReturned()
+    {
+        return (MpmcUnboundedXaddArrayQueue<Returned>)RETURNED.getAcquire(this);
     }
 
     @Override
     public boolean hasMessages()
     {
-        return !returned.isEmpty() || !ready.isEmpty();
+        final MpmcUnboundedXaddArrayQueue<Returned> returned = laReturned();
+        return (returned != null && !returned.isEmpty()) || !ready.isEmpty();
     }
 
     @Override
     public int messageCount()
     {
-        return returned.size() + ready.size();
+        final MpmcUnboundedXaddArrayQueue<Returned> returned = laReturned();
+        return (returned == null ? 0 : returned.size()) + ready.size();
     }
 
     @Override
     public int drain()
     {
         int removed = 0;
+        final MpmcUnboundedXaddArrayQueue<Returned> returned = laReturned();
         Returned back;
-        while ((back = returned.poll()) != null)
+        while (returned != null && (back = returned.poll()) != null)
         {
             queue.leftReady(back.envelope);
             back.envelope.release();
@@ -138,11 +186,11 @@ final class PlainStorage implements QueueStorage
         return removed;
     }
 
-    /** The ring's producer index: every offer it accepted moved it on by one, and nothing else does (returns go apart). */
+    /** The rings' producer index: every offer they accepted moved it on by one, and nothing else does (returns go apart). */
     @Override
     public long acceptedCount()
     {
-        return ready.currentProducerIndex();
+        return ready.producerIndex();
     }
 
     @Override

@@ -14,7 +14,9 @@ import java.util.function.Predicate;
  *
  * <h2>Layout</h2>
  * One <em>level</em> per priority (one level without {@code x-max-priority}). Each level has a bounded
- * {@link MpmcRing} of messages never delivered (allocated on the level's first message) and an
+ * {@link MpmcRing} of messages never delivered (allocated on the level's first message, so a queue with
+ * policies costs no ring until it is used; it keeps its full ring, which the sweeper's conditional poll
+ * needs, where a plain queue grows one) and an
  * unbounded {@link LinkedMpmcQueue} of returned ones, taken first. A take scans the levels from the
  * highest, so a higher priority is always delivered first and each level is FIFO. Both structures
  * support a conditional poll of their head, which is what lets the TTL sweeper remove an expired head
@@ -71,10 +73,6 @@ final class PolicyStorage implements QueueStorage
         for (int level = 0; level <= top; level++)
         {
             returned[level] = new LinkedMpmcQueue<>();
-        }
-        if (top == 0)
-        {
-            rings[0] = new MpmcRing<>(capacity); // published with the storage (a final field of the queue)
         }
         this.ttlNanos = policies.messageTtlNanos();
         this.maxLength = policies.maxLength();

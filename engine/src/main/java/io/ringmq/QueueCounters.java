@@ -1,56 +1,78 @@
 package io.ringmq;
 
-import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicLongArray;
 
 /**
  * What one queue counts of the messages that left it other than by acknowledgement, by cause, and
  * what dead-lettering did with them: the accounting behind {@link QueueInfo} and the stress tests'
  * ledgers. Every count only grows; each is updated with one atomic add, never on publish → deliver → ack.
+ * <p>
+ * One {@link AtomicLongArray} rather than a field per count: a queue that is only declared pays 136
+ * bytes here instead of 320 (eleven {@code AtomicLong}s), and brokers hold queues by the hundred
+ * thousand. The counts share cache lines, which costs nothing as none is on the hot path.
  */
 final class QueueCounters
 {
-    /** Removed by a length limit (drop-head), whichever limit: reason maxlen. */
-    final AtomicLong droppedHead = new AtomicLong();
-    /** Of {@link #droppedHead}: heads dropped because a return (requeue) took the queue past its limit. */
-    final AtomicLong droppedOnReturn = new AtomicLong();
-    /** Deleted with the queue (including publishes that landed after the deletion). */
-    final AtomicLong discarded = new AtomicLong();
-    /** Removed because a consumer rejected them (or a handler gave up on them): reason rejected. */
-    final AtomicLong rejected = new AtomicLong();
-    final AtomicLong expired = new AtomicLong();
-    final AtomicLong pastDeliveryLimit = new AtomicLong();
-    /** Publishes refused by {@code reject-publish-dlx} (each dead-lettered when the queue has a DLX). */
-    final AtomicLong refusedToDeadLetter = new AtomicLong();
-    /** Dead letters from this queue that at least one queue accepted. */
-    final AtomicLong deadLettered = new AtomicLong();
-    final AtomicLong deadLetterAcceptedCopies = new AtomicLong();
-    final AtomicLong deadLetterRefusedCopies = new AtomicLong();
-    final AtomicLong deadLetterUnroutable = new AtomicLong();
+    /** The counts, each one slot of the array. */
+    enum Count
+    {
+        /** Removed by a length limit (drop-head), whichever limit: reason maxlen. */
+        DROPPED_HEAD,
+        /** Of {@link #DROPPED_HEAD}: heads dropped because a return (requeue) took the queue past its limit. */
+        DROPPED_ON_RETURN,
+        /** Deleted with the queue (including publishes that landed after the deletion). */
+        DISCARDED,
+        /** Removed because a consumer rejected them (or a handler gave up on them): reason rejected. */
+        REJECTED,
+        EXPIRED,
+        PAST_DELIVERY_LIMIT,
+        /** Publishes refused by {@code reject-publish-dlx} (each dead-lettered when the queue has a DLX). */
+        REFUSED_TO_DEAD_LETTER,
+        /** Dead letters from this queue that at least one queue accepted. */
+        DEAD_LETTERED,
+        DEAD_LETTER_ACCEPTED_COPIES,
+        DEAD_LETTER_REFUSED_COPIES,
+        DEAD_LETTER_UNROUTABLE
+    }
+
+    private static final Count[] COUNTS = Count.values();
+
+    private final AtomicLongArray counts = new AtomicLongArray(COUNTS.length);
+
+    void add(final Count count, final long delta)
+    {
+        counts.addAndGet(count.ordinal(), delta);
+    }
+
+    long get(final Count count)
+    {
+        return counts.get(count.ordinal());
+    }
 
     /** Counts one message that left for {@code reason}. */
     void died(final DeathReason reason)
     {
-        counter(reason).incrementAndGet();
+        add(count(reason), 1);
     }
 
     long removedCount(final DeathReason reason)
     {
-        return counter(reason).get();
+        return get(count(reason));
     }
 
-    private AtomicLong counter(final DeathReason reason)
+    private static Count count(final DeathReason reason)
     {
         switch (reason)
         {
             case REJECTED:
-                return rejected;
+                return Count.REJECTED;
             case EXPIRED:
-                return expired;
+                return Count.EXPIRED;
             case MAXLEN:
-                return droppedHead;
+                return Count.DROPPED_HEAD;
             case DELIVERY_LIMIT:
             default:
-                return pastDeliveryLimit;
+                return Count.PAST_DELIVERY_LIMIT;
         }
     }
 
@@ -59,16 +81,16 @@ final class QueueCounters
     {
         if (acceptedCopies > 0)
         {
-            deadLettered.incrementAndGet();
-            deadLetterAcceptedCopies.addAndGet(acceptedCopies);
+            add(Count.DEAD_LETTERED, 1);
+            add(Count.DEAD_LETTER_ACCEPTED_COPIES, acceptedCopies);
         }
         else
         {
-            deadLetterUnroutable.incrementAndGet();
+            add(Count.DEAD_LETTER_UNROUTABLE, 1);
         }
         if (refusedCopies > 0)
         {
-            deadLetterRefusedCopies.addAndGet(refusedCopies);
+            add(Count.DEAD_LETTER_REFUSED_COPIES, refusedCopies);
         }
     }
 }

@@ -37,11 +37,11 @@ public final class QueueInfo
         this.spec = spec;
         this.messageCount = messageCount;
         this.consumerCount = consumerCount;
-        this.expiredCount = counters.expired.get();
-        this.droppedCount = counters.droppedHead.get();
-        this.rejectedCount = counters.rejected.get();
-        this.deliveryLimitCount = counters.pastDeliveryLimit.get();
-        this.deadLetteredCount = counters.deadLettered.get();
+        this.expiredCount = counters.get(QueueCounters.Count.EXPIRED);
+        this.droppedCount = counters.get(QueueCounters.Count.DROPPED_HEAD);
+        this.rejectedCount = counters.get(QueueCounters.Count.REJECTED);
+        this.deliveryLimitCount = counters.get(QueueCounters.Count.PAST_DELIVERY_LIMIT);
+        this.deadLetteredCount = counters.get(QueueCounters.Count.DEAD_LETTERED);
         this.unackedCount = totals.unacked;
         this.bytesReady = totals.bytesReady;
         this.publishedCount = totals.published;

@@ -22,12 +22,15 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 final class RoomSignal
 {
     private static final VarHandle WAITING;
+    private static final VarHandle CALLBACKS;
 
     static
     {
         try
         {
-            WAITING = MethodHandles.lookup().findVarHandle(RoomSignal.class, "waiting", int.class);
+            final MethodHandles.Lookup lookup = MethodHandles.lookup();
+            WAITING = lookup.findVarHandle(RoomSignal.class, "waiting", int.class);
+            CALLBACKS = lookup.findVarHandle(RoomSignal.class, "callbacks", ConcurrentLinkedQueue.class);
         }
         catch (final ReflectiveOperationException ex)
         {
@@ -35,15 +38,31 @@ final class RoomSignal
         }
     }
 
-    private final ConcurrentLinkedQueue<Runnable> callbacks = new ConcurrentLinkedQueue<>();
+    /** Null until the first callback: most queues never have a publisher waiting for room. */
+    @SuppressWarnings("unused")
+    private volatile ConcurrentLinkedQueue<Runnable> callbacks;
     @SuppressWarnings("unused")
     private volatile int waiting;
 
     /** Any thread: run {@code callback} once when room may have freed. The caller must offer again afterwards. */
     void await(final Runnable callback)
     {
-        callbacks.add(callback);
+        callbacks().add(callback);
         WAITING.getAndAdd(this, 1);
+    }
+
+    /** Created by the first {@link #await}, before its count: a signaller that sees the count sees the queue. */
+    @SuppressWarnings("unchecked")
+    private ConcurrentLinkedQueue<Runnable> callbacks()
+    {
+        final ConcurrentLinkedQueue<Runnable> existing = (ConcurrentLinkedQueue<Runnable>)CALLBACKS.getAcquire(this);
+        if (existing != null)
+        {
+            return existing;
+        }
+        final ConcurrentLinkedQueue<Runnable> created = new ConcurrentLinkedQueue<>();
+        final Object witness = CALLBACKS.compareAndExchangeRelease(this, null, created);
+        return witness == null ? created : (ConcurrentLinkedQueue<Runnable>)witness;
     }
 
     /** After room was freed: runs the callbacks registered so far. Any thread; cheap when none waits. */
@@ -53,6 +72,7 @@ final class RoomSignal
         {
             return;
         }
+        final ConcurrentLinkedQueue<Runnable> callbacks = callbacks(); // exists: a count was added after it
         Runnable callback;
         while ((callback = callbacks.poll()) != null)
         {

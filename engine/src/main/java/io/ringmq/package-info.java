@@ -15,7 +15,7 @@
  * <ul>
  *   <li><b>Queue side.</b> {@code MessageQueue}: one queue's identity, consumers, deletion and counts
  *       ({@code QueueCounters}); its {@code QueueStorage}, chosen once at declare time:
- *       {@code PlainStorage} (JCTools rings) or {@code PolicyStorage} (TTL, length limits, priority
+ *       {@code PlainStorage} (a growing ring, {@code internal.MpmcGrowingRing}) or {@code PolicyStorage} (TTL, length limits, priority
  *       levels). {@code Returned}: the one type of a message that came back to its queue (requeued, or
  *       unclaimed from a mailbox), carrying its redelivered flag and return counts.
  *       {@code SingleActiveConsumer} and {@code QueueExpiry}: those two policies' state, apart from

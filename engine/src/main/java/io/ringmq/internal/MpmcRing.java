@@ -26,7 +26,14 @@ import java.util.function.Predicate;
  * {@link #pollIf} tests its condition.
  * <p>
  * <b>Progress:</b> lock-free, except that a consumer which finds a slot claimed but not yet written
- * by a producer spins until the producer writes it (as JCTools' {@code poll} does).
+ * by a producer spins until the producer writes it (as JCTools' {@code poll} does); {@link #relaxedPoll}
+ * answers null there instead.
+ * <p>
+ * <b>Closing and limits</b> (for {@link MpmcGrowingRing}, which chains rings of growing size):
+ * {@link #close} sets {@link #CLOSED_BIT} in the producer index with one CAS, so every offer after it
+ * fails and every offer before it claimed its index before it: what a closed ring holds is final.
+ * {@link #offerBelow} claims an index only below a limit it tested <em>for that index</em>, so a bound
+ * checked there is exact however many producers race.
  * <p>
  * Accessor names follow JCTools: {@code lv} load volatile, {@code la} load acquire, {@code so}
  * store ordered (release), {@code cas}, {@code lp}/{@code sp} plain.
@@ -36,6 +43,21 @@ import java.util.function.Predicate;
 public final class MpmcRing<E> extends MpmcRingPad2
 {
     private static final VarHandle SEQUENCE = MethodHandles.arrayElementVarHandle(long[].class);
+
+    /** {@link #offerBelow}: the element is in the ring. */
+    public static final int OFFERED = 0;
+    /** {@link #offerBelow}: every slot holds an element. */
+    public static final int FULL = 1;
+    /** {@link #offerBelow}: the ring was {@link #close closed}; it takes nothing any more. */
+    public static final int CLOSED = 2;
+    /** {@link #offerBelow}: the next index is not below the caller's limit. */
+    public static final int LIMITED = 3;
+
+    /**
+     * Set in the producer index by {@link #close}: far above any index a ring reaches (2^62 offers), so
+     * producers and consumers mask it off and the CAS that claims an index fails once it is set.
+     */
+    static final long CLOSED_BIT = 1L << 62;
 
     private final long[] sequences;
     private final Object[] elements;
@@ -67,9 +89,24 @@ public final class MpmcRing<E> extends MpmcRingPad2
     /**
      * Any thread: appends {@code element}.
      *
-     * @return false when the ring is full.
+     * @param element not null.
+     * @return false when the ring is full (or closed).
      */
     public boolean offer(final E element)
+    {
+        return offerBelow(element, Long.MAX_VALUE) == OFFERED;
+    }
+
+    /**
+     * Any thread: appends {@code element} if the index it would take is below {@code indexLimit}. The
+     * test and the claim are about the same index (the CAS claims exactly the index tested), so a caller
+     * that passes a limit no higher than its bound never sees the bound exceeded.
+     *
+     * @param element    not null.
+     * @param indexLimit the first producer index this offer may not take.
+     * @return {@link #OFFERED}, {@link #FULL}, {@link #CLOSED} or {@link #LIMITED}.
+     */
+    public int offerBelow(final E element, final long indexLimit)
     {
         Objects.requireNonNull(element, "element");
         final long[] sequences = this.sequences;
@@ -77,15 +114,24 @@ public final class MpmcRing<E> extends MpmcRingPad2
         while (true)
         {
             final long pIndex = lvProducerIndex();
+            if ((pIndex & CLOSED_BIT) != 0)
+            {
+                return CLOSED;
+            }
+            if (pIndex >= indexLimit)
+            {
+                return LIMITED;
+            }
             final int offset = (int)(pIndex & mask);
             final long sequence = laSequence(sequences, offset);
             if (sequence == pIndex)
             {
+                // Fails if another producer took pIndex or close() set CLOSED_BIT since the read above.
                 if (casProducerIndex(pIndex, pIndex + 1))
                 {
                     spElement(offset, element);
-                    soSequence(sequences, offset, pIndex + 1); // pairs with laSequence in pollIf
-                    return true;
+                    soSequence(sequences, offset, pIndex + 1); // pairs with laSequence in poll
+                    return OFFERED;
                 }
             }
             else if (sequence < pIndex)
@@ -94,7 +140,7 @@ public final class MpmcRing<E> extends MpmcRingPad2
                 // consumer has already claimed it and is about to hand the slot over.
                 if (pIndex - (mask + 1) >= lvConsumerIndex())
                 {
-                    return false;
+                    return FULL;
                 }
                 Thread.onSpinWait();
             }
@@ -102,10 +148,42 @@ public final class MpmcRing<E> extends MpmcRingPad2
         }
     }
 
+    /**
+     * Any thread: no offer succeeds after this returns, and each that succeeded before it is counted in
+     * {@link #producerIndex()}, which is final from now on. Idempotent.
+     */
+    public void close()
+    {
+        long pIndex;
+        do
+        {
+            pIndex = lvProducerIndex();
+        }
+        while ((pIndex & CLOSED_BIT) == 0 && !casProducerIndex(pIndex, pIndex | CLOSED_BIT));
+    }
+
+    /** @return true once {@link #close} has run. */
+    public boolean isClosed()
+    {
+        return (lvProducerIndex() & CLOSED_BIT) != 0;
+    }
+
     /** Any thread: @return the head, removed, or null when the ring is empty. */
     public E poll()
     {
-        return pollIf(null);
+        return poll(null, false);
+    }
+
+    /**
+     * Any thread: as {@link #poll}, except that a head claimed by a producer but not yet written answers
+     * null instead of being waited for, and so does an empty ring: neither reads the producer index, the
+     * line every offer writes. The message being written is simply taken by a later poll.
+     *
+     * @return the removed head, or null.
+     */
+    public E relaxedPoll()
+    {
+        return poll(null, true);
     }
 
     /**
@@ -118,8 +196,13 @@ public final class MpmcRing<E> extends MpmcRingPad2
      * @param condition null accepts every element.
      * @return the removed head, or null when the ring is empty or the condition refused its head.
      */
-    @SuppressWarnings("unchecked")
     public E pollIf(final Predicate<? super E> condition)
+    {
+        return poll(condition, false);
+    }
+
+    @SuppressWarnings("unchecked")
+    private E poll(final Predicate<? super E> condition, final boolean relaxed)
     {
         final long[] sequences = this.sequences;
         final int mask = this.mask;
@@ -156,7 +239,7 @@ public final class MpmcRing<E> extends MpmcRingPad2
             else if (sequence < published)
             {
                 // Not yet written: empty, unless a producer has claimed the index and is writing it.
-                if (cIndex >= lvProducerIndex())
+                if (relaxed || cIndex >= lvProducerIndexMasked())
                 {
                     return null;
                 }
@@ -169,13 +252,19 @@ public final class MpmcRing<E> extends MpmcRingPad2
     /** @return how many offers this ring has accepted since it was created (its producer index). */
     public long producerIndex()
     {
-        return lvProducerIndex();
+        return lvProducerIndexMasked();
+    }
+
+    /** @return how many polls have taken an element since the ring was created (its consumer index). */
+    public long consumerIndex()
+    {
+        return lvConsumerIndex();
     }
 
     /** @return true when no element is in the ring (a snapshot). */
     public boolean isEmpty()
     {
-        return lvConsumerIndex() >= lvProducerIndex();
+        return lvConsumerIndex() >= lvProducerIndexMasked();
     }
 
     /** @return the number of elements, a consistent snapshot of the two indexes. */
@@ -185,7 +274,7 @@ public final class MpmcRing<E> extends MpmcRingPad2
         while (true)
         {
             final long before = after;
-            final long pIndex = lvProducerIndex();
+            final long pIndex = lvProducerIndexMasked();
             after = lvConsumerIndex();
             if (before == after)
             {
@@ -193,6 +282,12 @@ public final class MpmcRing<E> extends MpmcRingPad2
                 return (int)Math.max(0, Math.min(size, mask + 1L));
             }
         }
+    }
+
+    /** @return the producer index without {@link #CLOSED_BIT}. */
+    private long lvProducerIndexMasked()
+    {
+        return lvProducerIndex() & ~CLOSED_BIT;
     }
 
     private Object lpElement(final int offset)

@@ -218,6 +218,7 @@ public final class ReportMain
                 pipelineLatencyCharts.stream().map(p -> p.getFileName().toString()).toList()));
         final Path md = out.resolve("RESULTS.md");
         Files.writeString(md, markdown, StandardCharsets.UTF_8);
+        ScaleSection.appendTo(md, out.resolve("scale-" + profile + ".jsonl"));
         return new Report(md, charts, pipeline.size(), throughput.size(), latency.size(), suiteRows.size(), targets.size(),
             network == null ? 0 : network.runs().size(), networkTargets.size(), pipelineLatency.size());
     }
