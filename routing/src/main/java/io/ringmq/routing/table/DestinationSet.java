@@ -59,7 +59,13 @@ public final class DestinationSet<Q>
     private int[] hashLoopFrom = new int[8];
     private int hashLoopEpoch = 1;
 
-    // The route this set holds, when it may be reused as is (see isMemoOf); memoSnapshot is null otherwise.
+    /**
+     * The route this set holds, when {@link #memoValid} (see {@link #isMemoOf}). The fields keep their
+     * values across routes and are written only when they change: under G1 every reference store
+     * into this long-lived object may cost a StoreLoad fence (the card-marking barrier), which stalls
+     * the next route's loads; a publisher's snapshot and exchange name rarely change.
+     */
+    private boolean memoValid;
     private Object memoSnapshot;
     private String memoExchange;
     private String memoRoutingKey;
@@ -114,7 +120,7 @@ public final class DestinationSet<Q>
      */
     boolean isMemoOf(final Object snapshot, final String exchange, final String routingKey, final boolean internalAllowed)
     {
-        return memoSnapshot == snapshot && memoExchange == exchange && memoRoutingKey == routingKey &&
+        return memoValid && memoSnapshot == snapshot && memoExchange == exchange && memoRoutingKey == routingKey &&
             memoInternalAllowed == internalAllowed;
     }
 
@@ -123,10 +129,20 @@ public final class DestinationSet<Q>
     {
         if (!headersConsulted)
         {
-            memoSnapshot = snapshot;
-            memoExchange = exchange;
-            memoRoutingKey = routingKey;
+            if (memoSnapshot != snapshot)
+            {
+                memoSnapshot = snapshot;
+            }
+            if (memoExchange != exchange)
+            {
+                memoExchange = exchange;
+            }
+            if (memoRoutingKey != routingKey)
+            {
+                memoRoutingKey = routingKey;
+            }
             memoInternalAllowed = internalAllowed;
+            memoValid = true;
         }
     }
 
@@ -138,9 +154,7 @@ public final class DestinationSet<Q>
 
     void clear()
     {
-        memoSnapshot = null;
-        memoExchange = null;
-        memoRoutingKey = null;
+        memoValid = false;
         headersConsulted = false;
         // Null the slots we filled, so that a long-lived per-thread set does not keep a deleted
         // queue (and whatever it holds) reachable.
