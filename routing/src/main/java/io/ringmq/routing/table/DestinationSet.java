@@ -110,10 +110,6 @@ public final class DestinationSet<Q>
     }
 
     /**
-     * Empties the set and starts a new route: a new epoch, so every stamp of the previous route is
-     * stale, and the routing key not split yet.
-     */
-    /**
      * @return true when this set holds the route of exactly this publish in exactly this snapshot:
      * the same String instances (so no comparison is needed) and no headers exchange on the way (whose
      * answer depends on the message's headers). Only the owning thread calls it.
@@ -152,6 +148,10 @@ public final class DestinationSet<Q>
         headersConsulted = true;
     }
 
+    /**
+     * Empties the set and starts a new route: a new epoch, so every stamp of the previous route is
+     * stale, the routing key not split yet, and the memo invalid until the route is done.
+     */
     void clear()
     {
         memoValid = false;

@@ -32,6 +32,11 @@ import java.util.concurrent.locks.ReentrantLock;
  *       and read the field once with acquire semantics. A route uses that one snapshot for every hop,
  *       so a route racing with writers sees each writer call entirely or not at all; a listing is one
  *       snapshot too, so it never shows half of a writer call.</li>
+ *   <li>Exact keys (direct exchanges, topic patterns without wildcards) are also kept in a hash
+ *       index per exchange that writers update in place, so that such a route is one probe at any
+ *       number of bindings. Its entries are stamped with the version of the first snapshot holding
+ *       them, and a route trusts only entries no newer than its own snapshot (asking the snapshot
+ *       otherwise), so the promise above holds for them as well.</li>
  * </ul>
  *
  * <h2>Allocation</h2>
