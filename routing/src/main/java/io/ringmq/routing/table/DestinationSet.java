@@ -181,7 +181,15 @@ public final class DestinationSet<Q>
      */
     boolean add(final QueueNode<Q> queue)
     {
-        final int id = queue.id;
+        return add(queue.id, queue.queue);
+    }
+
+    /**
+     * As {@link #add(QueueNode)}, given the node's id and queue (an {@link ExactKeyIndex.Entry} keeps
+     * copies of both).
+     */
+    boolean add(final int id, final Q queue)
+    {
         if (id >= queueStamps.length)
         {
             queueStamps = Arrays.copyOf(queueStamps, Math.max(id + 1, 2 * queueStamps.length));
@@ -195,7 +203,7 @@ public final class DestinationSet<Q>
         {
             queues = Arrays.copyOf(queues, 2 * size);
         }
-        queues[size++] = queue.queue;
+        queues[size++] = queue;
         return true;
     }
 

@@ -86,10 +86,10 @@ final class ExactBindings<Q>
         }
         if (entry.since <= snapshot.version)
         {
-            final QueueNode<Q> soleQueue = entry.soleQueue;
+            final Q soleQueue = entry.soleQueue;
             if (soleQueue != null)
             {
-                out.add(soleQueue);
+                out.add(entry.soleQueueId, soleQueue);
                 return 1;
             }
             return ExchangeNode.deliverAll(entry.bindings, snapshot, out);

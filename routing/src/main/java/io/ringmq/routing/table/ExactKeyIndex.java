@@ -65,16 +65,21 @@ final class ExactKeyIndex<Q>
         /** The bindings of the key; empty for a tombstone. Never mutated (copy-on-write arrays). */
         final Binding<Q>[] bindings;
         /**
-         * The destination queue when the key has exactly one binding and it leads to a queue (the
-         * common case), so a route skips the binding array and the binding; {@code null} otherwise.
+         * When the key has exactly one binding and it leads to a queue (the common case), that queue's
+         * {@link QueueNode} id and queue, copied here so that a route reads them from the entry it
+         * already holds, not from the binding array, the binding and the node one after the other;
+         * 0 and {@code null} otherwise.
          */
-        final QueueNode<Q> soleQueue;
+        final int soleQueueId;
+        final Q soleQueue;
 
         Entry(final long since, final Binding<Q>[] bindings)
         {
             this.since = since;
             this.bindings = bindings;
-            this.soleQueue = bindings.length == 1 ? bindings[0].queue : null;
+            final QueueNode<Q> node = bindings.length == 1 ? bindings[0].queue : null;
+            this.soleQueueId = node == null ? 0 : node.id;
+            this.soleQueue = node == null ? null : node.queue;
         }
     }
 

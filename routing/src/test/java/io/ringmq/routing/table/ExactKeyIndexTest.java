@@ -80,7 +80,8 @@ class ExactKeyIndexTest
         index.put("two", bindingsOf("two", 2), 1);
         final Binding<String> toExchange = Binding.create("x", ExchangeType.DIRECT, "e", null, "e2e", BindingArguments.NONE);
         index.put("e2e", ExchangeNode.append(ExchangeNode.noBindings(), toExchange), 1);
-        assertEquals("q0", ExactKeyIndex.find(index.table(), "one").soleQueue.name);
+        assertEquals("q0", ExactKeyIndex.find(index.table(), "one").soleQueue);
+        assertEquals(0, ExactKeyIndex.find(index.table(), "one").soleQueueId);
         assertNull(ExactKeyIndex.find(index.table(), "two").soleQueue, "two bindings: the route walks them");
         assertNull(ExactKeyIndex.find(index.table(), "e2e").soleQueue, "an exchange destination is resolved per snapshot");
     }
