@@ -71,9 +71,13 @@ public class RoutingBenchmark
     // Direct
     // ------------------------------------------------------------------------------------------
 
-    /** {@code bindings} direct bindings with distinct keys, and the same in a {@code HashMap<String, List<String>>}. */
+    /**
+     * {@code bindings} bindings of {@code exchange} with distinct exact keys {@code prefix + i} (no
+     * wildcard), the same in a {@code HashMap<String, List<String>>}, and routing keys that each match
+     * one binding. The keys are distinct String instances from the bound ones, as off the wire.
+     */
     @State(Scope.Thread)
-    public static class DirectState
+    public abstract static class ExactKeyState
     {
         @Param({"10", "1000", "100000"})
         public int bindings;
@@ -84,6 +88,10 @@ public class RoutingBenchmark
         final String[] keys = new String[KEY_COUNT];
         int next;
 
+        abstract String exchange();
+
+        abstract String prefix();
+
         @Setup(Level.Trial)
         public void setUp()
         {
@@ -91,19 +99,53 @@ public class RoutingBenchmark
             for (int i = 0; i < bindings; i++)
             {
                 final String queue = "q" + (i % QUEUES);
-                table.bindQueue("amq.direct", queue, "key." + i, null);
-                naive.computeIfAbsent("key." + i, k -> new ArrayList<>()).add(queue);
+                table.bindQueue(exchange(), queue, prefix() + i, null);
+                naive.computeIfAbsent(prefix() + i, k -> new ArrayList<>()).add(queue);
             }
             final SplittableRandom random = new SplittableRandom(42);
             for (int i = 0; i < KEY_COUNT; i++)
             {
-                keys[i] = "key." + random.nextInt(bindings);
+                keys[i] = prefix() + random.nextInt(bindings);
             }
         }
 
         String nextKey()
         {
             return keys[next++ & KEY_MASK];
+        }
+    }
+
+    /** Direct bindings {@code key.<i>} on {@code amq.direct}. */
+    @State(Scope.Thread)
+    public static class DirectState extends ExactKeyState
+    {
+        @Override
+        String exchange()
+        {
+            return "amq.direct";
+        }
+
+        @Override
+        String prefix()
+        {
+            return "key.";
+        }
+    }
+
+    /** Wildcard-free topic bindings {@code a.b.<i>} on {@code amq.topic}: a topic exchange used as a direct one. */
+    @State(Scope.Thread)
+    public static class TopicExactState extends ExactKeyState
+    {
+        @Override
+        String exchange()
+        {
+            return "amq.topic";
+        }
+
+        @Override
+        String prefix()
+        {
+            return "a.b.";
         }
     }
 
@@ -116,6 +158,20 @@ public class RoutingBenchmark
     /** Baseline: a plain map from key to queue names (no snapshot, no de-duplication, no e2e). */
     @Benchmark
     public List<String> directHashMapBaseline(final DirectState s)
+    {
+        return s.naive.get(s.nextKey());
+    }
+
+    /** A topic exchange whose patterns have no wildcard, routing a key that matches one of them. */
+    @Benchmark
+    public int topicExact(final TopicExactState s)
+    {
+        return s.table.route("amq.topic", s.nextKey(), null, s.out);
+    }
+
+    /** Baseline for {@link #topicExact}: the same keys in a plain map. */
+    @Benchmark
+    public List<String> topicExactHashMapBaseline(final TopicExactState s)
     {
         return s.naive.get(s.nextKey());
     }

@@ -34,13 +34,13 @@ final class DefaultExchangeNode<Q> extends ExchangeNode<Q>
     }
 
     @Override
-    ExchangeNode<Q> withBinding(final Binding<Q> binding, final IdAllocator topicHashIds)
+    ExchangeNode<Q> withBinding(final Binding<Q> binding, final IdAllocator topicHashIds, final long version)
     {
         throw new IllegalStateException("the default exchange takes no explicit bindings");
     }
 
     @Override
-    ExchangeNode<Q> withoutBinding(final Binding<Q> binding, final IdAllocator topicHashIds)
+    ExchangeNode<Q> withoutBinding(final Binding<Q> binding, final IdAllocator topicHashIds, final long version)
     {
         throw new IllegalStateException("the default exchange takes no explicit bindings");
     }

@@ -59,7 +59,13 @@ public final class DestinationSet<Q>
     private int[] hashLoopFrom = new int[8];
     private int hashLoopEpoch = 1;
 
-    // The route this set holds, when it may be reused as is (see isMemoOf); memoSnapshot is null otherwise.
+    /**
+     * The route this set holds, when {@link #memoValid} (see {@link #isMemoOf}). The fields keep their
+     * values across routes and are written only when they change: under G1 every reference store
+     * into this long-lived object may cost a StoreLoad fence (the card-marking barrier), which stalls
+     * the next route's loads; a publisher's snapshot and exchange name rarely change.
+     */
+    private boolean memoValid;
     private Object memoSnapshot;
     private String memoExchange;
     private String memoRoutingKey;
@@ -104,17 +110,13 @@ public final class DestinationSet<Q>
     }
 
     /**
-     * Empties the set and starts a new route: a new epoch, so every stamp of the previous route is
-     * stale, and the routing key not split yet.
-     */
-    /**
      * @return true when this set holds the route of exactly this publish in exactly this snapshot:
      * the same String instances (so no comparison is needed) and no headers exchange on the way (whose
      * answer depends on the message's headers). Only the owning thread calls it.
      */
     boolean isMemoOf(final Object snapshot, final String exchange, final String routingKey, final boolean internalAllowed)
     {
-        return memoSnapshot == snapshot && memoExchange == exchange && memoRoutingKey == routingKey &&
+        return memoValid && memoSnapshot == snapshot && memoExchange == exchange && memoRoutingKey == routingKey &&
             memoInternalAllowed == internalAllowed;
     }
 
@@ -123,10 +125,20 @@ public final class DestinationSet<Q>
     {
         if (!headersConsulted)
         {
-            memoSnapshot = snapshot;
-            memoExchange = exchange;
-            memoRoutingKey = routingKey;
+            if (memoSnapshot != snapshot)
+            {
+                memoSnapshot = snapshot;
+            }
+            if (memoExchange != exchange)
+            {
+                memoExchange = exchange;
+            }
+            if (memoRoutingKey != routingKey)
+            {
+                memoRoutingKey = routingKey;
+            }
             memoInternalAllowed = internalAllowed;
+            memoValid = true;
         }
     }
 
@@ -136,11 +148,13 @@ public final class DestinationSet<Q>
         headersConsulted = true;
     }
 
+    /**
+     * Empties the set and starts a new route: a new epoch, so every stamp of the previous route is
+     * stale, the routing key not split yet, and the memo invalid until the route is done.
+     */
     void clear()
     {
-        memoSnapshot = null;
-        memoExchange = null;
-        memoRoutingKey = null;
+        memoValid = false;
         headersConsulted = false;
         // Null the slots we filled, so that a long-lived per-thread set does not keep a deleted
         // queue (and whatever it holds) reachable.
@@ -167,7 +181,15 @@ public final class DestinationSet<Q>
      */
     boolean add(final QueueNode<Q> queue)
     {
-        final int id = queue.id;
+        return add(queue.id, queue.queue);
+    }
+
+    /**
+     * As {@link #add(QueueNode)}, given the node's id and queue (an {@link ExactKeyIndex.Entry} keeps
+     * copies of both).
+     */
+    boolean add(final int id, final Q queue)
+    {
         if (id >= queueStamps.length)
         {
             queueStamps = Arrays.copyOf(queueStamps, Math.max(id + 1, 2 * queueStamps.length));
@@ -181,7 +203,7 @@ public final class DestinationSet<Q>
         {
             queues = Arrays.copyOf(queues, 2 * size);
         }
-        queues[size++] = queue.queue;
+        queues[size++] = queue;
         return true;
     }
 

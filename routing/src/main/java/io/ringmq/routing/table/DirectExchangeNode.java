@@ -6,20 +6,21 @@ import java.util.Map;
 import java.util.function.Consumer;
 
 /**
- * A direct exchange: bindings grouped by exact binding key in a persistent map, so a route is one
- * lookup and a bind copies one trie path plus the (usually tiny) array of bindings sharing its key.
+ * A direct exchange: bindings grouped by exact binding key ({@link ExactBindings}), so a route is one
+ * probe of the exchange's {@link ExactKeyIndex}, and a bind copies one trie path plus the (usually
+ * tiny) array of bindings sharing its key, and updates one index slot.
  */
 final class DirectExchangeNode<Q> extends ExchangeNode<Q>
 {
-    private final PersistentStringMap<Binding<Q>[]> byKey;
+    private final ExactBindings<Q> byKey;
     private final int bindingCount;
 
     DirectExchangeNode(final ExchangeSpec spec, final int id)
     {
-        this(spec, id, PersistentStringMap.empty(), 0);
+        this(spec, id, ExactBindings.empty(), 0);
     }
 
-    private DirectExchangeNode(final ExchangeSpec spec, final int id, final PersistentStringMap<Binding<Q>[]> byKey, final int bindingCount)
+    private DirectExchangeNode(final ExchangeSpec spec, final int id, final ExactBindings<Q> byKey, final int bindingCount)
     {
         super(spec, id);
         this.byKey = byKey;
@@ -35,38 +36,25 @@ final class DirectExchangeNode<Q> extends ExchangeNode<Q>
     @Override
     void forEachBinding(final Consumer<? super Binding<Q>> action)
     {
-        byKey.forEach((key, bindings) -> forEach(bindings, action));
+        byKey.forEach(action);
     }
 
     @Override
-    ExchangeNode<Q> withBinding(final Binding<Q> binding, final IdAllocator topicHashIds)
+    ExchangeNode<Q> withBinding(final Binding<Q> binding, final IdAllocator topicHashIds, final long version)
     {
-        final Binding<Q>[] current = byKey.get(binding.key);
-        final Binding<Q>[] next = append(current == null ? noBindings() : current, binding);
-        return new DirectExchangeNode<>(spec, id, byKey.with(binding.key, next), bindingCount + 1);
+        return new DirectExchangeNode<>(spec, id, byKey.with(binding, version), bindingCount + 1);
     }
 
     @Override
-    ExchangeNode<Q> withoutBinding(final Binding<Q> binding, final IdAllocator topicHashIds)
+    ExchangeNode<Q> withoutBinding(final Binding<Q> binding, final IdAllocator topicHashIds, final long version)
     {
-        final Binding<Q>[] current = byKey.get(binding.key);
-        if (current == null)
-        {
-            return this;
-        }
-        final Binding<Q>[] next = remove(current, binding);
-        if (next == current)
-        {
-            return this;
-        }
-        final PersistentStringMap<Binding<Q>[]> nextByKey = next.length == 0 ? byKey.without(binding.key) : byKey.with(binding.key, next);
-        return new DirectExchangeNode<>(spec, id, nextByKey, bindingCount - 1);
+        final ExactBindings<Q> next = byKey.without(binding, version);
+        return next == byKey ? this : new DirectExchangeNode<>(spec, id, next, bindingCount - 1);
     }
 
     @Override
     int route(final Snapshot<Q> snapshot, final String routingKey, final Map<String, ?> headers, final DestinationSet<Q> out)
     {
-        final Binding<Q>[] matched = byKey.get(routingKey);
-        return matched == null ? 0 : deliverAll(matched, snapshot, out);
+        return byKey.route(snapshot, routingKey, out);
     }
 }

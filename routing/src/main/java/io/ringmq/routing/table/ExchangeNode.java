@@ -59,17 +59,23 @@ abstract class ExchangeNode<Q>
     abstract void forEachBinding(Consumer<? super Binding<Q>> action);
 
     /**
+     * Called on the newest node of this exchange only (exact-key indexes are shared with older ones:
+     * see {@link ExactBindings}).
+     *
      * @param topicHashIds this exchange's writer-owned allocator of {@code #} node ids (see
      *                     {@link TopicNode}); other exchange types ignore it.
+     * @param version      the version of the snapshot this writer call will publish, which stamps
+     *                     what the exchange's {@link ExactKeyIndex} learns from the call.
      * @return a node that also routes by {@code binding} (known not to be present yet).
      */
-    abstract ExchangeNode<Q> withBinding(Binding<Q> binding, IdAllocator topicHashIds);
+    abstract ExchangeNode<Q> withBinding(Binding<Q> binding, IdAllocator topicHashIds, long version);
 
     /**
      * @param topicHashIds the allocator given to {@link #withBinding}.
+     * @param version      as for {@link #withBinding}.
      * @return a node without {@code binding} (the very instance previously added).
      */
-    abstract ExchangeNode<Q> withoutBinding(Binding<Q> binding, IdAllocator topicHashIds);
+    abstract ExchangeNode<Q> withoutBinding(Binding<Q> binding, IdAllocator topicHashIds, long version);
 
     /**
      * Delivers this exchange's own matches: queues into {@code out}, exchanges onto its worklist.

@@ -41,13 +41,13 @@ final class FanoutExchangeNode<Q> extends ExchangeNode<Q>
     }
 
     @Override
-    ExchangeNode<Q> withBinding(final Binding<Q> binding, final IdAllocator topicHashIds)
+    ExchangeNode<Q> withBinding(final Binding<Q> binding, final IdAllocator topicHashIds, final long version)
     {
         return new FanoutExchangeNode<>(spec, id, append(bindings, binding));
     }
 
     @Override
-    ExchangeNode<Q> withoutBinding(final Binding<Q> binding, final IdAllocator topicHashIds)
+    ExchangeNode<Q> withoutBinding(final Binding<Q> binding, final IdAllocator topicHashIds, final long version)
     {
         final Binding<Q>[] next = remove(bindings, binding);
         return next == bindings ? this : new FanoutExchangeNode<>(spec, id, next);

@@ -147,6 +147,11 @@ final class PersistentStringMap<V>
 
     private static boolean keyEquals(final String key, final String source, final int from, final int to)
     {
+        if (key == source)
+        {
+            // The very instance stored (a literal or a name the caller keeps): no chars to compare.
+            return from == 0 && to == key.length();
+        }
         final int length = to - from;
         return key.length() == length && key.regionMatches(0, source, from, length);
     }

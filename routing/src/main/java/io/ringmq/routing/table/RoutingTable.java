@@ -32,6 +32,11 @@ import java.util.concurrent.locks.ReentrantLock;
  *       and read the field once with acquire semantics. A route uses that one snapshot for every hop,
  *       so a route racing with writers sees each writer call entirely or not at all; a listing is one
  *       snapshot too, so it never shows half of a writer call.</li>
+ *   <li>Exact keys (direct exchanges, topic patterns without wildcards) are also kept in a hash
+ *       index per exchange that writers update in place, so that such a route is one probe at any
+ *       number of bindings. Its entries are stamped with the version of the first snapshot holding
+ *       them, and a route trusts only entries no newer than its own snapshot (asking the snapshot
+ *       otherwise), so the promise above holds for them as well.</li>
  * </ul>
  *
  * <h2>Allocation</h2>
@@ -432,7 +437,7 @@ public final class RoutingTable<Q>
      */
     public int route(final String exchange, final String routingKey, final Map<String, ?> headers, final DestinationSet<Q> out)
     {
-        return route(exchange, routingKey, headers, out, false);
+        return route(laSnapshot(), exchange, routingKey, headers, out, false);
     }
 
     /**
@@ -443,13 +448,16 @@ public final class RoutingTable<Q>
     public int routeFromBroker(final String exchange, final String routingKey, final Map<String, ?> headers,
         final DestinationSet<Q> out)
     {
-        return route(exchange, routingKey, headers, out, true);
+        return route(laSnapshot(), exchange, routingKey, headers, out, true);
     }
 
-    private int route(final String exchange, final String routingKey, final Map<String, ?> headers,
+    /**
+     * Routes in {@code snapshot}: the snapshot just loaded, or, for the tests of routes that lag
+     * behind writers, any snapshot published earlier ({@link #lpSnapshot}).
+     */
+    int route(final Snapshot<Q> snapshot, final String exchange, final String routingKey, final Map<String, ?> headers,
         final DestinationSet<Q> out, final boolean internalAllowed)
     {
-        final Snapshot<Q> snapshot = laSnapshot();
         // A publisher usually sends many messages with the very same exchange and key strings: when
         // nothing could have changed the answer (same snapshot, same String instances, no headers
         // exchange on the way), the set already holds it. Identity, not equals: nothing to compare.
@@ -472,9 +480,11 @@ public final class RoutingTable<Q>
         {
             throw new AccessRefusedException("cannot publish to internal exchange " + Names.quote(exchange) + " in vhost '/'");
         }
-        ExchangeNode.visit(first, out);
-        ExchangeNode<Q> next;
-        while ((next = out.pop()) != null)
+        // The first exchange is walked at once, not through the worklist, which only the exchanges it
+        // leads to (exchange-to-exchange bindings, alternate exchanges) need.
+        out.markVisited(first.id);
+        ExchangeNode<Q> next = first;
+        do
         {
             final int matched = next.route(snapshot, routingKey, headers, out);
             final String alternate = next.alternateExchange;
@@ -484,6 +494,7 @@ public final class RoutingTable<Q>
                 ExchangeNode.visit(snapshot.exchanges.get(alternate), out);
             }
         }
+        while ((next = out.pop()) != null);
         out.memoize(snapshot, exchange, routingKey, internalAllowed);
         return out.size();
     }

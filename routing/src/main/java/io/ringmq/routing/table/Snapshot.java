@@ -10,10 +10,16 @@ final class Snapshot<Q>
 {
     final PersistentStringMap<ExchangeNode<Q>> exchanges;
     final PersistentStringMap<QueueNode<Q>> queues;
+    /**
+     * Increases with every snapshot the writer builds: a route trusts an {@link ExactKeyIndex} entry
+     * only when the entry is no newer than this.
+     */
+    final long version;
 
-    Snapshot(final PersistentStringMap<ExchangeNode<Q>> exchanges, final PersistentStringMap<QueueNode<Q>> queues)
+    Snapshot(final PersistentStringMap<ExchangeNode<Q>> exchanges, final PersistentStringMap<QueueNode<Q>> queues, final long version)
     {
         this.exchanges = exchanges;
         this.queues = queues;
+        this.version = version;
     }
 }

@@ -43,6 +43,22 @@ final class TopicWords
     }
 
     /**
+     * @return whether any word of {@code pattern} is {@code *} or {@code #}; without one, the pattern
+     *         matches only the routing key equal to the binding key.
+     */
+    static boolean hasWildcard(final String[] pattern)
+    {
+        for (final String word : pattern)
+        {
+            if (STAR.equals(word) || HASH.equals(word))
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
      * Splits a binding key and collapses runs of {@code #} words into one.
      *
      * <p>Why: {@code "#.#"} means exactly what {@code "#"} means (zero or more words, twice, is zero or

@@ -29,6 +29,11 @@ final class WriterState<Q>
     private final IdAllocator queueIds = new IdAllocator();
     private PersistentStringMap<ExchangeNode<Q>> exchangeNodes = PersistentStringMap.empty();
     private PersistentStringMap<QueueNode<Q>> queueNodes = PersistentStringMap.empty();
+    /**
+     * The version the next {@link #snapshot()} gets: what this writer call stamps the exact-key
+     * indexes with ({@link ExactKeyIndex}), since the snapshot it publishes is the first to hold its changes.
+     */
+    private long nextVersion = 1;
 
     /** The writer's view of one exchange. */
     private static final class ExchangeRecord<Q>
@@ -62,10 +67,13 @@ final class WriterState<Q>
         }
     }
 
-    /** @return a snapshot of the current state; share it freely, it is immutable. */
+    /**
+     * @return a snapshot of the current state, with a version above every earlier one; share it
+     *         freely, it is immutable.
+     */
     Snapshot<Q> snapshot()
     {
-        return new Snapshot<>(exchangeNodes, queueNodes);
+        return new Snapshot<>(exchangeNodes, queueNodes, nextVersion++);
     }
 
     /** Declares the default exchange; constructor only. */
@@ -168,7 +176,7 @@ final class WriterState<Q>
         {
             exchangeRecord.inbound.add(binding);
         }
-        exchangeNodes = exchangeNodes.with(source, exchangeNodes.get(source).withBinding(binding, sourceRecord.topicHashIds));
+        exchangeNodes = exchangeNodes.with(source, exchangeNodes.get(source).withBinding(binding, sourceRecord.topicHashIds, nextVersion));
         return true;
     }
 
@@ -227,7 +235,7 @@ final class WriterState<Q>
         final ExchangeRecord<Q> sourceRecord = exchanges.get(binding.source);
         sourceRecord.outbound.remove(binding);
         exchangeNodes = exchangeNodes.with(
-            binding.source, exchangeNodes.get(binding.source).withoutBinding(binding, sourceRecord.topicHashIds));
+            binding.source, exchangeNodes.get(binding.source).withoutBinding(binding, sourceRecord.topicHashIds, nextVersion));
         detachFromDestination(binding);
         if (sourceRecord.spec.autoDelete() && sourceRecord.outbound.isEmpty())
         {

@@ -6,8 +6,9 @@
  * Public, for the engine:
  * <ul>
  *   <li>{@link io.ringmq.routing.table.RoutingTable}: the engine's face. Writers (declare, bind,
- *       delete) are serialized by a lock that readers never take; {@code route} reads one immutable
- *       {@code Snapshot} and nothing else.</li>
+ *       delete) are serialized by a lock that readers never take; {@code route} reads one
+ *       {@code Snapshot} and what it references, never a later version (see {@code ExactKeyIndex}
+ *       for the one part writers update in place).</li>
  *   <li>{@link io.ringmq.routing.table.DestinationSet}: the caller-owned, reused result and scratch
  *       space of one route, so that routing allocates nothing.</li>
  *   <li>{@link io.ringmq.routing.table.Names}: the AMQP short-string checks of names and keys, shared
@@ -29,8 +30,13 @@
  *       {@code HeadersExchangeNode}, {@code DefaultExchangeNode}).</li>
  *   <li>{@code QueueNode}: one registered queue inside the table, with the dense id a route
  *       de-duplicates by.</li>
- *   <li>{@code TopicNode}: one node of the persistent word trie of a topic exchange;
- *       {@code TopicWords} splits binding keys into its words.</li>
+ *   <li>{@code TopicNode}: one node of the persistent word trie of a topic exchange's wildcard
+ *       patterns; {@code TopicWords} splits binding keys into its words.</li>
+ *   <li>{@code ExactBindings}: the bindings an exchange matches by exact key (all of a direct
+ *       exchange's, a topic exchange's wildcard-free ones), as one snapshot sees them: a persistent
+ *       map, the truth, beside {@code ExactKeyIndex}, the exchange's open-addressing hash table that
+ *       the writer updates in place and routes probe in one step. Index entries carry the version of
+ *       the first snapshot holding them; a route trusts only entries no newer than its snapshot.</li>
  *   <li>{@code HeadersMatcher}: the binding arguments of a headers binding, parsed once at bind time.</li>
  *   <li>{@code Binding}: one (source, destination, key, arguments) as RabbitMQ identifies it;
  *       {@code BindingArguments} is its arguments in canonical form.</li>
@@ -46,6 +52,8 @@
  *   <li>{@code so}: store ordered, i.e. a release store, paired with an {@code la} of the same field.</li>
  * </ul>
  * Everything reachable from a snapshot is immutable (final fields, never mutated after the
- * release store), so the one acquire/release pair is all the ordering a route needs.
+ * release store), so the one acquire/release pair is all the ordering a route needs, except the
+ * slots of an {@code ExactKeyIndex} array: the writer may store into them with {@code so} after a
+ * snapshot referencing the array was published, and routes load them with {@code la}.
  */
 package io.ringmq.routing.table;

@@ -226,4 +226,27 @@ class TopicRoutingTest
         // The root's # node and the one below "x<i>" at most, reused every round.
         assertEquals(2, table.writerState().topicHashIdHighWaterMark("amq.topic"));
     }
+
+    @Test
+    void wildcardFreePatternsAreMatchedBesideWildcardOnesForTheSameKey()
+    {
+        // Wildcard-free patterns live in the exchange's exact-key index, the rest in its trie: a
+        // route must take both, and only whole words "*" and "#" are wildcards.
+        final RoutingTable<String> table = Tables.withQueues("exact", "exact2", "star", "hash", "literal");
+        table.bindQueue("amq.topic", "exact", "a.b", null);
+        table.bindQueue("amq.topic", "exact2", "a.b", null);
+        table.bindQueue("amq.topic", "star", "a.*", null);
+        table.bindQueue("amq.topic", "hash", "#.b", null);
+        table.bindQueue("amq.topic", "literal", "a*.b#", null);
+        assertEquals(set("exact", "exact2", "star", "hash"), route(table, "amq.topic", "a.b"));
+        assertEquals(set("star"), route(table, "amq.topic", "a.c"));
+        assertEquals(set("literal"), route(table, "amq.topic", "a*.b#"));
+        assertEquals(set("hash"), route(table, "amq.topic", "ax.b"));
+        table.unbindQueue("amq.topic", "exact", "a.b", null);
+        assertEquals(set("exact2", "star", "hash"), route(table, "amq.topic", "a.b"));
+        table.unbindQueue("amq.topic", "star", "a.*", null);
+        table.unbindQueue("amq.topic", "hash", "#.b", null);
+        assertEquals(set("exact2"), route(table, "amq.topic", "a.b"), "exact bindings alone, no trie left");
+        assertEquals(2, table.bindingCount("amq.topic"));
+    }
 }

@@ -31,6 +31,8 @@ class ZeroAllocationRouteTest
     private static final String[] DIRECT_KEYS = new String[64];
     private static final String[] TOPIC_KEYS = {"stock.7.nyse", "a.b.c.7", "stock.42.x", "nothing.matches.this.key"};
     private static final String[] DEFAULT_KEYS = {"q1", "q99", "missing", "q50"};
+    /** Keys of a topic exchange whose patterns have no wildcard (routed by its exact-key index). */
+    private static final String[] TOPIC_EXACT_KEYS = {"a.b.1", "a.b.42", "a.b.missing", "a.b.99"};
 
     static
     {
@@ -57,6 +59,11 @@ class ZeroAllocationRouteTest
             table.bindQueue("amq.direct", "q" + i, "key-" + i, null);
             table.bindQueue("amq.topic", "q" + i, "stock." + i + ".*", null);
             table.bindQueue("amq.topic", "q" + i, "#." + i, null);
+        }
+        Tables.declare(table, "exact-topic", ExchangeType.TOPIC);
+        for (int i = 0; i < 100; i++)
+        {
+            table.bindQueue("exact-topic", "q" + i, "a.b." + i, null);
         }
         for (int i = 0; i < 10; i++)
         {
@@ -90,6 +97,8 @@ class ZeroAllocationRouteTest
                 return table.route("amq.fanout", "ignored", null, out);
             case "topic":
                 return table.route("amq.topic", TOPIC_KEYS[i & 3], null, out);
+            case "topic-exact":
+                return table.route("exact-topic", TOPIC_EXACT_KEYS[i & 3], null, out);
             case "headers-all":
                 return table.route("amq.headers", "", headers, out);
             case "headers-any":
@@ -112,7 +121,7 @@ class ZeroAllocationRouteTest
      * routes allocates exactly zero bytes, and no round comes near one byte per route.
      */
     @ParameterizedTest(name = "{0}")
-    @ValueSource(strings = {"direct", "fanout", "topic", "headers-all", "headers-any", "e2e-chain", "alternate", "default"})
+    @ValueSource(strings = {"direct", "fanout", "topic", "topic-exact", "headers-all", "headers-any", "e2e-chain", "alternate", "default"})
     void warmRoutesAllocateNothing(final String kind)
     {
         final long threadId = Thread.currentThread().getId();
@@ -144,6 +153,7 @@ class ZeroAllocationRouteTest
     {
         assertEquals(1, table.route("amq.direct", "key-5", null, out));
         assertEquals(1, table.route("amq.topic", "stock.7.nyse", null, out));
+        assertEquals(1, table.route("exact-topic", "a.b.42", null, out));
         assertEquals(1, table.route("amq.headers", "", headers, out));
         assertEquals(10, table.route("amq.match", "", Map.of("format", "zip"), out));
         assertEquals(2, table.route("chain1", "order.new", null, out));
