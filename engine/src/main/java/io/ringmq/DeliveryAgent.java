@@ -28,8 +28,8 @@ import java.util.concurrent.locks.LockSupport;
  * {@link #stop} sets the state, then waits until no thread is inside {@link #doWork} (the
  * {@code delivering} flag, set by CAS on entry and released on exit, the partner of the state: Dekker
  * again), so that when {@code cancel()} returns no delivery is in progress, unless it was called from the
- * consumer's own handler. What waits in its mailbox then goes back to the queue, unflagged; its
- * unacknowledged deliveries stay with the channel, as AMQP wants.
+ * consumer's own handler. What waits in its mailbox, and what its last take had not handed over yet,
+ * then goes back to the queue, unflagged; its unacknowledged deliveries stay with the channel, as AMQP wants.
  *
  * <h2>Memory ordering</h2>
  * {@code state}, {@code delivering}, {@code armed}, {@code scheduled} and {@code stopWaiter} go through
@@ -42,6 +42,12 @@ final class DeliveryAgent implements QueueConsumer
      * is skipped by the rotation while this many wait for it, so a slow one does not hold the others back.
      */
     static final int MAILBOX_LIMIT = 128;
+    /**
+     * The most messages one take from the queue gathers (see {@link #doWork}): what a
+     * {@link BatchDeliveryHandler} sees as one batch at most, and how far per-batch work (the tags, the
+     * credit check) is amortised. Bounded so that a consumer cancelled mid-take has little to hand back.
+     */
+    static final int TAKE_LIMIT = 64;
 
     private static final int STOPPED = 0;
     private static final int RUNNING = 1;
@@ -82,7 +88,7 @@ final class DeliveryAgent implements QueueConsumer
     private final MessageQueue queue;
     private final String consumerTag;
     private final ConsumeOptions options;
-    private final DeliveryHandler handler;
+    private final BatchDeliveryHandler handler;
     private final boolean autoAck;
     private final int prefetch;
     private final int priority;
@@ -94,6 +100,22 @@ final class DeliveryAgent implements QueueConsumer
     /** What the round-robin dispatcher sent this consumer. */
     private final Mailbox mailbox;
     private final Taken taken = new Taken();
+    /**
+     * One take's messages, in queue order, between the take and their delivery (parallel arrays, made on
+     * the first take so that a consumer that never receives costs nothing); delivering thread only.
+     */
+    private Envelope[] takenEnvelopes;
+    private boolean[] takenRedelivered;
+    private DeliveryOrigin[] takenOrigins;
+    /**
+     * The current take: its first tag, the next message to hand over and its end (see {@link #deliverBatch});
+     * written by the delivering thread, read by a stopper after the {@code delivering} handshake.
+     */
+    private long takeFirstTag;
+    private int takeNext;
+    private int takeEnd;
+    /** The delivering thread's envelope cache, remembered, for auto-ack releases (see {@link EnvelopePool.Memo}). */
+    private final EnvelopePool.Memo poolMemo = new EnvelopePool.Memo();
     private final SingleActiveConsumer singleActiveConsumer;
     private final AgentRunner runner;
     /** Counted down once the winning {@link #stop} has settled what the agent held. */
@@ -120,7 +142,7 @@ final class DeliveryAgent implements QueueConsumer
         final MessageQueue queue,
         final String consumerTag,
         final ConsumeOptions options,
-        final DeliveryHandler handler,
+        final BatchDeliveryHandler handler,
         final AgentRunnerFactory runners)
     {
         this.owner = owner;
@@ -138,6 +160,12 @@ final class DeliveryAgent implements QueueConsumer
         this.mailbox = new Mailbox(prefetch == 0 || prefetch >= MAILBOX_LIMIT ? MAILBOX_LIMIT : ceilingPowerOfTwo(prefetch));
         this.singleActiveConsumer = queue.singleActiveConsumer();
         this.runner = runners.runnerFor(this, options);
+    }
+
+    /** @return {@code handler} as a batch handler that ignores the end-of-batch flag; null for null. */
+    static BatchDeliveryHandler perDelivery(final DeliveryHandler handler)
+    {
+        return handler == null ? null : (delivery, endOfBatch) -> handler.handle(delivery);
     }
 
     /** A factory of the runner each consumer gets, by its {@link ConsumerThreading}. */
@@ -232,6 +260,14 @@ final class DeliveryAgent implements QueueConsumer
     /**
      * Delivers (or dispatches) up to {@code limit} messages under the consumer's credit and returns;
      * never waits. One thread at a time: a second concurrent caller is refused.
+     * <p>
+     * <b>Batched takes:</b> a consumer taking for itself (not served by the round-robin dispatcher)
+     * checks its credit and its turn once, takes every message ready up to that credit and
+     * {@link #TAKE_LIMIT}, draws their tags with one atomic add, and then delivers them in order, checking
+     * only that it is still running (and still the single active consumer) before each. What it took and
+     * could not deliver (stopped, turn lost, a handler threw) goes back to the head of the queue in order
+     * ({@link #returnRestOfTake}), its tags handed back: so what handlers see, and in which order, is the
+     * same as with a take per delivery.
      *
      * @return the work done: deliveries plus messages dispatched to other consumers (0: nothing to do).
      */
@@ -259,7 +295,11 @@ final class DeliveryAgent implements QueueConsumer
                     }
                     else
                     {
-                        deliver(taken, true);
+                        final Envelope envelope = taken.envelope;
+                        final boolean redelivered = taken.redelivered;
+                        final DeliveryOrigin origin = taken.origin;
+                        taken.clear();
+                        deliver(envelope, redelivered, origin, acks.nextTag(), true, false);
                         delivered++;
                     }
                     work++;
@@ -274,13 +314,17 @@ final class DeliveryAgent implements QueueConsumer
                     work++; // work even when every message went to the others
                     continue;
                 }
-                if (!hasOwnCredit() || !isTurn() || !queue.take(taken))
+                if (!isTurn())
                 {
                     break;
                 }
-                deliver(taken, false);
-                delivered++;
-                work++;
+                final int took = takeBatch(Math.min(ownCredit(), limit - work));
+                if (took == 0)
+                {
+                    break;
+                }
+                delivered += deliverBatch(took);
+                work += took; // what went back is taken again next round: still work
             }
         }
         finally
@@ -295,6 +339,110 @@ final class DeliveryAgent implements QueueConsumer
             }
         }
         return work;
+    }
+
+    /** Takes up to {@code max} (and {@link #TAKE_LIMIT}) messages from the queue into the take arrays. @return how many. */
+    private int takeBatch(final int max)
+    {
+        if (max <= 0)
+        {
+            return 0;
+        }
+        Envelope[] envelopes = takenEnvelopes;
+        if (envelopes == null)
+        {
+            envelopes = takenEnvelopes = new Envelope[TAKE_LIMIT];
+            takenRedelivered = new boolean[TAKE_LIMIT];
+            takenOrigins = new DeliveryOrigin[TAKE_LIMIT];
+        }
+        final boolean[] redelivered = takenRedelivered;
+        final DeliveryOrigin[] origins = takenOrigins;
+        final Taken taken = this.taken;
+        final int bound = Math.min(max, TAKE_LIMIT);
+        int count = 0;
+        while (count < bound && queue.take(taken))
+        {
+            envelopes[count] = taken.envelope;
+            redelivered[count] = taken.redelivered;
+            origins[count] = taken.origin;
+            taken.clear();
+            count++;
+        }
+        return count;
+    }
+
+    /**
+     * Delivers the {@code count} messages of one take, in order, the last flagged end of batch. Stops
+     * early when the consumer stopped or lost its turn, or after a handler failed: see
+     * {@link #returnRestOfTake} for where the rest goes.
+     *
+     * @return the deliveries made.
+     */
+    private int deliverBatch(final int count)
+    {
+        final Envelope[] envelopes = takenEnvelopes;
+        final boolean[] redelivered = takenRedelivered;
+        final DeliveryOrigin[] origins = takenOrigins;
+        takeFirstTag = acks.reserveTags(count);
+        takeNext = 0;
+        takeEnd = count;
+        int delivered = 0;
+        try
+        {
+            while (takeNext < takeEnd)
+            {
+                if (delivered > 0 && (lvState() != RUNNING || !isTurn()))
+                {
+                    break; // no delivery starts once stopped (see stop), nor after the election moved on
+                }
+                final int i = takeNext++;
+                final Envelope envelope = envelopes[i];
+                final DeliveryOrigin origin = origins[i];
+                envelopes[i] = null;
+                origins[i] = null;
+                delivered++;
+                if (!deliver(envelope, redelivered[i], origin, takeFirstTag + i, false, i == count - 1))
+                {
+                    break; // the failed one was requeued (or rejected): the rest goes back behind it
+                }
+            }
+        }
+        finally
+        {
+            if (lvState() == RUNNING)
+            {
+                returnRestOfTake();
+            }
+            // Stopped: finish() returns it, after a closing channel has requeued the older, unacknowledged ones.
+        }
+        return delivered;
+    }
+
+    /**
+     * What the current take has not handed to the handler goes back to the head of the queue, in order,
+     * unflagged, as a mailbox's messages do, and its tags back to the channel. The delivering thread, when
+     * a take is cut short while running; else {@link #finish}, on the thread stopping the agent once no
+     * delivery is in progress (or on the delivering thread itself, when its handler cancels it: so that
+     * when {@code cancel()} returns the messages are back).
+     */
+    private void returnRestOfTake()
+    {
+        final int from = takeNext;
+        final int to = takeEnd;
+        if (from >= to)
+        {
+            return;
+        }
+        takeNext = to;
+        final Envelope[] envelopes = takenEnvelopes;
+        final DeliveryOrigin[] origins = takenOrigins;
+        for (int i = from; i < to; i++)
+        {
+            queue.returnUnclaimed(envelopes[i], takenRedelivered[i], origins[i]);
+            envelopes[i] = null;
+            origins[i] = null;
+        }
+        acks.unreserveTags(takeFirstTag + from, takeFirstTag + to);
     }
 
     /** @return the deliveries the calling thread's last {@link #doWork} made. */
@@ -321,6 +469,25 @@ final class DeliveryAgent implements QueueConsumer
     }
 
     /**
+     * How many it may take for itself now: what its prefetch leaves (only this thread adds to its
+     * unacknowledged deliveries, so the whole batch fits); no bound with auto-ack or prefetch 0. Under a
+     * channel's global prefetch, at most one: the channel's other consumers take meanwhile, so that limit
+     * is checked per delivery, as before batching.
+     */
+    private int ownCredit()
+    {
+        if (autoAck)
+        {
+            return Integer.MAX_VALUE;
+        }
+        if (acks.channelPrefetch() > 0)
+        {
+            return hasOwnCredit() ? 1 : 0;
+        }
+        return prefetch == 0 ? Integer.MAX_VALUE : prefetch - scope.unackedCount();
+    }
+
+    /**
      * Whether the rotation may hand it a message now: running, room in its mailbox, and its
      * unacknowledged plus buffered messages under its prefetch (auto-ack and prefetch 0: no limit but the
      * mailbox's). Read by the dispatch role holder.
@@ -343,40 +510,50 @@ final class DeliveryAgent implements QueueConsumer
         return autoAck || (prefetch == 0 || scope.unackedCount() + buffered < prefetch) && acks.hasChannelCredit();
     }
 
-    /** @param fromMailbox the message is the mailbox's oldest, removed here once it counts as unacknowledged. */
-    private void deliver(final Taken taken, final boolean fromMailbox)
+    /**
+     * Hands one message to the handler under {@code tag}, and settles it if auto-ack.
+     *
+     * @param fromMailbox the message is the mailbox's oldest, removed here once it counts as unacknowledged;
+     *                    its batch ends when the mailbox is then empty.
+     * @param endOfBatch  for a message of a take: it is the take's last.
+     * @return false when the handler threw (the message is then settled as the options say).
+     */
+    private boolean deliver(final Envelope envelope, final boolean redelivered, final DeliveryOrigin origin,
+        final long tag, final boolean fromMailbox, final boolean endOfBatch)
     {
-        final Envelope envelope = taken.envelope;
-        final boolean redelivered = taken.redelivered;
-        final DeliveryOrigin origin = taken.origin;
-        taken.clear();
         // Counted before the hold: once held, an ack from another thread (multiple, tag 0) may recycle the envelope.
         counts.delivered(envelope.bodySize(), redelivered);
-        final long tag = acks.nextTag();
         if (!autoAck)
         {
             scope.hold(tag, envelope, origin);
         }
+        final boolean end;
         if (fromMailbox)
         {
             mailbox.remove(); // after the hold: see hasCredit
+            end = mailbox.isEmpty();
+        }
+        else
+        {
+            end = endOfBatch;
         }
         delivery.set(envelope, tag, redelivered, origin);
         try
         {
-            handler.handle(delivery);
+            handler.handle(delivery, end);
         }
         catch (final Throwable error)
         {
             delivery.clear();
             handlerFailed(envelope, tag, redelivered, origin, error);
-            return;
+            return false;
         }
         delivery.clear();
         if (autoAck)
         {
-            envelope.release();
+            envelope.release(poolMemo);
         }
+        return true;
     }
 
     /**
@@ -582,6 +759,7 @@ final class DeliveryAgent implements QueueConsumer
     {
         try
         {
+            returnRestOfTake(); // newer than any unacknowledged delivery, older than the mailbox's
             returnMailbox();
             runner.release(this);
         }
