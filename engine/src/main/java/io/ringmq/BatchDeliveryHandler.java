@@ -15,8 +15,10 @@ package io.ringmq;
  * {@link ConsumeOptions.Builder#onHandlerError} says, and the rest of the take (not yet handed over) goes
  * back to the head of the queue, in order, without being flagged redelivered, behind the failed message
  * if it was requeued: so the queue's order is the same as with a per-message handler. The same happens
- * when the consumer is cancelled, or loses its single-active-consumer turn, in the middle of a take. In
- * both cases the take ends without a delivery marked {@code endOfBatch}; the earlier deliveries of that
+ * when the consumer is cancelled, or loses its single-active-consumer turn, in the middle of a take. A
+ * message whose TTL passes while its take is handed over is dropped (or dead-lettered) at its turn, never
+ * delivered; if the take's last messages all expire so, after the delivery before them was handed over,
+ * the take too ends without a delivery marked {@code endOfBatch}. In these cases the earlier deliveries of that
  * take stay unacknowledged until settled, for instance by the {@code multiple} ack at the end of the next
  * batch, which covers every outstanding delivery of the channel up to its tag.
  * <p>

@@ -108,10 +108,11 @@ final class DeliveryAgent implements QueueConsumer
     private boolean[] takenRedelivered;
     private DeliveryOrigin[] takenOrigins;
     /**
-     * The current take: its first tag, the next message to hand over and its end (see {@link #deliverBatch});
+     * The current take: the next of its tags and their end, the next message to hand over and its end (see {@link #deliverBatch});
      * written by the delivering thread, read by a stopper after the {@code delivering} handshake.
      */
-    private long takeFirstTag;
+    private long takeNextTag;
+    private long takeTagEnd;
     private int takeNext;
     private int takeEnd;
     /** The delivering thread's envelope cache, remembered, for auto-ack releases (see {@link EnvelopePool.Memo}). */
@@ -288,6 +289,11 @@ final class DeliveryAgent implements QueueConsumer
                 // First what the rotation sent us, even if the queue has since gone back to one consumer.
                 if (mailbox.peek(taken))
                 {
+                    if (!mailboxCredit())
+                    {
+                        taken.clear();
+                        break; // see mailboxCredit: it waits for an ack, which wakes us
+                    }
                     if (queue.dropIfExpired(taken.envelope))
                     {
                         taken.clear();
@@ -372,9 +378,13 @@ final class DeliveryAgent implements QueueConsumer
     }
 
     /**
-     * Delivers the {@code count} messages of one take, in order, the last flagged end of batch. Stops
-     * early when the consumer stopped or lost its turn, or after a handler failed: see
-     * {@link #returnRestOfTake} for where the rest goes.
+     * Delivers the {@code count} messages of one take, in order, the last one delivered flagged end of
+     * batch. A message whose TTL passed while it waited in the take is dropped (or dead-lettered) at its
+     * turn, never delivered, as the take itself would have; one that expired behind the delivery at hand
+     * is dropped before it, so that the end of the batch is not promised by a delivery that never comes.
+     * Stops early when the consumer stopped or lost its turn, or after a handler failed: see
+     * {@link #returnRestOfTake} for where the rest goes. Tags are drawn for the whole take and used by
+     * deliveries only, in order; the unused ones go back.
      *
      * @return the deliveries made.
      */
@@ -383,7 +393,8 @@ final class DeliveryAgent implements QueueConsumer
         final Envelope[] envelopes = takenEnvelopes;
         final boolean[] redelivered = takenRedelivered;
         final DeliveryOrigin[] origins = takenOrigins;
-        takeFirstTag = acks.reserveTags(count);
+        takeNextTag = acks.reserveTags(count);
+        takeTagEnd = takeNextTag + count;
         takeNext = 0;
         takeEnd = count;
         int delivered = 0;
@@ -400,8 +411,13 @@ final class DeliveryAgent implements QueueConsumer
                 final DeliveryOrigin origin = origins[i];
                 envelopes[i] = null;
                 origins[i] = null;
+                if (i > 0 && queue.dropIfExpired(envelope)) // the first was checked by its take just now
+                {
+                    continue;
+                }
+                dropExpiredAhead();
                 delivered++;
-                if (!deliver(envelope, redelivered[i], origin, takeFirstTag + i, false, i == count - 1))
+                if (!deliver(envelope, redelivered[i], origin, takeNextTag++, false, takeNext == takeEnd))
                 {
                     break; // the failed one was requeued (or rejected): the rest goes back behind it
                 }
@@ -418,31 +434,46 @@ final class DeliveryAgent implements QueueConsumer
         return delivered;
     }
 
+    /** Drops the messages right after the one about to be delivered that have expired meanwhile (see {@link #deliverBatch}). */
+    private void dropExpiredAhead()
+    {
+        final Envelope[] envelopes = takenEnvelopes;
+        while (takeNext < takeEnd && queue.dropIfExpired(envelopes[takeNext]))
+        {
+            envelopes[takeNext] = null;
+            takenOrigins[takeNext] = null;
+            takeNext++;
+        }
+    }
+
     /**
      * What the current take has not handed to the handler goes back to the head of the queue, in order,
-     * unflagged, as a mailbox's messages do, and its tags back to the channel. The delivering thread, when
-     * a take is cut short while running; else {@link #finish}, on the thread stopping the agent once no
-     * delivery is in progress (or on the delivering thread itself, when its handler cancels it: so that
-     * when {@code cancel()} returns the messages are back).
+     * unflagged, as a mailbox's messages do, and its unused tags back to the channel. The delivering
+     * thread, when a take ends (cut short or not) while running; else {@link #finish}, on the thread
+     * stopping the agent once no delivery is in progress (or on the delivering thread itself, when its
+     * handler cancels it: so that when {@code cancel()} returns the messages are back).
      */
     private void returnRestOfTake()
     {
         final int from = takeNext;
         final int to = takeEnd;
-        if (from >= to)
+        if (from < to)
         {
-            return;
+            takeNext = to;
+            final Envelope[] envelopes = takenEnvelopes;
+            final DeliveryOrigin[] origins = takenOrigins;
+            for (int i = from; i < to; i++)
+            {
+                queue.returnUnclaimed(envelopes[i], takenRedelivered[i], origins[i]);
+                envelopes[i] = null;
+                origins[i] = null;
+            }
         }
-        takeNext = to;
-        final Envelope[] envelopes = takenEnvelopes;
-        final DeliveryOrigin[] origins = takenOrigins;
-        for (int i = from; i < to; i++)
+        if (takeNextTag < takeTagEnd)
         {
-            queue.returnUnclaimed(envelopes[i], takenRedelivered[i], origins[i]);
-            envelopes[i] = null;
-            origins[i] = null;
+            acks.unreserveTags(takeNextTag, takeTagEnd);
+            takeNextTag = takeTagEnd;
         }
-        acks.unreserveTags(takeFirstTag + from, takeFirstTag + to);
     }
 
     /** @return the deliveries the calling thread's last {@link #doWork} made. */
@@ -466,6 +497,17 @@ final class DeliveryAgent implements QueueConsumer
     private boolean hasOwnCredit()
     {
         return autoAck || (prefetch == 0 || scope.unackedCount() < prefetch) && acks.hasChannelCredit();
+    }
+
+    /**
+     * Whether the mailbox's oldest may be delivered now: under its own prefetch. The dispatcher checked
+     * that before the put, counting what was unacknowledged and buffered; but it cannot see the messages
+     * of a take of this consumer's own in progress (the queue had one consumer when the take began, a
+     * second came meanwhile), so the bound is held here, on the one thread that adds to the count.
+     */
+    private boolean mailboxCredit()
+    {
+        return autoAck || prefetch == 0 || scope.unackedCount() < prefetch;
     }
 
     /**
@@ -634,8 +676,8 @@ final class DeliveryAgent implements QueueConsumer
             queue.registerSleeper(); // a volatile read-modify-write: the re-check below cannot move above it
         }
         // The re-check: each condition a waker changes before it reads "armed".
-        final boolean runnable = !mailbox.isEmpty() || creditForIdle() != credit || (credit && queue.hasMessages()) ||
-            lvState() == STOPPED;
+        final boolean runnable = !mailbox.isEmpty() && mailboxCredit() || creditForIdle() != credit ||
+            (credit && queue.hasMessages()) || lvState() == STOPPED;
         if (runnable)
         {
             return !disarm(); // if a waker disarmed us first, it is handing us back to the runner

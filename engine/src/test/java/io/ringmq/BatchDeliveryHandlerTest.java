@@ -216,6 +216,31 @@ class BatchDeliveryHandlerTest extends BrokerTestBase
     }
 
     @Test
+    void aMessageWhoseTtlPassesWhileItsTakeIsHandedOverIsNeverDelivered()
+    {
+        channel.queueDeclare("q");
+        channel.publish("", "q", seq(0));
+        channel.publish("", "q", MessageProperties.builder().expiration("20").build(), seq(1));
+        channel.publish("", "q", seq(2));
+        final List<Seen> seen = new ArrayList<>();
+        final Consumer consumer = channel.consume("q", callerDriven().autoAck(true).build(), (d, end) ->
+        {
+            seen.add(new Seen(seqOf(d.body()), end, d.deliveryTag(), d.redelivered()));
+            if (seqOf(d.body()) == 0)
+            {
+                Thread.sleep(60); // message 1's 20 ms pass while it waits in the take
+            }
+        });
+
+        assertEquals(2, consumer.deliver(100));
+
+        assertEquals(List.of(0, 2), seqs(seen), "the expired one was dropped at its turn, not delivered");
+        assertEquals(List.of(1), endsAt(seen));
+        assertEquals(List.of(1L, 2L), List.of(seen.get(0).tag(), seen.get(1).tag()), "no tag spent on it");
+        assertEquals(1, channel.queueDeclarePassive("q").expiredCount());
+    }
+
+    @Test
     void aThreadedBatchConsumerAckingAtEachEndSettlesEverything()
     {
         channel.queueDeclare("q");
