@@ -72,7 +72,8 @@ public class RingMqPushThroughput
         /**
          * {@code single}: a {@link io.ringmq.DeliveryHandler}, manual ack per delivery ({@code d.ack()});
          * {@code batch}: a {@link BatchDeliveryHandler}, manual ack once per take ({@code d.ack(true)} on
-         * the delivery marked end of batch). The same with auto-ack, where the flag is ignored.
+         * the delivery marked end of batch), each such consumer on a channel of its own, since a multiple
+         * ack covers the whole channel. The same with auto-ack, where the flag is ignored.
          */
         @Param({"single", "batch"})
         public String handler;
@@ -117,7 +118,10 @@ public class RingMqPushThroughput
                     final Counter counter = new Counter(delivered);
                     if ("batch".equals(handler))
                     {
-                        consuming.consume("q" + q, options, autoAck ? (BatchDeliveryHandler)(d, end) -> counter.count() :
+                        // A channel per batch consumer: ack(true) settles every outstanding delivery of its
+                        // channel up to the tag, so consumers sharing one would settle (and scan) each other's.
+                        final Channel own = broker.openChannel();
+                        own.consume("q" + q, options, autoAck ? (BatchDeliveryHandler)(d, end) -> counter.count() :
                             (d, end) ->
                             {
                                 if (end)
