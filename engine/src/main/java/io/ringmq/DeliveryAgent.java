@@ -28,7 +28,7 @@ import java.util.concurrent.locks.LockSupport;
  * {@link #stop} sets the state, then waits until no thread is inside {@link #doWork} (the
  * {@code delivering} flag, set by CAS on entry and released on exit, the partner of the state: Dekker
  * again), so that when {@code cancel()} returns no delivery is in progress, unless it was called from the
- * consumer's own handler. What waits in its mailbox, and what its last take had not handed over yet,
+ * consumer's own handler. What waits in its mailbox, and the message its batch held ahead,
  * then goes back to the queue, unflagged; its unacknowledged deliveries stay with the channel, as AMQP wants.
  *
  * <h2>Memory ordering</h2>
@@ -43,9 +43,8 @@ final class DeliveryAgent implements QueueConsumer
      */
     static final int MAILBOX_LIMIT = 128;
     /**
-     * The most messages one take from the queue gathers (see {@link #doWork}): what a
-     * {@link BatchDeliveryHandler} sees as one batch at most, and how far per-batch work (the tags, the
-     * credit check) is amortised. Bounded so that a consumer cancelled mid-take has little to hand back.
+     * The most deliveries in one batch (see {@link #doWork}): what a {@link BatchDeliveryHandler} sees as
+     * one batch at most, and how far per-batch work (the tags, the credit check) is amortised.
      */
     static final int TAKE_LIMIT = 64;
 
@@ -101,20 +100,15 @@ final class DeliveryAgent implements QueueConsumer
     private final Mailbox mailbox;
     private final Taken taken = new Taken();
     /**
-     * One take's messages, in queue order, between the take and their delivery (parallel arrays, made on
-     * the first take so that a consumer that never receives costs nothing); delivering thread only.
+     * The message taken one ahead of the delivery at hand, so that the handler can be told whether that
+     * delivery ends the batch (see {@link #deliverBatch}); held while {@link #aheadHeld}. With the tags of
+     * the batch (the next one and the end of those drawn): written by the delivering thread, read by a
+     * stopper after the {@code delivering} handshake.
      */
-    private Envelope[] takenEnvelopes;
-    private boolean[] takenRedelivered;
-    private DeliveryOrigin[] takenOrigins;
-    /**
-     * The current take: the next of its tags and their end, the next message to hand over and its end (see {@link #deliverBatch});
-     * written by the delivering thread, read by a stopper after the {@code delivering} handshake.
-     */
+    private final Taken ahead = new Taken();
+    private boolean aheadHeld;
     private long takeNextTag;
     private long takeTagEnd;
-    private int takeNext;
-    private int takeEnd;
     /** The delivering thread's envelope cache, remembered, for auto-ack releases (see {@link EnvelopePool.Memo}). */
     private final EnvelopePool.Memo poolMemo = new EnvelopePool.Memo();
     private final SingleActiveConsumer singleActiveConsumer;
@@ -262,13 +256,14 @@ final class DeliveryAgent implements QueueConsumer
      * Delivers (or dispatches) up to {@code limit} messages under the consumer's credit and returns;
      * never waits. One thread at a time: a second concurrent caller is refused.
      * <p>
-     * <b>Batched takes:</b> a consumer taking for itself (not served by the round-robin dispatcher)
-     * checks its credit and its turn once, takes every message ready up to that credit and
-     * {@link #TAKE_LIMIT}, draws their tags with one atomic add, and then delivers them in order, checking
-     * only that it is still running (and still the single active consumer) before each. What it took and
-     * could not deliver (stopped, turn lost, a handler threw) goes back to the head of the queue in order
-     * ({@link #returnRestOfTake}), its tags handed back: so what handlers see, and in which order, is the
-     * same as with a take per delivery.
+     * <b>Batches:</b> a consumer taking for itself (not served by the round-robin dispatcher) checks its
+     * credit and its turn once, draws the tags of a batch (up to that credit and {@link #TAKE_LIMIT}) with
+     * one atomic add, and delivers what is ready in order, taking each next message one ahead of the
+     * delivery at hand so that the handler knows which delivery ends the batch ({@link #deliverBatch}).
+     * Before each it checks only that it is still running (and still the single active consumer). The one
+     * message held ahead of a batch cut short (stopped, turn lost, a handler threw) goes back to the head
+     * of the queue ({@link #returnRestOfTake}), the unused tags to the channel: so what handlers see, and in
+     * which order, is the same as with a take per delivery.
      *
      * @return the work done: deliveries plus messages dispatched to other consumers (0: nothing to do).
      */
@@ -324,13 +319,14 @@ final class DeliveryAgent implements QueueConsumer
                 {
                     break;
                 }
-                final int took = takeBatch(Math.min(ownCredit(), limit - work));
-                if (took == 0)
+                final int credit = Math.min(ownCredit(), limit - work);
+                if (credit <= 0 || !queue.take(taken))
                 {
                     break;
                 }
-                delivered += deliverBatch(took);
-                work += took; // what went back is taken again next round: still work
+                final int batch = deliverBatch(taken, credit);
+                delivered += batch;
+                work += batch;
             }
         }
         finally
@@ -347,79 +343,59 @@ final class DeliveryAgent implements QueueConsumer
         return work;
     }
 
-    /** Takes up to {@code max} (and {@link #TAKE_LIMIT}) messages from the queue into the take arrays. @return how many. */
-    private int takeBatch(final int max)
-    {
-        if (max <= 0)
-        {
-            return 0;
-        }
-        Envelope[] envelopes = takenEnvelopes;
-        if (envelopes == null)
-        {
-            envelopes = takenEnvelopes = new Envelope[TAKE_LIMIT];
-            takenRedelivered = new boolean[TAKE_LIMIT];
-            takenOrigins = new DeliveryOrigin[TAKE_LIMIT];
-        }
-        final boolean[] redelivered = takenRedelivered;
-        final DeliveryOrigin[] origins = takenOrigins;
-        final Taken taken = this.taken;
-        final int bound = Math.min(max, TAKE_LIMIT);
-        int count = 0;
-        while (count < bound && queue.take(taken))
-        {
-            envelopes[count] = taken.envelope;
-            redelivered[count] = taken.redelivered;
-            origins[count] = taken.origin;
-            taken.clear();
-            count++;
-        }
-        return count;
-    }
-
     /**
-     * Delivers the {@code count} messages of one take, in order, the last one delivered flagged end of
-     * batch. A message whose TTL passed while it waited in the take is dropped (or dead-lettered) at its
-     * turn, never delivered, as the take itself would have; one that expired behind the delivery at hand
-     * is dropped before it, so that the end of the batch is not promised by a delivery that never comes.
-     * Stops early when the consumer stopped or lost its turn, or after a handler failed: see
-     * {@link #returnRestOfTake} for where the rest goes. Tags are drawn for the whole take and used by
-     * deliveries only, in order; the unused ones go back.
+     * Delivers {@code first}, just taken, and what else is ready behind it, in order, up to {@code max}
+     * deliveries and {@link #TAKE_LIMIT}: one batch. Each next message is taken <em>before</em> the
+     * delivery ahead of it is handed over, so that the handler is told, as the Disruptor's batch processor
+     * tells its handlers, whether this delivery ends the batch: nothing more was ready, or the bound is
+     * reached. Only that one message is held ahead, so a consumer stuck in its handler keeps at most one
+     * message from its competitors; a queue that turns round-robin meanwhile shares the rest.
+     * <p>
+     * The look-ahead message's TTL may pass while the handler runs: it is checked at its turn and dropped
+     * (or dead-lettered), never delivered. The batch stops early when the consumer stopped or lost its
+     * turn, or after a handler failed: the look-ahead message then goes back ({@link #returnRestOfTake}).
+     * The batch's tags are drawn at once and used by deliveries only, in order; the unused ones go back.
      *
      * @return the deliveries made.
      */
-    private int deliverBatch(final int count)
+    private int deliverBatch(final Taken first, final int max)
     {
-        final Envelope[] envelopes = takenEnvelopes;
-        final boolean[] redelivered = takenRedelivered;
-        final DeliveryOrigin[] origins = takenOrigins;
-        takeNextTag = acks.reserveTags(count);
-        takeTagEnd = takeNextTag + count;
-        takeNext = 0;
-        takeEnd = count;
+        final int bound = Math.min(max, TAKE_LIMIT);
+        takeNextTag = acks.reserveTags(bound);
+        takeTagEnd = takeNextTag + bound;
+        final Taken ahead = this.ahead;
+        Envelope envelope = first.envelope;
+        boolean redelivered = first.redelivered;
+        DeliveryOrigin origin = first.origin;
+        first.clear();
         int delivered = 0;
         try
         {
-            while (takeNext < takeEnd)
+            while (true)
             {
-                if (delivered > 0 && (lvState() != RUNNING || !isTurn()))
-                {
-                    break; // no delivery starts once stopped (see stop), nor after the election moved on
-                }
-                final int i = takeNext++;
-                final Envelope envelope = envelopes[i];
-                final DeliveryOrigin origin = origins[i];
-                envelopes[i] = null;
-                origins[i] = null;
-                if (i > 0 && queue.dropIfExpired(envelope)) // the first was checked by its take just now
-                {
-                    continue;
-                }
-                dropExpiredAhead();
                 delivered++;
-                if (!deliver(envelope, redelivered[i], origin, takeNextTag++, false, takeNext == takeEnd))
+                // A second consumer came: the rest is the rotation's to share (this delivery ends the batch).
+                aheadHeld = delivered < bound && !queue.isRoundRobin() && queue.take(ahead);
+                if (!deliver(envelope, redelivered, origin, takeNextTag++, false, !aheadHeld) || !aheadHeld ||
+                    lvState() != RUNNING || !isTurn())
                 {
-                    break; // the failed one was requeued (or rejected): the rest goes back behind it
+                    break; // done; or stopped, turn lost, the handler failed: the one ahead goes back
+                }
+                envelope = ahead.envelope;
+                redelivered = ahead.redelivered;
+                origin = ahead.origin;
+                ahead.clear();
+                aheadHeld = false;
+                while (queue.dropIfExpired(envelope)) // it waited while the handler ran
+                {
+                    if (!queue.take(ahead))
+                    {
+                        return delivered;
+                    }
+                    envelope = ahead.envelope;
+                    redelivered = ahead.redelivered;
+                    origin = ahead.origin;
+                    ahead.clear();
                 }
             }
         }
@@ -434,40 +410,21 @@ final class DeliveryAgent implements QueueConsumer
         return delivered;
     }
 
-    /** Drops the messages right after the one about to be delivered that have expired meanwhile (see {@link #deliverBatch}). */
-    private void dropExpiredAhead()
-    {
-        final Envelope[] envelopes = takenEnvelopes;
-        while (takeNext < takeEnd && queue.dropIfExpired(envelopes[takeNext]))
-        {
-            envelopes[takeNext] = null;
-            takenOrigins[takeNext] = null;
-            takeNext++;
-        }
-    }
-
     /**
-     * What the current take has not handed to the handler goes back to the head of the queue, in order,
-     * unflagged, as a mailbox's messages do, and its unused tags back to the channel. The delivering
-     * thread, when a take ends (cut short or not) while running; else {@link #finish}, on the thread
-     * stopping the agent once no delivery is in progress (or on the delivering thread itself, when its
-     * handler cancels it: so that when {@code cancel()} returns the messages are back).
+     * The message held ahead, not handed to the handler, goes back to the head of the queue, unflagged, as
+     * a mailbox's messages do, and the batch's unused tags back to the channel. The delivering thread,
+     * when a batch ends while running; else {@link #finish}, on the thread stopping the agent once no
+     * delivery is in progress (or on the delivering thread itself, when its handler cancels it: so that
+     * when {@code cancel()} returns the message is back).
      */
     private void returnRestOfTake()
     {
-        final int from = takeNext;
-        final int to = takeEnd;
-        if (from < to)
+        if (aheadHeld)
         {
-            takeNext = to;
-            final Envelope[] envelopes = takenEnvelopes;
-            final DeliveryOrigin[] origins = takenOrigins;
-            for (int i = from; i < to; i++)
-            {
-                queue.returnUnclaimed(envelopes[i], takenRedelivered[i], origins[i]);
-                envelopes[i] = null;
-                origins[i] = null;
-            }
+            aheadHeld = false;
+            final Taken ahead = this.ahead;
+            queue.returnUnclaimed(ahead.envelope, ahead.redelivered, ahead.origin);
+            ahead.clear();
         }
         if (takeNextTag < takeTagEnd)
         {
@@ -501,9 +458,9 @@ final class DeliveryAgent implements QueueConsumer
 
     /**
      * Whether the mailbox's oldest may be delivered now: under its own prefetch. The dispatcher checked
-     * that before the put, counting what was unacknowledged and buffered; but it cannot see the messages
-     * of a take of this consumer's own in progress (the queue had one consumer when the take began, a
-     * second came meanwhile), so the bound is held here, on the one thread that adds to the count.
+     * that before the put, counting what was unacknowledged and buffered; but it cannot see a batch of
+     * this consumer's own in progress (the queue had one consumer when the batch began, a second came
+     * meanwhile), so the bound is held here, on the one thread that adds to the count.
      */
     private boolean mailboxCredit()
     {

@@ -15,10 +15,11 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * {@link BatchDeliveryHandler}: the end-of-batch flag marks exactly the last delivery of each take from
- * the queue, one {@code ack(true)} there settles the take, and a take cut short (a handler throwing, the
- * consumer cancelled from its handler) hands the rest back to the head of the queue in order. Caller-driven
- * consumers make the takes deterministic: everything is published before {@link Consumer#deliver} runs.
+ * {@link BatchDeliveryHandler}: the end-of-batch flag marks exactly the last delivery of each batch (what
+ * the queue had ready, up to the credit and the bound), one {@code ack(true)} there settles the batch, and a
+ * batch cut short (a handler throwing, the consumer cancelled from its handler) hands the message it took
+ * ahead back to the head of the queue, so the order is kept. Caller-driven consumers make the batches
+ * deterministic: everything is published before {@link Consumer#deliver} runs.
  */
 class BatchDeliveryHandlerTest extends BrokerTestBase
 {
