@@ -36,7 +36,7 @@ import java.util.List;
  * ({@link AckScope#acknowledged}); the gets scope's deliveries come from any queue, so its sinks (the
  * {@code _GET} twins, chosen by {@link #forScope}) tell each delivery's queue instead.
  * <p>
- * Memory ordering: {@link #faaNextTag} is an atomic fetch-and-add; {@code scopes} is a copy-on-write
+ * Memory ordering: {@link #faaNextTag} is an atomic fetch-and-add ({@link #unreserveTags} a CAS); {@code scopes} is a copy-on-write
  * array stored with release ({@link #soScopes}) under this object's monitor and read with acquire
  * ({@link #laScopes}) by settlements.
  */
@@ -102,7 +102,32 @@ final class Acknowledgements
     /** @return the channel's next delivery tag. Any delivering thread. */
     long nextTag()
     {
-        return faaNextTag() + 1;
+        return faaNextTag(1) + 1;
+    }
+
+    /**
+     * Draws the next {@code count} tags of the channel at once, for a consumer about to deliver a batch:
+     * one atomic add instead of one per delivery. Any delivering thread.
+     *
+     * @return the first of them; the batch's tags are {@code first .. first + count - 1}.
+     */
+    long reserveTags(final int count)
+    {
+        return faaNextTag(count) + 1;
+    }
+
+    /**
+     * A batch ended early: hands back its unused tags {@code from .. to - 1} (the last of those drawn by
+     * {@link #reserveTags}) if no tag was drawn since, so that the channel's tags stay gap-free in the
+     * common case. If another consumer of the channel drew meanwhile, the unused tags are simply skipped:
+     * tags only have to increase.
+     */
+    void unreserveTags(final long from, final long to)
+    {
+        if (to > from)
+        {
+            NEXT_TAG.compareAndSet(this, to - 1, from - 1);
+        }
     }
 
     /** @return the scope of a channel's gets. */
@@ -183,7 +208,23 @@ final class Acknowledgements
     /** AMQP {@code basic.ack}: {@code multiple} with tag 0 acknowledges everything outstanding. */
     void ack(final long tag, final boolean multiple)
     {
-        settle(tag, multiple, ACK, "ack");
+        settle(tag, multiple, ACK, null, "ack");
+    }
+
+    /**
+     * {@link #ack} from a consumer's own {@link Delivery}, on its delivering thread: {@code release} is
+     * that delivery's sink, which returns the envelopes through the thread's remembered pool cache
+     * instead of a thread-local lookup each (see {@link EnvelopePool.Memo}); the gets scope keeps its own.
+     */
+    void ack(final long tag, final boolean multiple, final UnackedTable.ClaimSink<Envelope> release)
+    {
+        settle(tag, multiple, ACK, release, "ack");
+    }
+
+    /** @return a sink that acknowledges as {@link #ack} does, releasing through {@code memo}; for one thread at a time. */
+    static UnackedTable.ClaimSink<Envelope> ackReleasingThrough(final EnvelopePool.Memo memo)
+    {
+        return (tag, envelope, origin) -> envelope.release(memo);
     }
 
     /** AMQP {@code basic.nack}. Requeued messages come back flagged, in tag order, ahead of new ones. */
@@ -195,7 +236,7 @@ final class Acknowledgements
         }
         else
         {
-            settle(tag, multiple, DISCARD, "nack");
+            settle(tag, multiple, DISCARD, null, "nack");
         }
     }
 
@@ -208,14 +249,14 @@ final class Acknowledgements
         }
         else
         {
-            settle(tag, false, DISCARD, "reject");
+            settle(tag, false, DISCARD, null, "reject");
         }
     }
 
-    /** {@link io.ringmq.Delivery#ack()}: the tag's scope is known. */
-    void ackIn(final AckScope scope, final long tag, final String method)
+    /** {@link io.ringmq.Delivery#ack()}: the tag's scope is known; {@code release} as for {@link #ack(long, boolean, UnackedTable.ClaimSink)}. */
+    void ackIn(final AckScope scope, final long tag, final UnackedTable.ClaimSink<Envelope> release, final String method)
     {
-        if (!scope.claim(tag, forScope(scope, ACK)))
+        if (!scope.claim(tag, forScope(scope, ACK, release)))
         {
             throw unknownTag(tag, method);
         }
@@ -250,15 +291,16 @@ final class Acknowledgements
         return true;
     }
 
+    /** @param release for {@code ACK} in a consumer's scope, the caller's own releasing sink; null: {@code ACK} itself. */
     private void settle(final long tag, final boolean multiple, final UnackedTable.ClaimSink<Envelope> sink,
-        final String method)
+        final UnackedTable.ClaimSink<Envelope> release, final String method)
     {
         final AckScope[] scopes = laScopes();
         if (multiple && tag == 0)
         {
             for (final AckScope scope : scopes)
             {
-                final int claimed = scope.claimUpTo(Long.MAX_VALUE, forScope(scope, sink));
+                final int claimed = scope.claimUpTo(Long.MAX_VALUE, forScope(scope, sink, release));
                 if (claimed > 0)
                 {
                     counted(scope, sink, claimed);
@@ -268,7 +310,7 @@ final class Acknowledgements
             return;
         }
         // The named tag itself must be outstanding, as RabbitMQ requires; if not, nothing is settled.
-        final AckScope named = claimAnywhere(scopes, tag, sink);
+        final AckScope named = claimAnywhere(scopes, tag, sink, release);
         if (named == null)
         {
             throw unknownTag(tag, method);
@@ -278,7 +320,7 @@ final class Acknowledgements
         {
             for (final AckScope scope : scopes)
             {
-                final int claimed = scope.claimUpTo(tag - 1, forScope(scope, sink));
+                final int claimed = scope.claimUpTo(tag - 1, forScope(scope, sink, release));
                 counted(scope, sink, claimed);
                 if (claimed > 0 && scope != named)
                 {
@@ -291,11 +333,11 @@ final class Acknowledgements
 
     /** Claimed with one of the constant sinks: @return the scope that held {@code tag}, or null. */
     private static AckScope claimAnywhere(final AckScope[] scopes, final long tag,
-        final UnackedTable.ClaimSink<Envelope> sink)
+        final UnackedTable.ClaimSink<Envelope> sink, final UnackedTable.ClaimSink<Envelope> release)
     {
         for (final AckScope scope : scopes)
         {
-            if (scope.claim(tag, forScope(scope, sink)))
+            if (scope.claim(tag, forScope(scope, sink, release)))
             {
                 return scope;
             }
@@ -303,13 +345,16 @@ final class Acknowledgements
         return null;
     }
 
-    /** The gets scope's twin of a constant sink, which also tells the delivery's queue; the sink itself for a consumer's scope. */
+    /**
+     * The gets scope's twin of a constant sink, which also tells the delivery's queue; for a consumer's scope
+     * the sink itself, or for {@code ACK} the caller's own releasing sink {@code release} when not null.
+     */
     private static UnackedTable.ClaimSink<Envelope> forScope(final AckScope scope,
-        final UnackedTable.ClaimSink<Envelope> sink)
+        final UnackedTable.ClaimSink<Envelope> sink, final UnackedTable.ClaimSink<Envelope> release)
     {
         if (!scope.isGets())
         {
-            return sink;
+            return sink == ACK && release != null ? release : sink;
         }
         if (sink == ACK)
         {
@@ -331,7 +376,7 @@ final class Acknowledgements
         final AckScope[] scopes = laScopes();
         if (!multiple)
         {
-            final AckScope named = claimAnywhere(scopes, tag, REQUEUE);
+            final AckScope named = claimAnywhere(scopes, tag, REQUEUE, null);
             if (named == null)
             {
                 throw unknownTag(tag, method);
@@ -458,9 +503,9 @@ final class Acknowledgements
         CHANNEL_PREFETCH.setVolatile(this, prefetch);
     }
 
-    private long faaNextTag()
+    private long faaNextTag(final int count)
     {
-        return (long)NEXT_TAG.getAndAdd(this, 1L);
+        return (long)NEXT_TAG.getAndAdd(this, (long)count);
     }
 
     private AckScope[] laScopes()

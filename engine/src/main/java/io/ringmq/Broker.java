@@ -505,7 +505,7 @@ public final class Broker implements AutoCloseable
         return queue.markDeleted();
     }
 
-    Consumer consume(final String queueName, final ConsumeOptions options, final DeliveryHandler handler,
+    Consumer consume(final String queueName, final ConsumeOptions options, final BatchDeliveryHandler handler,
         final Channel channel)
     {
         if (handler == null)

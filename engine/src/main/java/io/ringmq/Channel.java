@@ -84,6 +84,8 @@ public final class Channel implements AutoCloseable, ConsumerOwner
      * Only the channel's own (publishing/getting) thread reads or writes it.
      */
     private Envelope pendingAutoAckGet;
+    /** The publishing thread's envelope cache, remembered (see {@link EnvelopePool.Memo}); publishing thread only. */
+    private final EnvelopePool.Memo poolMemo = new EnvelopePool.Memo();
 
     Channel(final Broker broker, final Connection connection, final int number)
     {
@@ -613,7 +615,7 @@ public final class Channel implements AutoCloseable, ConsumerOwner
             returnUnroutable(exchange, routingKey, mandatory, props, body == null ? Envelope.NO_BODY : body, null);
             return result;
         }
-        final Envelope envelope = broker.pool().acquire();
+        final Envelope envelope = broker.pool().acquire(poolMemo);
         envelope.fill(exchange, routingKey, props, body == null ? Envelope.NO_BODY : body, null, routed);
         final DestinationSet<MessageQueue> destinations = this.destinations;
         if (!held.isEmpty())
@@ -736,7 +738,7 @@ public final class Channel implements AutoCloseable, ConsumerOwner
             return timedOutSoFar;
         }
         List<String> timedOut = timedOutSoFar;
-        final Envelope envelope = broker.pool().acquire();
+        final Envelope envelope = broker.pool().acquire(poolMemo);
         // One hold per routed queue. The count cannot reach zero while later queues are still being
         // offered the envelope: each queue's hold is released only after its own offer (by its
         // consumer, or just below when refused), so the holds of the queues not yet offered remain.
@@ -813,6 +815,25 @@ public final class Channel implements AutoCloseable, ConsumerOwner
      * @throws NotFoundException   when there is no such queue.
      */
     public Consumer consume(final String queue, final ConsumeOptions options, final DeliveryHandler handler)
+    {
+        return consume(queue, options, DeliveryAgent.perDelivery(handler));
+    }
+
+    /**
+     * AMQP {@code basic.consume} with a handler told where each take from the queue ends, so that it can
+     * act once per batch: {@code delivery.ack(true)} on the delivery marked end of batch settles every
+     * delivery of the batch (see {@link BatchDeliveryHandler}). Otherwise as
+     * {@link #consume(String, ConsumeOptions, DeliveryHandler)}.
+     *
+     * @param queue   the queue's name.
+     * @param options acknowledgement mode, prefetch, threading, tag, priority and listeners (null: the defaults).
+     * @param handler called with each delivery and its end-of-batch flag, on the thread
+     *                {@link ConsumeOptions#threading()} chooses.
+     * @return the consumer, to cancel it or (caller-driven) to run it.
+     * @throws NotAllowedException when the consumer tag is already in use on this channel (530, as RabbitMQ).
+     * @throws NotFoundException   when there is no such queue.
+     */
+    public Consumer consume(final String queue, final ConsumeOptions options, final BatchDeliveryHandler handler)
     {
         ensureOpen();
         final ConsumeOptions chosen = options == null ? ConsumeOptions.builder().build() : options;

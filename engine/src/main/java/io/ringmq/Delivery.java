@@ -1,6 +1,7 @@
 package io.ringmq;
 
 import io.ringmq.error.PreconditionFailedException;
+import io.ringmq.internal.UnackedTable;
 
 
 /**
@@ -40,6 +41,11 @@ public final class Delivery
     private Thread owner;
     /** A quorum queue's redelivery: the properties with {@code x-delivery-count}, made on first read. */
     private MessageProperties counted;
+    /**
+     * How {@link #ack} releases what it settles: through the acking thread's remembered pool cache.
+     * Used only on the thread the delivery was handed to (see the class comment), one at a time.
+     */
+    private final UnackedTable.ClaimSink<Envelope> release = Acknowledgements.ackReleasingThrough(new EnvelopePool.Memo());
 
     /**
      * @param acks  the channel's acknowledgements.
@@ -178,7 +184,32 @@ public final class Delivery
     /** Acknowledges this delivery (AMQP {@code basic.ack}, multiple = false); see the class comment for where. */
     public void ack()
     {
-        acks.ackIn(ownScope("ack"), deliveryTag, "ack");
+        acks.ackIn(ownScope("ack"), deliveryTag, release, "ack");
+    }
+
+    /**
+     * Acknowledges this delivery (AMQP {@code basic.ack}), and with {@code multiple} every delivery of the
+     * channel outstanding up to its tag, whichever consumer of the channel it went to: what a
+     * {@link BatchDeliveryHandler} calls at the end of a batch to settle the whole batch at once. See the
+     * class comment for where it may be called.
+     *
+     * @param multiple true: also every outstanding delivery of the channel with a lower tag.
+     * @throws PreconditionFailedException when the delivery was made with automatic acknowledgement, or is
+     *                                     already settled (406, as RabbitMQ).
+     * @throws IllegalStateException       outside the handler, or from another thread than the one it
+     *                                     was handed to.
+     */
+    public void ack(final boolean multiple)
+    {
+        final AckScope scope = ownScope("ack");
+        if (multiple)
+        {
+            acks.ack(deliveryTag, true, release);
+        }
+        else
+        {
+            acks.ackIn(scope, deliveryTag, release, "ack");
+        }
     }
 
     /**

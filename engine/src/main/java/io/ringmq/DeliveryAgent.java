@@ -28,8 +28,8 @@ import java.util.concurrent.locks.LockSupport;
  * {@link #stop} sets the state, then waits until no thread is inside {@link #doWork} (the
  * {@code delivering} flag, set by CAS on entry and released on exit, the partner of the state: Dekker
  * again), so that when {@code cancel()} returns no delivery is in progress, unless it was called from the
- * consumer's own handler. What waits in its mailbox then goes back to the queue, unflagged; its
- * unacknowledged deliveries stay with the channel, as AMQP wants.
+ * consumer's own handler. What waits in its mailbox, and the message its batch held ahead,
+ * then goes back to the queue, unflagged; its unacknowledged deliveries stay with the channel, as AMQP wants.
  *
  * <h2>Memory ordering</h2>
  * {@code state}, {@code delivering}, {@code armed}, {@code scheduled} and {@code stopWaiter} go through
@@ -42,6 +42,11 @@ final class DeliveryAgent implements QueueConsumer
      * is skipped by the rotation while this many wait for it, so a slow one does not hold the others back.
      */
     static final int MAILBOX_LIMIT = 128;
+    /**
+     * The most deliveries in one batch (see {@link #doWork}): what a {@link BatchDeliveryHandler} sees as
+     * one batch at most, and how far per-batch work (the tags, the credit check) is amortised.
+     */
+    static final int TAKE_LIMIT = 64;
 
     private static final int STOPPED = 0;
     private static final int RUNNING = 1;
@@ -82,7 +87,7 @@ final class DeliveryAgent implements QueueConsumer
     private final MessageQueue queue;
     private final String consumerTag;
     private final ConsumeOptions options;
-    private final DeliveryHandler handler;
+    private final BatchDeliveryHandler handler;
     private final boolean autoAck;
     private final int prefetch;
     private final int priority;
@@ -94,6 +99,18 @@ final class DeliveryAgent implements QueueConsumer
     /** What the round-robin dispatcher sent this consumer. */
     private final Mailbox mailbox;
     private final Taken taken = new Taken();
+    /**
+     * The message taken one ahead of the delivery at hand, so that the handler can be told whether that
+     * delivery ends the batch (see {@link #deliverBatch}); held while {@link #aheadHeld}. With the tags of
+     * the batch (the next one and the end of those drawn): written by the delivering thread, read by a
+     * stopper after the {@code delivering} handshake.
+     */
+    private final Taken ahead = new Taken();
+    private boolean aheadHeld;
+    private long takeNextTag;
+    private long takeTagEnd;
+    /** The delivering thread's envelope cache, remembered, for auto-ack releases (see {@link EnvelopePool.Memo}). */
+    private final EnvelopePool.Memo poolMemo = new EnvelopePool.Memo();
     private final SingleActiveConsumer singleActiveConsumer;
     private final AgentRunner runner;
     /** Counted down once the winning {@link #stop} has settled what the agent held. */
@@ -120,7 +137,7 @@ final class DeliveryAgent implements QueueConsumer
         final MessageQueue queue,
         final String consumerTag,
         final ConsumeOptions options,
-        final DeliveryHandler handler,
+        final BatchDeliveryHandler handler,
         final AgentRunnerFactory runners)
     {
         this.owner = owner;
@@ -138,6 +155,12 @@ final class DeliveryAgent implements QueueConsumer
         this.mailbox = new Mailbox(prefetch == 0 || prefetch >= MAILBOX_LIMIT ? MAILBOX_LIMIT : ceilingPowerOfTwo(prefetch));
         this.singleActiveConsumer = queue.singleActiveConsumer();
         this.runner = runners.runnerFor(this, options);
+    }
+
+    /** @return {@code handler} as a batch handler that ignores the end-of-batch flag; null for null. */
+    static BatchDeliveryHandler perDelivery(final DeliveryHandler handler)
+    {
+        return handler == null ? null : (delivery, endOfBatch) -> handler.handle(delivery);
     }
 
     /** A factory of the runner each consumer gets, by its {@link ConsumerThreading}. */
@@ -232,6 +255,15 @@ final class DeliveryAgent implements QueueConsumer
     /**
      * Delivers (or dispatches) up to {@code limit} messages under the consumer's credit and returns;
      * never waits. One thread at a time: a second concurrent caller is refused.
+     * <p>
+     * <b>Batches:</b> a consumer taking for itself (not served by the round-robin dispatcher) checks its
+     * credit and its turn once, draws the tags of a batch (up to that credit and {@link #TAKE_LIMIT}) with
+     * one atomic add, and delivers what is ready in order, taking each next message one ahead of the
+     * delivery at hand so that the handler knows which delivery ends the batch ({@link #deliverBatch}).
+     * Before each it checks only that it is still running (and still the single active consumer). The one
+     * message held ahead of a batch cut short (stopped, turn lost, a handler threw) goes back to the head
+     * of the queue ({@link #returnRestOfTake}), the unused tags to the channel: so what handlers see, and in
+     * which order, is the same as with a take per delivery.
      *
      * @return the work done: deliveries plus messages dispatched to other consumers (0: nothing to do).
      */
@@ -252,6 +284,11 @@ final class DeliveryAgent implements QueueConsumer
                 // First what the rotation sent us, even if the queue has since gone back to one consumer.
                 if (mailbox.peek(taken))
                 {
+                    if (!mailboxCredit())
+                    {
+                        taken.clear();
+                        break; // see mailboxCredit: it waits for an ack, which wakes us
+                    }
                     if (queue.dropIfExpired(taken.envelope))
                     {
                         taken.clear();
@@ -259,7 +296,11 @@ final class DeliveryAgent implements QueueConsumer
                     }
                     else
                     {
-                        deliver(taken, true);
+                        final Envelope envelope = taken.envelope;
+                        final boolean redelivered = taken.redelivered;
+                        final DeliveryOrigin origin = taken.origin;
+                        taken.clear();
+                        deliver(envelope, redelivered, origin, acks.nextTag(), true, false);
                         delivered++;
                     }
                     work++;
@@ -274,13 +315,18 @@ final class DeliveryAgent implements QueueConsumer
                     work++; // work even when every message went to the others
                     continue;
                 }
-                if (!hasOwnCredit() || !isTurn() || !queue.take(taken))
+                if (!isTurn())
                 {
                     break;
                 }
-                deliver(taken, false);
-                delivered++;
-                work++;
+                final int credit = Math.min(ownCredit(), limit - work);
+                if (credit <= 0 || !queue.take(taken))
+                {
+                    break;
+                }
+                final int batch = deliverBatch(taken, credit);
+                delivered += batch;
+                work += batch;
             }
         }
         finally
@@ -295,6 +341,96 @@ final class DeliveryAgent implements QueueConsumer
             }
         }
         return work;
+    }
+
+    /**
+     * Delivers {@code first}, just taken, and what else is ready behind it, in order, up to {@code max}
+     * deliveries and {@link #TAKE_LIMIT}: one batch. Each next message is taken <em>before</em> the
+     * delivery ahead of it is handed over, so that the handler is told, as the Disruptor's batch processor
+     * tells its handlers, whether this delivery ends the batch: nothing more was ready, or the bound is
+     * reached. Only that one message is held ahead, so a consumer stuck in its handler keeps at most one
+     * message from its competitors; a queue that turns round-robin meanwhile shares the rest.
+     * <p>
+     * The look-ahead message's TTL may pass while the handler runs: it is checked at its turn and dropped
+     * (or dead-lettered), never delivered. The batch stops early when the consumer stopped or lost its
+     * turn, or after a handler failed: the look-ahead message then goes back ({@link #returnRestOfTake}).
+     * The batch's tags are drawn at once and used by deliveries only, in order; the unused ones go back.
+     *
+     * @return the deliveries made.
+     */
+    private int deliverBatch(final Taken first, final int max)
+    {
+        final int bound = Math.min(max, TAKE_LIMIT);
+        takeNextTag = acks.reserveTags(bound);
+        takeTagEnd = takeNextTag + bound;
+        final Taken ahead = this.ahead;
+        Envelope envelope = first.envelope;
+        boolean redelivered = first.redelivered;
+        DeliveryOrigin origin = first.origin;
+        first.clear();
+        int delivered = 0;
+        try
+        {
+            while (true)
+            {
+                delivered++;
+                // A second consumer came: the rest is the rotation's to share (this delivery ends the batch).
+                aheadHeld = delivered < bound && !queue.isRoundRobin() && queue.take(ahead);
+                if (!deliver(envelope, redelivered, origin, takeNextTag++, false, !aheadHeld) || !aheadHeld ||
+                    lvState() != RUNNING || !isTurn())
+                {
+                    break; // done; or stopped, turn lost, the handler failed: the one ahead goes back
+                }
+                envelope = ahead.envelope;
+                redelivered = ahead.redelivered;
+                origin = ahead.origin;
+                ahead.clear();
+                aheadHeld = false;
+                while (queue.dropIfExpired(envelope)) // it waited while the handler ran
+                {
+                    if (!queue.take(ahead))
+                    {
+                        return delivered;
+                    }
+                    envelope = ahead.envelope;
+                    redelivered = ahead.redelivered;
+                    origin = ahead.origin;
+                    ahead.clear();
+                }
+            }
+        }
+        finally
+        {
+            if (lvState() == RUNNING)
+            {
+                returnRestOfTake();
+            }
+            // Stopped: finish() returns it, after a closing channel has requeued the older, unacknowledged ones.
+        }
+        return delivered;
+    }
+
+    /**
+     * The message held ahead, not handed to the handler, goes back to the head of the queue, unflagged, as
+     * a mailbox's messages do, and the batch's unused tags back to the channel. The delivering thread,
+     * when a batch ends while running; else {@link #finish}, on the thread stopping the agent once no
+     * delivery is in progress (or on the delivering thread itself, when its handler cancels it: so that
+     * when {@code cancel()} returns the message is back).
+     */
+    private void returnRestOfTake()
+    {
+        if (aheadHeld)
+        {
+            aheadHeld = false;
+            final Taken ahead = this.ahead;
+            queue.returnUnclaimed(ahead.envelope, ahead.redelivered, ahead.origin);
+            ahead.clear();
+        }
+        if (takeNextTag < takeTagEnd)
+        {
+            acks.unreserveTags(takeNextTag, takeTagEnd);
+            takeNextTag = takeTagEnd;
+        }
     }
 
     /** @return the deliveries the calling thread's last {@link #doWork} made. */
@@ -321,6 +457,36 @@ final class DeliveryAgent implements QueueConsumer
     }
 
     /**
+     * Whether the mailbox's oldest may be delivered now: under its own prefetch. The dispatcher checked
+     * that before the put, counting what was unacknowledged and buffered; but it cannot see a batch of
+     * this consumer's own in progress (the queue had one consumer when the batch began, a second came
+     * meanwhile), so the bound is held here, on the one thread that adds to the count.
+     */
+    private boolean mailboxCredit()
+    {
+        return autoAck || prefetch == 0 || scope.unackedCount() < prefetch;
+    }
+
+    /**
+     * How many it may take for itself now: what its prefetch leaves (only this thread adds to its
+     * unacknowledged deliveries, so the whole batch fits); no bound with auto-ack or prefetch 0. Under a
+     * channel's global prefetch, at most one: the channel's other consumers take meanwhile, so that limit
+     * is checked per delivery, as before batching.
+     */
+    private int ownCredit()
+    {
+        if (autoAck)
+        {
+            return Integer.MAX_VALUE;
+        }
+        if (acks.channelPrefetch() > 0)
+        {
+            return hasOwnCredit() ? 1 : 0;
+        }
+        return prefetch == 0 ? Integer.MAX_VALUE : prefetch - scope.unackedCount();
+    }
+
+    /**
      * Whether the rotation may hand it a message now: running, room in its mailbox, and its
      * unacknowledged plus buffered messages under its prefetch (auto-ack and prefetch 0: no limit but the
      * mailbox's). Read by the dispatch role holder.
@@ -343,40 +509,50 @@ final class DeliveryAgent implements QueueConsumer
         return autoAck || (prefetch == 0 || scope.unackedCount() + buffered < prefetch) && acks.hasChannelCredit();
     }
 
-    /** @param fromMailbox the message is the mailbox's oldest, removed here once it counts as unacknowledged. */
-    private void deliver(final Taken taken, final boolean fromMailbox)
+    /**
+     * Hands one message to the handler under {@code tag}, and settles it if auto-ack.
+     *
+     * @param fromMailbox the message is the mailbox's oldest, removed here once it counts as unacknowledged;
+     *                    its batch ends when the mailbox is then empty.
+     * @param endOfBatch  for a message of a take: it is the take's last.
+     * @return false when the handler threw (the message is then settled as the options say).
+     */
+    private boolean deliver(final Envelope envelope, final boolean redelivered, final DeliveryOrigin origin,
+        final long tag, final boolean fromMailbox, final boolean endOfBatch)
     {
-        final Envelope envelope = taken.envelope;
-        final boolean redelivered = taken.redelivered;
-        final DeliveryOrigin origin = taken.origin;
-        taken.clear();
         // Counted before the hold: once held, an ack from another thread (multiple, tag 0) may recycle the envelope.
         counts.delivered(envelope.bodySize(), redelivered);
-        final long tag = acks.nextTag();
         if (!autoAck)
         {
             scope.hold(tag, envelope, origin);
         }
+        final boolean end;
         if (fromMailbox)
         {
             mailbox.remove(); // after the hold: see hasCredit
+            end = mailbox.isEmpty();
+        }
+        else
+        {
+            end = endOfBatch;
         }
         delivery.set(envelope, tag, redelivered, origin);
         try
         {
-            handler.handle(delivery);
+            handler.handle(delivery, end);
         }
         catch (final Throwable error)
         {
             delivery.clear();
             handlerFailed(envelope, tag, redelivered, origin, error);
-            return;
+            return false;
         }
         delivery.clear();
         if (autoAck)
         {
-            envelope.release();
+            envelope.release(poolMemo);
         }
+        return true;
     }
 
     /**
@@ -457,8 +633,8 @@ final class DeliveryAgent implements QueueConsumer
             queue.registerSleeper(); // a volatile read-modify-write: the re-check below cannot move above it
         }
         // The re-check: each condition a waker changes before it reads "armed".
-        final boolean runnable = !mailbox.isEmpty() || creditForIdle() != credit || (credit && queue.hasMessages()) ||
-            lvState() == STOPPED;
+        final boolean runnable = !mailbox.isEmpty() && mailboxCredit() || creditForIdle() != credit ||
+            (credit && queue.hasMessages()) || lvState() == STOPPED;
         if (runnable)
         {
             return !disarm(); // if a waker disarmed us first, it is handing us back to the runner
@@ -582,6 +758,7 @@ final class DeliveryAgent implements QueueConsumer
     {
         try
         {
+            returnRestOfTake(); // newer than any unacknowledged delivery, older than the mailbox's
             returnMailbox();
             runner.release(this);
         }

@@ -135,23 +135,59 @@ final class Envelope
      */
     void release()
     {
+        release(null);
+    }
+
+    /**
+     * {@link #release()}, returning a last-released envelope through the caller's memo of its thread's
+     * pool cache (see {@link EnvelopePool.Memo}); null: the plain thread-local lookup.
+     * <p>
+     * <b>Sole holder, no atomic:</b> a message routed to one queue has one holder, and then the
+     * fetch-and-add (a {@code lock xadd}) buys nothing: while the count is 1 no other thread holds the
+     * envelope, so none can change the count ({@link #retain} needs a holder; a holder's release is what
+     * brought the count down to 1). An acquire load that reads 1 synchronizes with the release that
+     * wrote it (every decrement is a full read-modify-write), so the other holders' reads of the fields
+     * happen-before our clearing, as with the atomic. Reading a stale larger count only sends us down
+     * the atomic path.
+     */
+    void release(final EnvelopePool.Memo memo)
+    {
+        if (laRefs() == 1)
+        {
+            spRefs(0); // no other holder: nobody reads it until the pool hands it out again (ring release/acquire)
+            recycle(memo);
+            return;
+        }
         final int remaining = faaRefs(-1) - 1;
         if (remaining == 0)
         {
-            exchange = null;
-            routingKey = null;
-            properties = null;
-            body = null;
-            payload = null;
-            final EnvelopePool pool = home.pool;
-            if (pool != null) // a closed broker's envelopes are left to the garbage collector
-            {
-                pool.recycle(this);
-            }
+            recycle(memo);
         }
         else if (remaining < 0)
         {
             throw new IllegalStateException("envelope released more often than it was held: " + remaining);
+        }
+    }
+
+    private void recycle(final EnvelopePool.Memo memo)
+    {
+        exchange = null;
+        routingKey = null;
+        properties = null;
+        body = null;
+        payload = null;
+        final EnvelopePool pool = home.pool;
+        if (pool == null) // a closed broker's envelopes are left to the garbage collector
+        {
+            return;
+        }
+        if (memo == null)
+        {
+            pool.recycle(this);
+        }
+        else
+        {
+            pool.recycle(this, memo);
         }
     }
 
@@ -169,6 +205,11 @@ final class Envelope
     private long laStamp()
     {
         return (long)STAMP.getAcquire(this);
+    }
+
+    private int laRefs()
+    {
+        return (int)REFS.getAcquire(this); // pairs with the release half of another holder's faaRefs
     }
 
     private void spRefs(final int value)

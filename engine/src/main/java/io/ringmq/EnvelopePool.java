@@ -121,9 +121,47 @@ final class EnvelopePool
         }
     }
 
+    /**
+     * A caller's memory of the calling thread's cache. A channel publishes, and a consumer delivers, on
+     * the same thread nearly always: remembering the thread's {@link Cache} saves the
+     * {@link ThreadLocal} lookup per envelope (a hash probe and a weak-reference check, some 15% of a
+     * publisher's time and 10% of an auto-ack consumer's before this). The memo is only a shortcut to
+     * the thread's own cache, which stays owned by its thread: it is used only while the thread asking
+     * is the one remembered, so a memo moving between threads (a pool runner, a channel handed over)
+     * just looks the cache up again. One thread at a time per memo, as its holder is used.
+     */
+    static final class Memo
+    {
+        private EnvelopePool pool;
+        private Thread thread;
+        private Cache cache;
+    }
+
+    private Cache cacheFor(final Memo memo)
+    {
+        final Thread current = Thread.currentThread();
+        if (memo.thread != current || memo.pool != this)
+        {
+            memo.cache = caches.get();
+            memo.thread = current;
+            memo.pool = this;
+        }
+        return memo.cache;
+    }
+
     Envelope acquire()
     {
-        final Cache cache = caches.get();
+        return acquire(caches.get());
+    }
+
+    /** {@link #acquire()} through the caller's memo of its thread's cache. */
+    Envelope acquire(final Memo memo)
+    {
+        return acquire(cacheFor(memo));
+    }
+
+    private Envelope acquire(final Cache cache)
+    {
         if (cache.loaded.isEmpty())
         {
             if (!cache.previous.isEmpty())
@@ -149,7 +187,17 @@ final class EnvelopePool
 
     void recycle(final Envelope envelope)
     {
-        final Cache cache = caches.get();
+        recycle(envelope, caches.get());
+    }
+
+    /** {@link #recycle(Envelope)} through the caller's memo of its thread's cache. */
+    void recycle(final Envelope envelope, final Memo memo)
+    {
+        recycle(envelope, cacheFor(memo));
+    }
+
+    private void recycle(final Envelope envelope, final Cache cache)
+    {
         if (cache.loaded.isFull())
         {
             if (!cache.previous.isFull())

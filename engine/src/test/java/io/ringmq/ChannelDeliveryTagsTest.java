@@ -138,7 +138,7 @@ class ChannelDeliveryTagsTest extends BrokerTestBase
     void insideItsCallbackADeliveryAcksItself()
     {
         channel.queueDeclare("q");
-        final Consumer consumer = channel.consume("q", ConsumeOptions.manualAck(1), Delivery::ack);
+        final Consumer consumer = channel.consume("q", ConsumeOptions.manualAck(1), d -> d.ack());
         for (int i = 0; i < 100; i++)
         {
             channel.publish("", "q", seq(i));

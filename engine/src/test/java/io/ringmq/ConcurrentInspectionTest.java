@@ -32,7 +32,7 @@ class ConcurrentInspectionTest
             final ConcurrentLinkedQueue<Throwable> errors = new ConcurrentLinkedQueue<>();
             final AtomicBoolean done = new AtomicBoolean();
             final Channel consumers = broker.openChannel();
-            consumers.consume("steady", ConsumeOptions.manualAck(64), Delivery::ack);
+            consumers.consume("steady", ConsumeOptions.manualAck(64), d -> d.ack());
             consumers.consume("steady", ConsumeOptions.autoAck(), d -> { });
 
             final Thread publisher = thread("publisher", errors, () ->

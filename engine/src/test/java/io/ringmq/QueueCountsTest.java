@@ -63,8 +63,8 @@ class QueueCountsTest extends BrokerTestBase
     {
         channel.queueDeclare("q");
         final Channel consumerChannel = broker.openChannel();
-        consumerChannel.consume("q", ConsumeOptions.manualAck(32), Delivery::ack);
-        consumerChannel.consume("q", ConsumeOptions.manualAck(32), Delivery::ack); // two: round-robin through mailboxes
+        consumerChannel.consume("q", ConsumeOptions.manualAck(32), d -> d.ack());
+        consumerChannel.consume("q", ConsumeOptions.manualAck(32), d -> d.ack()); // two: round-robin through mailboxes
         for (int i = 0; i < 2_000; i++)
         {
             channel.publish("", "q", TEN_BYTES);

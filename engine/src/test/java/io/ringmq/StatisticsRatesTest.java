@@ -22,7 +22,7 @@ class StatisticsRatesTest
         {
             channel.queueDeclare("q");
             assertEquals(0, broker.inspector().queue("q").orElseThrow().publishRate(), "no rate before two samples");
-            channel.consume("q", ConsumeOptions.manualAck(100), Delivery::ack);
+            channel.consume("q", ConsumeOptions.manualAck(100), d -> d.ack());
             final Inspector inspector = broker.inspector();
             Await.until("positive rates of the queue and the broker", () ->
             {

@@ -213,6 +213,12 @@ public final class UnackedTable<E>
      * Any thread: claims every held delivery whose tag is at most {@code maxTag} and passes each
      * claimed value, with its tag and context, to {@code sink}, in no particular order. Deliveries
      * inserted while this runs may or may not be included.
+     * <p>
+     * <b>Cost:</b> the scan starts at {@code maxTag}'s slot and walks down, the way the tags were
+     * inserted, and stops as soon as the table holds nothing more (its size, stragglers included, is 0).
+     * So the usual {@code multiple} ack at the end of a consumer's batch, which covers everything the
+     * scope holds, reads about as many slots as it claims, not the whole table; a scope still holding
+     * later tags is scanned in full, as before.
      *
      * @return how many were claimed.
      */
@@ -223,8 +229,14 @@ public final class UnackedTable<E>
         while (true)
         {
             final Table t = (Table)TABLE.getAcquire(this);
-            for (int i = 0; i <= t.mask; i++)
+            final int start = (int)(maxTag & t.mask);
+            for (int n = 0; n <= t.mask; n++)
             {
+                if ((int)SIZE.getVolatile(this) == 0)
+                {
+                    return claimed; // nothing held, not even a straggler: the rest of the scan would find nothing
+                }
+                final int i = (start - n) & t.mask;
                 long state = lvTag(t, i);
                 while (state == EVICTING)
                 {

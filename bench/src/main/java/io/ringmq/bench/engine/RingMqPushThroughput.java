@@ -21,6 +21,7 @@ import org.openjdk.jmh.annotations.Warmup;
 import org.openjdk.jmh.infra.BenchmarkParams;
 import org.openjdk.jmh.infra.ThreadParams;
 
+import io.ringmq.BatchDeliveryHandler;
 import io.ringmq.Broker;
 import io.ringmq.Channel;
 import io.ringmq.ConsumeOptions;
@@ -39,7 +40,8 @@ import io.ringmq.routing.ExchangeType;
  * by more than a queue's capacity: over a measurement iteration of seconds, the publish rate this
  * reports <em>is</em> the delivery rate (to within 16 Ki messages per queue). {@code ack = manual}
  * acknowledges every delivery inside the handler ({@code Delivery.ack()}), with a prefetch of
- * {@value #PREFETCH}.
+ * {@value #PREFETCH}; with {@code handler = batch} it acknowledges once per take instead
+ * ({@code Delivery.ack(true)} at the end of each batch a {@link BatchDeliveryHandler} is told of).
  * <p>
  * Run with {@code -prof gc}: {@code gc.alloc.rate.norm} counts every thread of the JVM per publish,
  * consumer threads included, so ≈ 0 B/op is the zero-allocation claim for the whole path.
@@ -66,6 +68,15 @@ public class RingMqPushThroughput
         /** YIELDING suits 2 cores; BUSY_SPIN would take a whole core per consumer thread. */
         @Param({"YIELDING"})
         public String wait;
+
+        /**
+         * {@code single}: a {@link io.ringmq.DeliveryHandler}, manual ack per delivery ({@code d.ack()});
+         * {@code batch}: a {@link BatchDeliveryHandler}, manual ack once per take ({@code d.ack(true)} on
+         * the delivery marked end of batch), each such consumer on a channel of its own, since a multiple
+         * ack covers the whole channel. The same with auto-ack, where the flag is ignored.
+         */
+        @Param({"single", "batch"})
+        public String handler;
 
         private final ExchangeType exchangeType;
         private final int queues;
@@ -105,11 +116,29 @@ public class RingMqPushThroughput
                 for (int c = 0; c < consumersPerQueue; c++)
                 {
                     final Counter counter = new Counter(delivered);
-                    consuming.consume("q" + q, options, autoAck ? d -> counter.count() : d ->
+                    if ("batch".equals(handler))
                     {
-                        d.ack();
-                        counter.count();
-                    });
+                        // A channel per batch consumer: ack(true) settles every outstanding delivery of its
+                        // channel up to the tag, so consumers sharing one would settle (and scan) each other's.
+                        final Channel own = broker.openChannel();
+                        own.consume("q" + q, options, autoAck ? (BatchDeliveryHandler)(d, end) -> counter.count() :
+                            (d, end) ->
+                            {
+                                if (end)
+                                {
+                                    d.ack(true);
+                                }
+                                counter.count();
+                            });
+                    }
+                    else
+                    {
+                        consuming.consume("q" + q, options, autoAck ? d -> counter.count() : d ->
+                        {
+                            d.ack();
+                            counter.count();
+                        });
+                    }
                 }
             }
             channels = new Channel[params.getThreads()];
