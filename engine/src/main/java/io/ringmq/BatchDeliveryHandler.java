@@ -2,7 +2,8 @@ package io.ringmq;
 
 /**
  * Receives pushed deliveries one at a time, as {@link DeliveryHandler} does, and is told which delivery
- * ends a batch, what the queue had ready: the Disruptor's {@code onEvent(…, endOfBatch)}.
+ * ends a batch, what the queue had ready: the Disruptor's {@code onEvent(…, endOfBatch)}. Register one
+ * with {@link Channel#consumeBatched}.
  * <p>
  * A consumer hands over, in queue order, the messages its queue has ready, one after another, up to its
  * prefetch credit and a bound of its own; {@code endOfBatch} is true on a delivery when nothing more was

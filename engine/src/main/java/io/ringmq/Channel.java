@@ -816,13 +816,15 @@ public final class Channel implements AutoCloseable, ConsumerOwner
      */
     public Consumer consume(final String queue, final ConsumeOptions options, final DeliveryHandler handler)
     {
-        return consume(queue, options, DeliveryAgent.perDelivery(handler));
+        return consumeBatched(queue, options, DeliveryAgent.perDelivery(handler));
     }
 
     /**
      * AMQP {@code basic.consume} with a handler told where each take from the queue ends, so that it can
      * act once per batch: {@code delivery.ack(true)} on the delivery marked end of batch settles every
-     * delivery of the batch (see {@link BatchDeliveryHandler}). Otherwise as
+     * delivery of the batch (see {@link BatchDeliveryHandler}). A name of its own, not an overload of
+     * {@code consume}, so that {@code consume(queue, options, Delivery::ack)} keeps meaning one ack per
+     * delivery (the method reference would fit both handler types). Otherwise as
      * {@link #consume(String, ConsumeOptions, DeliveryHandler)}.
      *
      * @param queue   the queue's name.
@@ -833,7 +835,7 @@ public final class Channel implements AutoCloseable, ConsumerOwner
      * @throws NotAllowedException when the consumer tag is already in use on this channel (530, as RabbitMQ).
      * @throws NotFoundException   when there is no such queue.
      */
-    public Consumer consume(final String queue, final ConsumeOptions options, final BatchDeliveryHandler handler)
+    public Consumer consumeBatched(final String queue, final ConsumeOptions options, final BatchDeliveryHandler handler)
     {
         ensureOpen();
         final ConsumeOptions chosen = options == null ? ConsumeOptions.builder().build() : options;

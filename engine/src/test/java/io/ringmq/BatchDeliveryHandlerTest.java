@@ -69,7 +69,7 @@ class BatchDeliveryHandlerTest extends BrokerTestBase
         final List<Seen> seen = new ArrayList<>();
         final List<Integer> unackedAtEnd = new ArrayList<>();
         final AtomicReference<Consumer> self = new AtomicReference<>();
-        final Consumer consumer = channel.consume("q", callerDriven().prefetch(4).build(), (d, end) ->
+        final Consumer consumer = channel.consumeBatched("q", callerDriven().prefetch(4).build(), (d, end) ->
         {
             seen.add(new Seen(seqOf(d.body()), end, d.deliveryTag(), d.redelivered()));
             if (end)
@@ -103,7 +103,7 @@ class BatchDeliveryHandlerTest extends BrokerTestBase
         final int published = DeliveryAgent.TAKE_LIMIT + 36;
         publish(published);
         final List<Seen> seen = new ArrayList<>();
-        final Consumer consumer = channel.consume("q", callerDriven().autoAck(true).build(),
+        final Consumer consumer = channel.consumeBatched("q", callerDriven().autoAck(true).build(),
             (d, end) -> seen.add(new Seen(seqOf(d.body()), end, d.deliveryTag(), d.redelivered())));
 
         assertEquals(10, consumer.deliver(10));
@@ -123,7 +123,7 @@ class BatchDeliveryHandlerTest extends BrokerTestBase
         publish(5);
         final List<Seen> seen = new ArrayList<>();
         final AtomicBoolean thrown = new AtomicBoolean();
-        final Consumer consumer = channel.consume("q", callerDriven().prefetch(10).handlerErrorListener((t, m, e) -> { })
+        final Consumer consumer = channel.consumeBatched("q", callerDriven().prefetch(10).handlerErrorListener((t, m, e) -> { })
             .build(), (d, end) ->
             {
                 final int seq = seqOf(d.body());
@@ -188,7 +188,7 @@ class BatchDeliveryHandlerTest extends BrokerTestBase
         publish(5);
         final List<Seen> seen = new ArrayList<>();
         final AtomicReference<Consumer> self = new AtomicReference<>();
-        final Consumer consumer = channel.consume("q", callerDriven().prefetch(10).build(), (d, end) ->
+        final Consumer consumer = channel.consumeBatched("q", callerDriven().prefetch(10).build(), (d, end) ->
         {
             final int seq = seqOf(d.body());
             seen.add(new Seen(seq, end, d.deliveryTag(), d.redelivered()));
@@ -224,7 +224,7 @@ class BatchDeliveryHandlerTest extends BrokerTestBase
         channel.publish("", "q", MessageProperties.builder().expiration("20").build(), seq(1));
         channel.publish("", "q", seq(2));
         final List<Seen> seen = new ArrayList<>();
-        final Consumer consumer = channel.consume("q", callerDriven().autoAck(true).build(), (d, end) ->
+        final Consumer consumer = channel.consumeBatched("q", callerDriven().autoAck(true).build(), (d, end) ->
         {
             seen.add(new Seen(seqOf(d.body()), end, d.deliveryTag(), d.redelivered()));
             if (seqOf(d.body()) == 0)
@@ -248,7 +248,7 @@ class BatchDeliveryHandlerTest extends BrokerTestBase
         final int count = 20_000;
         final List<Boolean> lastEnd = new CopyOnWriteArrayList<>();
         final int[] received = new int[1];
-        final Consumer consumer = channel.consume("q", ConsumeOptions.builder().prefetch(256)
+        final Consumer consumer = channel.consumeBatched("q", ConsumeOptions.builder().prefetch(256)
             .threading(ConsumerThreading.DEDICATED_THREAD).build(), (d, end) ->
             {
                 if (seqOf(d.body()) != received[0]++)

@@ -56,7 +56,7 @@ public final class TakeCutShortStress
             {
                 observer.publish("", "q", Probe.body(id));
             }
-            consumer = channel.consume("q", ConsumeOptions.builder().autoAck(true).callerDriven(() -> { }).build(),
+            consumer = channel.consumeBatched("q", ConsumeOptions.builder().autoAck(true).callerDriven(() -> { }).build(),
                 (delivery, endOfBatch) ->
                 {
                     seen = seen * 10 + Probe.id(delivery);
@@ -114,7 +114,7 @@ public final class TakeCutShortStress
             {
                 observer.publish("", "q", Probe.body(id));
             }
-            consumer = channel.consume("q", ConsumeOptions.builder().prefetch(8).callerDriven(() -> { }).build(),
+            consumer = channel.consumeBatched("q", ConsumeOptions.builder().prefetch(8).callerDriven(() -> { }).build(),
                 (delivery, endOfBatch) ->
                 {
                     seen = seen * 10 + Probe.id(delivery);

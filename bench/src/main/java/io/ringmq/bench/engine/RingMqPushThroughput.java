@@ -121,7 +121,7 @@ public class RingMqPushThroughput
                         // A channel per batch consumer: ack(true) settles every outstanding delivery of its
                         // channel up to the tag, so consumers sharing one would settle (and scan) each other's.
                         final Channel own = broker.openChannel();
-                        own.consume("q" + q, options, autoAck ? (BatchDeliveryHandler)(d, end) -> counter.count() :
+                        own.consumeBatched("q" + q, options, autoAck ? (BatchDeliveryHandler)(d, end) -> counter.count() :
                             (d, end) ->
                             {
                                 if (end)

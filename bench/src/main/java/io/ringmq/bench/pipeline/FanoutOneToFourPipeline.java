@@ -22,7 +22,7 @@ public class FanoutOneToFourPipeline extends PipelineBenchmark
     @State(Scope.Benchmark)
     public static class Trial extends PipelineTrial
     {
-        @Param({"disruptor-yielding", "disruptor-busyspin", "disruptor-blocking", "jctools", "agrona", "abq", "artemis", "ringmq-auto", "ringmq-auto-batch", "ringmq-manual", "ringmq-manual-batch"})
+        @Param({"disruptor-yielding", "disruptor-busyspin", "disruptor-blocking", "jctools", "agrona", "abq", "artemis", "ringmq-auto", "ringmq-auto-batch", "ringmq-manual", "ringmq-manual-batch", "ringmq-batchack"})
         public String peer;
 
         public Trial()

@@ -88,6 +88,11 @@ public final class Peers
         register("ringmq-manual-batch", "ringmq", RING_BATCH, true, () -> new RingMqPeer(false, true),
             String.format(ringmq, "publishBatch of " + RingMqPeer.PUBLISH_BATCH, "direct (fanout for 1P4C)",
                 "manual ack: delivery.ack() per delivery, prefetch " + RingMqPeer.PREFETCH));
+        // Not under the "manual" targets, which ask for an ack per delivery: its own row, for comparison.
+        register("ringmq-batchack", "ringmq", RING_BATCH, true, () -> new RingMqPeer(false, false, true),
+            String.format(ringmq.replace("Channel.consume;", "Channel.consumeBatched;"), "publish",
+                "direct (fanout for 1P4C)", "manual ack once per batch: a BatchDeliveryHandler acking with "
+                    + "delivery.ack(true) at endOfBatch, prefetch " + RingMqPeer.PREFETCH));
     }
 
     private Peers()

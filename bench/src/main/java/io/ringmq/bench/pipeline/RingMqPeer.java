@@ -2,6 +2,7 @@ package io.ringmq.bench.pipeline;
 
 import java.time.Duration;
 
+import io.ringmq.BatchDeliveryHandler;
 import io.ringmq.Broker;
 import io.ringmq.Channel;
 import io.ringmq.ConsumeOptions;
@@ -33,6 +34,7 @@ final class RingMqPeer implements Peer
 
     private final boolean autoAck;
     private final boolean batchPublish;
+    private final boolean ackPerBatch;
     private Broker broker;
     private Channel[] publishers;
     private final byte[] body = Payload.bytes();
@@ -44,8 +46,18 @@ final class RingMqPeer implements Peer
      */
     RingMqPeer(final boolean autoAck, final boolean batchPublish)
     {
+        this(autoAck, batchPublish, false);
+    }
+
+    /**
+     * @param ackPerBatch manual ack once per batch: a {@link BatchDeliveryHandler} that acks with
+     *                    {@code delivery.ack(true)} at {@code endOfBatch} (ignored with {@code autoAck})
+     */
+    RingMqPeer(final boolean autoAck, final boolean batchPublish, final boolean ackPerBatch)
+    {
         this.autoAck = autoAck;
         this.batchPublish = batchPublish;
+        this.ackPerBatch = ackPerBatch && !autoAck;
         java.util.Arrays.fill(bodies, body);
     }
 
@@ -74,6 +86,18 @@ final class RingMqPeer implements Peer
         {
             final Tally tally = tallies[c];
             final Channel channel = broker.openChannel();
+            if (ackPerBatch)
+            {
+                channel.consumeBatched("q" + (shape.fanout() ? c : 0), options, (delivery, endOfBatch) ->
+                {
+                    if (endOfBatch)
+                    {
+                        delivery.ack(true);
+                    }
+                    tally.arrived(1);
+                });
+                continue;
+            }
             channel.consume("q" + (shape.fanout() ? c : 0), options, autoAck
                 ? delivery -> tally.arrived(1)
                 : delivery ->
