@@ -11,10 +11,16 @@ import java.util.Arrays;
  * barrier's StoreLoad fence (the card of an old object is not young), which makes the next route's
  * loads wait. An {@code int} store has no barrier.
  *
- * <p>Immutable and persistent: chunks of {@value #CHUNK} slots under one top array, so a writer that
- * declares or deletes a queue copies the top array and one chunk ({@code n / 512 + 512} references at
- * {@code n} queues), never all of them; a lookup is two array loads. An older snapshot keeps its own
- * chunks, so a recycled id still reads, in that snapshot, the queue it had there.
+ * <p>Persistent: chunks of {@value #CHUNK} slots under one top array, and a lookup is two array
+ * loads. Deleting a queue, or reusing a recycled id, copies the top array and that id's chunk
+ * ({@code n / 512 + 512} references at {@code n} queues), never all of them, so an older snapshot
+ * keeps its own chunks and a recycled id still reads, in that snapshot, the queue it had there.
+ * A queue with an id never handed out before is written <em>in place</em> (see {@link #withNew}):
+ * no snapshot published so far holds that id, so none of their routes reads that slot, and declaring
+ * 100,000 queues costs no copying beyond a new top array per {@value #CHUNK} ids.
+ *
+ * <p>Writer-only updates (under the table's writer lock); readers get an instance through a
+ * snapshot, whose release store publishes the plain stores made before it.
  */
 final class QueuesById<Q>
 {
@@ -46,6 +52,23 @@ final class QueuesById<Q>
     Q get(final int id)
     {
         return (Q) chunks[id >>> SHIFT][id & MASK];
+    }
+
+    /**
+     * @param id an id no {@code with}/{@code withNew} was ever given (above every id handed out before).
+     * @return these queues and {@code queue} at {@code id}: this instance, written in place, unless
+     *         {@code id} needs a new chunk.
+     */
+    QueuesById<Q> withNew(final int id, final Q queue)
+    {
+        final int chunk = id >>> SHIFT;
+        if (chunk < chunks.length && chunks[chunk] != null)
+        {
+            // No published snapshot reaches this id, so no route reads the slot: no copy needed.
+            chunks[chunk][id & MASK] = queue;
+            return this;
+        }
+        return with(id, queue);
     }
 
     /** @return a copy with {@code queue} at {@code id} ({@code null} clears it, so a deleted queue is not kept reachable). */

@@ -128,10 +128,12 @@ final class WriterState<Q>
         {
             throw new PreconditionFailedException("queue " + Names.quote(name) + " in vhost '/' is already registered");
         }
+        final int neverUsed = queueIds.highWaterMark();
         final QueueNode<Q> node = new QueueNode<>(name, queueIds.allocate(), queue);
         queues.put(name, new QueueRecord<>(node));
         queueNodes = queueNodes.with(name, node);
-        queuesById = queuesById.with(node.id, queue);
+        // A recycled id may still name its former queue in published snapshots: copy its chunk then.
+        queuesById = node.id >= neverUsed ? queuesById.withNew(node.id, queue) : queuesById.with(node.id, queue);
     }
 
     /** @throws NotFoundException when no queue of that name is registered. */
