@@ -150,4 +150,49 @@ public final class ExactKeyIndexStress
             r.r2 = count(routed, "qa");
         }
     }
+
+    /**
+     * Queue old is bound to direct exchange d by key k; the writer deletes old and declares new, which
+     * takes old's recycled queue id. A route records ids, and its result maps them back to queues
+     * through the snapshot it read. A reader routes k, then reads the result. r1: its size; r2: what
+     * its first element is (0 none, 1 old, 2 new, 3 anything else, null included).
+     */
+    @JCStressTest
+    @Outcome(id = "1, 1", expect = ACCEPTABLE, desc = "The route ran before the delete and reports old.")
+    @Outcome(id = "0, 0", expect = ACCEPTABLE, desc = "The route ran after the delete: no binding left.")
+    @Outcome(id = {"1, 2", "1, 3"}, expect = FORBIDDEN,
+        desc = "The result was read through a newer snapshot than the route's: the recycled id named another queue.")
+    @Outcome(expect = FORBIDDEN, desc = "Anything else.")
+    @State
+    public static class RecycledQueueIdNamesTheRoutesOwnQueue
+    {
+        private final RoutingTable<String> table = table("old");
+        private final DestinationSet<String> routed = new DestinationSet<>();
+
+        public RecycledQueueIdNamesTheRoutesOwnQueue()
+        {
+            declare(table, "d", ExchangeType.DIRECT);
+            table.bindQueue("d", "old", "k", null);
+        }
+
+        @Actor
+        public void recycle()
+        {
+            table.deleteQueue("old");
+            table.declareQueue("new", "new");
+        }
+
+        @Actor
+        public void route(final II_Result r)
+        {
+            r.r1 = table.route("d", "k", null, routed);
+            if (r.r1 == 0)
+            {
+                r.r2 = 0;
+                return;
+            }
+            final String first = routed.get(0);
+            r.r2 = "old".equals(first) ? 1 : "new".equals(first) ? 2 : 3;
+        }
+    }
 }

@@ -22,6 +22,14 @@ import java.util.Objects;
  * <p>Why reusing across tables and snapshots is safe: every route starts a new epoch, and ids are
  * unique among the live queues (and exchanges) of the one snapshot a route reads.
  *
+ * <p>Why the result is queue ids, not queues: this set lives as long as its thread, so under G1 it
+ * is in an old region, and each reference stored into it may run the card-marking post-write
+ * barrier's StoreLoad fence, which stalls the next route's loads (measured: a 100k-binding direct
+ * route ~4&times; {@code HashMap.get} under G1, ~3&times; under the Parallel collector, whose barrier
+ * has no fence). So a route stores only {@code int}s and, when it changes, the snapshot it read;
+ * {@link #get} maps an id back to its queue through that snapshot's {@link QueuesById}, so the
+ * answer comes from the very snapshot the route saw even if the id has since been recycled.
+ *
  * @param <Q> the engine's queue type.
  */
 public final class DestinationSet<Q>
@@ -32,8 +40,14 @@ public final class DestinationSet<Q>
      */
     static final int MAX_WORDS = Names.MAX_SHORT_STRING_BYTES + 1;
 
-    private Object[] queues = new Object[16];
+    /** {@link QueueNode#id}s of the destinations, in the order found. */
+    private int[] queueIds = new int[16];
     private int size;
+    /**
+     * The snapshot the last route read, for {@link #get}; written only when it changes (see the class
+     * comment). It keeps that snapshot reachable until a route reads another, as the memo needs anyway.
+     */
+    private Snapshot<Q> snapshot;
 
     private int[] queueStamps = new int[64];
     private int[] exchangeStamps = new int[16];
@@ -60,15 +74,18 @@ public final class DestinationSet<Q>
     private int hashLoopEpoch = 1;
 
     /**
-     * The route this set holds, when {@link #memoValid} (see {@link #isMemoOf}). The fields keep their
-     * values across routes and are written only when they change: under G1 every reference store
-     * into this long-lived object may cost a StoreLoad fence (the card-marking barrier), which stalls
-     * the next route's loads; a publisher's snapshot and exchange name rarely change.
+     * The route this set holds, when {@link #memoValid} (see {@link #isMemoOf}), in {@link #snapshot}.
+     * The fields keep their values across routes and are written only when they change, for the
+     * barrier's sake (class comment); a publisher's exchange name rarely changes. The routing key is
+     * remembered only once it came twice in a row ({@link #lastKeyHash}, an {@code int}, tells), so a
+     * publisher cycling through keys stores no reference per route, and one repeating its key has it
+     * memoized from the third route on.
      */
     private boolean memoValid;
-    private Object memoSnapshot;
     private String memoExchange;
     private String memoRoutingKey;
+    /** {@code String.hashCode} of the last routing key not memoized. */
+    private int lastKeyHash;
     private boolean memoInternalAllowed;
     private boolean headersConsulted;
 
@@ -96,17 +113,21 @@ public final class DestinationSet<Q>
      * @return the destination queue at {@code index}.
      * @throws IndexOutOfBoundsException when {@code index} is out of range.
      */
-    @SuppressWarnings("unchecked")
     public Q get(final int index)
     {
         Objects.checkIndex(index, size);
-        return (Q) queues[index];
+        return snapshot.queuesById.get(queueIds[index]);
     }
 
     @Override
     public String toString()
     {
-        return "DestinationSet" + Arrays.toString(Arrays.copyOf(queues, size));
+        final Object[] queues = new Object[size];
+        for (int i = 0; i < size; i++)
+        {
+            queues[i] = get(i);
+        }
+        return "DestinationSet" + Arrays.toString(queues);
     }
 
     /**
@@ -114,32 +135,39 @@ public final class DestinationSet<Q>
      * the same String instances (so no comparison is needed) and no headers exchange on the way (whose
      * answer depends on the message's headers). Only the owning thread calls it.
      */
-    boolean isMemoOf(final Object snapshot, final String exchange, final String routingKey, final boolean internalAllowed)
+    boolean isMemoOf(final Snapshot<Q> snapshot, final String exchange, final String routingKey, final boolean internalAllowed)
     {
-        return memoValid && memoSnapshot == snapshot && memoExchange == exchange && memoRoutingKey == routingKey &&
+        return memoValid && this.snapshot == snapshot && memoExchange == exchange && memoRoutingKey == routingKey &&
             memoInternalAllowed == internalAllowed;
     }
 
-    /** Records the route just computed as reusable, unless a headers exchange was consulted. */
-    void memoize(final Object snapshot, final String exchange, final String routingKey, final boolean internalAllowed)
+    /**
+     * Records the route just computed (in the snapshot given to {@link #clear}) as reusable, unless a
+     * headers exchange was consulted or the key is not seen repeating yet.
+     */
+    void memoize(final String exchange, final String routingKey, final boolean internalAllowed)
     {
-        if (!headersConsulted)
+        if (headersConsulted)
         {
-            if (memoSnapshot != snapshot)
-            {
-                memoSnapshot = snapshot;
-            }
-            if (memoExchange != exchange)
-            {
-                memoExchange = exchange;
-            }
-            if (memoRoutingKey != routingKey)
-            {
-                memoRoutingKey = routingKey;
-            }
-            memoInternalAllowed = internalAllowed;
-            memoValid = true;
+            return;
         }
+        if (memoRoutingKey != routingKey)
+        {
+            // String.hashCode is cached, and the route has computed it already.
+            final int hash = routingKey.hashCode();
+            if (hash != lastKeyHash)
+            {
+                lastKeyHash = hash;
+                return;
+            }
+            memoRoutingKey = routingKey;
+        }
+        if (memoExchange != exchange)
+        {
+            memoExchange = exchange;
+        }
+        memoInternalAllowed = internalAllowed;
+        memoValid = true;
     }
 
     /** A headers exchange was walked: this route depends on the message's headers, not only on its key. */
@@ -149,16 +177,17 @@ public final class DestinationSet<Q>
     }
 
     /**
-     * Empties the set and starts a new route: a new epoch, so every stamp of the previous route is
-     * stale, the routing key not split yet, and the memo invalid until the route is done.
+     * Empties the set and starts a new route in {@code snapshot}: a new epoch, so every stamp of the
+     * previous route is stale, the routing key not split yet, and the memo invalid until the route is done.
      */
-    void clear()
+    void clear(final Snapshot<Q> snapshot)
     {
         memoValid = false;
         headersConsulted = false;
-        // Null the slots we filled, so that a long-lived per-thread set does not keep a deleted
-        // queue (and whatever it holds) reachable.
-        Arrays.fill(queues, 0, size, null);
+        if (this.snapshot != snapshot)
+        {
+            this.snapshot = snapshot;
+        }
         size = 0;
         while (pendingCount > 0)
         {
@@ -181,14 +210,14 @@ public final class DestinationSet<Q>
      */
     boolean add(final QueueNode<Q> queue)
     {
-        return add(queue.id, queue.queue);
+        return add(queue.id);
     }
 
     /**
-     * As {@link #add(QueueNode)}, given the node's id and queue (an {@link ExactKeyIndex.Entry} keeps
-     * copies of both).
+     * As {@link #add(QueueNode)}, given the node's id (an {@link ExactKeyIndex.Entry} keeps a copy),
+     * which must be a queue of the snapshot given to {@link #clear}.
      */
-    boolean add(final int id, final Q queue)
+    boolean add(final int id)
     {
         if (id >= queueStamps.length)
         {
@@ -199,11 +228,11 @@ public final class DestinationSet<Q>
             return false;
         }
         queueStamps[id] = epoch;
-        if (size == queues.length)
+        if (size == queueIds.length)
         {
-            queues = Arrays.copyOf(queues, 2 * size);
+            queueIds = Arrays.copyOf(queueIds, 2 * size);
         }
-        queues[size++] = queue;
+        queueIds[size++] = id;
         return true;
     }
 

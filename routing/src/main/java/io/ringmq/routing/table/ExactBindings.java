@@ -86,10 +86,10 @@ final class ExactBindings<Q>
         }
         if (entry.since <= snapshot.version)
         {
-            final Q soleQueue = entry.soleQueue;
-            if (soleQueue != null)
+            final int soleQueueId = entry.soleQueueId;
+            if (soleQueueId != ExactKeyIndex.Entry.NO_SOLE_QUEUE)
             {
-                out.add(entry.soleQueueId, soleQueue);
+                out.add(soleQueueId);
                 return 1;
             }
             return ExchangeNode.deliverAll(entry.bindings, snapshot, out);

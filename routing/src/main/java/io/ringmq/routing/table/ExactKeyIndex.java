@@ -60,26 +60,27 @@ final class ExactKeyIndex<Q>
      */
     static final class Entry<Q>
     {
+        /** {@link #soleQueueId} when the key has no sole queue binding (ids are never negative). */
+        static final int NO_SOLE_QUEUE = -1;
+
         /** The version of the first snapshot this entry describes. */
         final long since;
         /** The bindings of the key; empty for a tombstone. Never mutated (copy-on-write arrays). */
         final Binding<Q>[] bindings;
         /**
          * When the key has exactly one binding and it leads to a queue (the common case), that queue's
-         * {@link QueueNode} id and queue, copied here so that a route reads them from the entry it
-         * already holds, not from the binding array, the binding and the node one after the other;
-         * 0 and {@code null} otherwise.
+         * {@link QueueNode} id, copied here so that a route reads it from the entry it already holds,
+         * not from the binding array, the binding and the node one after the other; {@link #NO_SOLE_QUEUE}
+         * otherwise.
          */
         final int soleQueueId;
-        final Q soleQueue;
 
         Entry(final long since, final Binding<Q>[] bindings)
         {
             this.since = since;
             this.bindings = bindings;
             final QueueNode<Q> node = bindings.length == 1 ? bindings[0].queue : null;
-            this.soleQueueId = node == null ? 0 : node.id;
-            this.soleQueue = node == null ? null : node.queue;
+            this.soleQueueId = node == null ? NO_SOLE_QUEUE : node.id;
         }
     }
 

@@ -465,7 +465,7 @@ public final class RoutingTable<Q>
         {
             return out.size();
         }
-        out.clear();
+        out.clear(snapshot);
         if (exchange == null)
         {
             throw new InvalidArgumentException("exchange name must not be null");
@@ -495,7 +495,7 @@ public final class RoutingTable<Q>
             }
         }
         while ((next = out.pop()) != null);
-        out.memoize(snapshot, exchange, routingKey, internalAllowed);
+        out.memoize(exchange, routingKey, internalAllowed);
         return out.size();
     }
 

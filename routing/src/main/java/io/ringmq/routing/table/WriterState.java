@@ -29,6 +29,7 @@ final class WriterState<Q>
     private final IdAllocator queueIds = new IdAllocator();
     private PersistentStringMap<ExchangeNode<Q>> exchangeNodes = PersistentStringMap.empty();
     private PersistentStringMap<QueueNode<Q>> queueNodes = PersistentStringMap.empty();
+    private QueuesById<Q> queuesById = QueuesById.empty();
     /**
      * The version the next {@link #snapshot()} gets: what this writer call stamps the exact-key
      * indexes with ({@link ExactKeyIndex}), since the snapshot it publishes is the first to hold its changes.
@@ -73,7 +74,7 @@ final class WriterState<Q>
      */
     Snapshot<Q> snapshot()
     {
-        return new Snapshot<>(exchangeNodes, queueNodes, nextVersion++);
+        return new Snapshot<>(exchangeNodes, queueNodes, queuesById, nextVersion++);
     }
 
     /** Declares the default exchange; constructor only. */
@@ -127,9 +128,12 @@ final class WriterState<Q>
         {
             throw new PreconditionFailedException("queue " + Names.quote(name) + " in vhost '/' is already registered");
         }
+        final int neverUsed = queueIds.highWaterMark();
         final QueueNode<Q> node = new QueueNode<>(name, queueIds.allocate(), queue);
         queues.put(name, new QueueRecord<>(node));
         queueNodes = queueNodes.with(name, node);
+        // A recycled id may still name its former queue in published snapshots: copy its chunk then.
+        queuesById = node.id >= neverUsed ? queuesById.withNew(node.id, queue) : queuesById.with(node.id, queue);
     }
 
     /** @throws NotFoundException when no queue of that name is registered. */
@@ -145,6 +149,7 @@ final class WriterState<Q>
         }
         queues.remove(name);
         queueNodes = queueNodes.without(name);
+        queuesById = queuesById.with(record.node.id, null);
         // Safe to recycle now: the next snapshot holds neither the queue nor a binding to it.
         queueIds.release(record.node.id);
     }
