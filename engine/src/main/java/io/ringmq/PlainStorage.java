@@ -124,6 +124,36 @@ final class PlainStorage implements QueueStorage
         }
     }
 
+    /**
+     * Returned messages first, one poll each (they are rare); then runs of the ring, each with one claim
+     * of its consumer index ({@link MpmcGrowingRing#relaxedPollBatch}), written straight into the batch:
+     * one claim, unless the ring grew under the run or a head was still being written.
+     */
+    @Override
+    public int takeBatch(final TakenBatch out, final int max)
+    {
+        int n = 0;
+        final MpmcUnboundedXaddArrayQueue<Returned> returned = laReturned();
+        if (returned != null && !returned.isEmpty())
+        {
+            Returned back;
+            while (n < max && (back = returned.poll()) != null)
+            {
+                out.add(back);
+                n++;
+            }
+        }
+        int run;
+        // A run ends where the ring's published heads end, or at a growth (a claim never spans two rings):
+        // claim again until the bound or an empty ring, so a batch is what is ready, whatever the rings.
+        while (n < max && (run = ready.relaxedPollBatch(out.envelopes, out.size, max - n)) > 0)
+        {
+            out.size += run;
+            n += run;
+        }
+        return n;
+    }
+
     @Override
     public void putBack(final Returned message)
     {

@@ -153,6 +153,45 @@ public final class MpmcGrowingRing<E> extends MpmcGrowingRingPad1
         return element != null ? element : pollAfter(stage, true);
     }
 
+    /**
+     * Any thread: a run of heads, removed with one claim of one ring's consumer index (see
+     * {@link MpmcRing#relaxedPollBatch}); relaxed as {@link #relaxedPoll}. A run never spans two rings:
+     * when the consumers' ring is closed and drained it moves them on as {@link #relaxedPoll} does, and
+     * takes the run from the next ring.
+     *
+     * @param out    where the run goes, from {@code offset} on, in order.
+     * @param offset the first entry of {@code out} to fill.
+     * @param max    the most elements to take.
+     * @return how many were taken; 0 when the queue is empty or its head is being written.
+     */
+    @SuppressWarnings("unchecked")
+    public int relaxedPollBatch(final E[] out, final int offset, final int max)
+    {
+        Stage<E> stage = (Stage<E>)lvConsumerStage();
+        while (true)
+        {
+            final int taken = stage.ring.relaxedPollBatch(out, offset, max);
+            if (taken > 0)
+            {
+                return taken;
+            }
+            final Stage<E> next = stage.lvNext();
+            if (next == null)
+            {
+                return 0; // the newest ring, empty (or its head being written)
+            }
+            // Closed: what it holds is final. A head still being written is waited for, as pollAfter does.
+            final E element = stage.ring.poll();
+            if (element != null)
+            {
+                out[offset] = element;
+                return 1;
+            }
+            casConsumerStage(stage, next); // drained for good; fails only if another consumer moved on first
+            stage = next;
+        }
+    }
+
     /** Any thread: the head, removed, or null when the queue is empty (waits for a head being written). */
     @SuppressWarnings("unchecked")
     public E poll()
