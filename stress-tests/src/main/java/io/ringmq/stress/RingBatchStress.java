@@ -1,0 +1,265 @@
+package io.ringmq.stress;
+
+import io.ringmq.internal.MpmcGrowingRing;
+import io.ringmq.internal.MpmcRing;
+import org.openjdk.jcstress.annotations.Actor;
+import org.openjdk.jcstress.annotations.Arbiter;
+import org.openjdk.jcstress.annotations.JCStressTest;
+import org.openjdk.jcstress.annotations.Outcome;
+import org.openjdk.jcstress.annotations.State;
+import org.openjdk.jcstress.infra.results.III_Result;
+
+import static org.openjdk.jcstress.annotations.Expect.ACCEPTABLE;
+import static org.openjdk.jcstress.annotations.Expect.FORBIDDEN;
+
+/**
+ * Subject: {@code relaxedPollBatch} of {@link MpmcRing} and {@link MpmcGrowingRing}, a lone consumer's
+ * take: a run of published heads claimed with one CAS of the consumer index. Its promises, where a batch
+ * taker races a single poller and a producer: each element is taken exactly once; a run is the ring's
+ * consecutive heads in FIFO order (no element of another taker inside it); and on the growing ring a
+ * run never spans two rings, and the consumers drain a closed ring before the next.
+ * <p>
+ * Elements are ids offered in increasing order by one producer (preloaded ones first), so FIFO means:
+ * every taker sees increasing ids, and a run is consecutive ids. The arbiter drains the rest and gives
+ * the verdict: 0 every id taken exactly once in order, 1 an id lost or taken twice, 2 FIFO broken (a taker
+ * saw ids out of order, or a run was not consecutive heads), 3 a run spanned two rings.
+ */
+public final class RingBatchStress
+{
+    private RingBatchStress()
+    {
+    }
+
+    /**
+     * What the actors took and the arbiter drained, checked against ids 1..{@code count} in order.
+     *
+     * @param consecutive the batch taker's ids are one run (one claim): they must be consecutive heads.
+     */
+    static int verdict(final int count, final int[] run, final int runSize, final boolean consecutive, final int polled,
+        final int[] drained, final int drainedSize)
+    {
+        final int[] times = new int[count + 1];
+        boolean broken = false;
+        for (int i = 0; i < runSize; i++)
+        {
+            times[run[i]]++;
+            broken |= i > 0 && (consecutive ? run[i] != run[i - 1] + 1 : run[i] <= run[i - 1]);
+        }
+        if (polled != 0)
+        {
+            times[polled]++;
+            // the poller's element inside the run: the claim was not of consecutive heads
+            broken |= consecutive && runSize > 0 && polled > run[0] && polled < run[runSize - 1];
+        }
+        final int lastTaken = Math.max(polled, runSize > 0 ? run[runSize - 1] : 0);
+        for (int i = 0; i < drainedSize; i++)
+        {
+            times[drained[i]]++;
+            // the rest out of order, or left behind while a later id was taken
+            broken |= i > 0 && drained[i] < drained[i - 1] || drained[i] < lastTaken;
+        }
+        for (int id = 1; id <= count; id++)
+        {
+            if (times[id] != 1)
+            {
+                return 1;
+            }
+        }
+        return broken ? 2 : 0;
+    }
+
+    /**
+     * A ring of 4 holds 1 and 2; a producer offers 3 and 4; a batch taker takes one run of up to 4; a
+     * poller polls once ({@code relaxedPoll}). r1: verdict; r2: the run's size; r3: the poller's id (0: none).
+     */
+    @JCStressTest
+    @Outcome(id = "0, 1, [0-4]", expect = ACCEPTABLE, desc = "The run was one head (the next was not yet published, or the poller took it); every id once, in order.")
+    @Outcome(id = "0, 2, [0-4]", expect = ACCEPTABLE, desc = "A run of two consecutive heads; every id once, in order.")
+    @Outcome(id = "0, 3, [0-4]", expect = ACCEPTABLE, desc = "A run of three consecutive heads; every id once, in order.")
+    @Outcome(id = "0, 4, 0", expect = ACCEPTABLE, desc = "The run took all four after the producer was done; the poller found the ring empty.")
+    @Outcome(id = "1, .*, .*", expect = FORBIDDEN, desc = "An id was lost or taken twice: two claims overlapped, or a slot was freed before it was read.")
+    @Outcome(id = "2, .*, .*", expect = FORBIDDEN, desc = "FIFO broken: the run was not consecutive heads, or the rest drained out of order.")
+    @Outcome(expect = FORBIDDEN, desc = "Any other outcome.")
+    @State
+    public static class BatchTakerRacingPollerAndProducerTakesEachOnceInOrder
+    {
+        private final MpmcRing<Integer> ring = new MpmcRing<>(4);
+        private final Integer[] out = new Integer[4];
+        private int runSize;
+        private int polled;
+
+        public BatchTakerRacingPollerAndProducerTakesEachOnceInOrder()
+        {
+            ring.offer(1);
+            ring.offer(2);
+        }
+
+        @Actor
+        public void producer()
+        {
+            ring.offer(3);
+            ring.offer(4);
+        }
+
+        @Actor
+        public void batchTaker()
+        {
+            runSize = ring.relaxedPollBatch(out, 0, 4);
+        }
+
+        @Actor
+        public void poller()
+        {
+            final Integer id = ring.relaxedPoll();
+            polled = id == null ? 0 : id;
+        }
+
+        @Arbiter
+        public void arbiter(final III_Result r)
+        {
+            final int[] run = new int[runSize];
+            for (int i = 0; i < runSize; i++)
+            {
+                run[i] = out[i];
+            }
+            final int[] drained = new int[4];
+            int drainedSize = 0;
+            Integer id;
+            while ((id = ring.poll()) != null)
+            {
+                drained[drainedSize++] = id;
+            }
+            r.r1 = verdict(4, run, runSize, true, polled, drained, drainedSize);
+            r.r2 = runSize;
+            r.r3 = polled;
+        }
+    }
+
+    /**
+     * A growing ring (first ring 2 slots, capacity 8) holds 1 and 2; a producer offers 3 (which closes the
+     * small ring and grows the queue) and 4; a batch taker takes two runs of up to 4; a poller polls once.
+     * r1: verdict (3: a run held 2 and 3, one from each ring); r2: ids the batch taker took; r3: the
+     * poller's id (0: none).
+     */
+    @JCStressTest
+    @Outcome(id = "0, [0-4], [0-4]", expect = ACCEPTABLE, desc = "Every id once, each run consecutive heads of one ring, the closed ring drained before the grown one.")
+    @Outcome(id = "1, .*, .*", expect = FORBIDDEN, desc = "An id was lost or taken twice across the growth.")
+    @Outcome(id = "2, .*, .*", expect = FORBIDDEN, desc = "FIFO broken across the growth: a taker saw 3 or 4 before 1 or 2, or a run was not consecutive heads.")
+    @Outcome(id = "3, .*, .*", expect = FORBIDDEN, desc = "A run spanned two rings (held 2 and 3): a claim mixed the closed ring and the grown one.")
+    @Outcome(expect = FORBIDDEN, desc = "Any other outcome.")
+    @State
+    public static class BatchRunsAcrossGrowthStayInOneRingAndInOrder
+    {
+        private final MpmcGrowingRing<Integer> ring = new MpmcGrowingRing<>(2, 8);
+        private final Integer[] out = new Integer[8];
+        private int firstRun;
+        private int secondRun;
+        private int polled;
+
+        public BatchRunsAcrossGrowthStayInOneRingAndInOrder()
+        {
+            ring.offer(1);
+            ring.offer(2);
+        }
+
+        @Actor
+        public void producer()
+        {
+            ring.offer(3);
+            ring.offer(4);
+        }
+
+        @Actor
+        public void batchTaker()
+        {
+            firstRun = ring.relaxedPollBatch(out, 0, 4);
+            secondRun = ring.relaxedPollBatch(out, firstRun, 4);
+        }
+
+        @Actor
+        public void poller()
+        {
+            final Integer id = ring.relaxedPoll();
+            polled = id == null ? 0 : id;
+        }
+
+        @Arbiter
+        public void arbiter(final III_Result r)
+        {
+            final int taken = firstRun + secondRun;
+            int verdict = 0;
+            for (int i = 1; i < taken; i++)
+            {
+                if (out[i] <= out[i - 1])
+                {
+                    verdict = 2; // the batch taker saw ids out of order
+                }
+            }
+            if (spansRings(0, firstRun) || spansRings(firstRun, taken))
+            {
+                verdict = 3;
+            }
+            final int[] run1 = runOf(0, firstRun);
+            final int[] run2 = runOf(firstRun, taken);
+            final int[] drained = new int[4];
+            int drainedSize = 0;
+            Integer id;
+            while ((id = ring.poll()) != null)
+            {
+                drained[drainedSize++] = id;
+            }
+            final int[] all = new int[taken];
+            System.arraycopy(run1, 0, all, 0, run1.length);
+            System.arraycopy(run2, 0, all, run1.length, run2.length);
+            // Exactly once, and FIFO between the taker's ids (increasing), the poller's and the rest.
+            final int whole = verdict(4, all, taken, false, polled, drained, drainedSize);
+            // Each run on its own is one claim: consecutive heads.
+            final boolean runsBroken = !consecutive(run1) || !consecutive(run2);
+            if (whole == 1)
+            {
+                verdict = 1;
+            }
+            else if (verdict == 0 && (whole == 2 || runsBroken))
+            {
+                verdict = 2;
+            }
+            r.r1 = verdict;
+            r.r2 = taken;
+            r.r3 = polled;
+        }
+
+        private boolean spansRings(final int from, final int to)
+        {
+            boolean small = false;
+            boolean grown = false;
+            for (int i = from; i < to; i++)
+            {
+                small |= out[i] <= 2;
+                grown |= out[i] >= 3;
+            }
+            return small && grown;
+        }
+
+        private static boolean consecutive(final int[] run)
+        {
+            for (int i = 1; i < run.length; i++)
+            {
+                if (run[i] != run[i - 1] + 1)
+                {
+                    return false;
+                }
+            }
+            return true;
+        }
+
+        private int[] runOf(final int from, final int to)
+        {
+            final int[] run = new int[to - from];
+            for (int i = from; i < to; i++)
+            {
+                run[i - from] = out[i];
+            }
+            return run;
+        }
+    }
+}
