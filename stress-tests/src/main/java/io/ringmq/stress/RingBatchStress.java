@@ -15,7 +15,8 @@ import static org.openjdk.jcstress.annotations.Expect.FORBIDDEN;
 /**
  * Subject: {@code relaxedPollBatch} of {@link MpmcRing} and {@link MpmcGrowingRing}, a lone consumer's
  * take: a run of published heads claimed with one CAS of the consumer index. Its promises, where a batch
- * taker races a single poller and a producer: each element is taken exactly once; a run is the ring's
+ * taker races a single poller and a producer (one actor that offers, polls, offers: jcstress schedules
+ * two actors on these two CPUs), or another batch taker: each element is taken exactly once; a run is the ring's
  * consecutive heads in FIFO order (no element of another taker inside it); and on the growing ring a
  * run never spans two rings, and the consumers drain a closed ring before the next.
  * <p>
@@ -69,14 +70,14 @@ public final class RingBatchStress
     }
 
     /**
-     * A ring of 4 holds 1 and 2; a producer offers 3 and 4; a batch taker takes one run of up to 4; a
-     * poller polls once ({@code relaxedPoll}). r1: verdict; r2: the run's size; r3: the poller's id (0: none).
+     * A ring of 4 holds 1 and 2; one actor offers 3, polls once ({@code relaxedPoll}) and offers 4; a batch
+     * taker takes one run of up to 4. r1: verdict; r2: the run's size; r3: the poller's id (0: none).
      */
     @JCStressTest
     @Outcome(id = "0, 1, [0-4]", expect = ACCEPTABLE, desc = "The run was one head (the next was not yet published, or the poller took it); every id once, in order.")
     @Outcome(id = "0, 2, [0-4]", expect = ACCEPTABLE, desc = "A run of two consecutive heads; every id once, in order.")
     @Outcome(id = "0, 3, [0-4]", expect = ACCEPTABLE, desc = "A run of three consecutive heads; every id once, in order.")
-    @Outcome(id = "0, 4, 0", expect = ACCEPTABLE, desc = "The run took all four after the producer was done; the poller found the ring empty.")
+    @Outcome(id = "0, 4, 0", expect = ACCEPTABLE, desc = "The run took all four after the other actor was done (its poll found the ring empty).")
     @Outcome(id = "1, .*, .*", expect = FORBIDDEN, desc = "An id was lost or taken twice: two claims overlapped, or a slot was freed before it was read.")
     @Outcome(id = "2, .*, .*", expect = FORBIDDEN, desc = "FIFO broken: the run was not consecutive heads, or the rest drained out of order.")
     @Outcome(expect = FORBIDDEN, desc = "Any other outcome.")
@@ -95,9 +96,11 @@ public final class RingBatchStress
         }
 
         @Actor
-        public void producer()
+        public void producerAndPoller()
         {
             ring.offer(3);
+            final Integer id = ring.relaxedPoll();
+            polled = id == null ? 0 : id;
             ring.offer(4);
         }
 
@@ -105,13 +108,6 @@ public final class RingBatchStress
         public void batchTaker()
         {
             runSize = ring.relaxedPollBatch(out, 0, 4);
-        }
-
-        @Actor
-        public void poller()
-        {
-            final Integer id = ring.relaxedPoll();
-            polled = id == null ? 0 : id;
         }
 
         @Arbiter
@@ -136,8 +132,8 @@ public final class RingBatchStress
     }
 
     /**
-     * A growing ring (first ring 2 slots, capacity 8) holds 1 and 2; a producer offers 3 (which closes the
-     * small ring and grows the queue) and 4; a batch taker takes two runs of up to 4; a poller polls once.
+     * A growing ring (first ring 2 slots, capacity 8) holds 1 and 2; one actor offers 3 (which closes the
+     * small ring and grows the queue), polls once and offers 4; a batch taker takes two runs of up to 4.
      * r1: verdict (3: a run held 2 and 3, one from each ring); r2: ids the batch taker took; r3: the
      * poller's id (0: none).
      */
@@ -163,9 +159,11 @@ public final class RingBatchStress
         }
 
         @Actor
-        public void producer()
+        public void producerAndPoller()
         {
             ring.offer(3);
+            final Integer id = ring.relaxedPoll();
+            polled = id == null ? 0 : id;
             ring.offer(4);
         }
 
@@ -174,13 +172,6 @@ public final class RingBatchStress
         {
             firstRun = ring.relaxedPollBatch(out, 0, 4);
             secondRun = ring.relaxedPollBatch(out, firstRun, 4);
-        }
-
-        @Actor
-        public void poller()
-        {
-            final Integer id = ring.relaxedPoll();
-            polled = id == null ? 0 : id;
         }
 
         @Arbiter
@@ -260,6 +251,77 @@ public final class RingBatchStress
                 run[i - from] = out[i];
             }
             return run;
+        }
+    }
+
+    /**
+     * A ring of 8 holds 1..6; two batch takers each take one run of up to 4. Their claims race on the same
+     * consumer index. r1: 0 every id once and each run consecutive heads, 1 an id lost or taken twice, 2 a
+     * run not consecutive; r2, r3: the runs' sizes.
+     */
+    @JCStressTest
+    @Outcome(id = "0, 4, 2", expect = ACCEPTABLE, desc = "The first claimed 1-4 (or 3-6 after the second's 1-2), the other the two left.")
+    @Outcome(id = "0, 2, 4", expect = ACCEPTABLE, desc = "The second claimed four first, or the first claimed 1-2 before the second's four.")
+    @Outcome(id = "0, 4, 4", expect = FORBIDDEN, desc = "Eight ids from six: claims overlapped.")
+    @Outcome(id = "1, .*, .*", expect = FORBIDDEN, desc = "An id was lost or taken twice: two claims overlapped.")
+    @Outcome(id = "2, .*, .*", expect = FORBIDDEN, desc = "A run was not consecutive heads.")
+    @Outcome(expect = FORBIDDEN, desc = "Any other outcome (each run is what was published from its claim's head, up to 4).")
+    @State
+    public static class RacingBatchTakersClaimDisjointRuns
+    {
+        private final MpmcRing<Integer> ring = new MpmcRing<>(8);
+        private final Integer[] first = new Integer[4];
+        private final Integer[] second = new Integer[4];
+        private int firstSize;
+        private int secondSize;
+
+        public RacingBatchTakersClaimDisjointRuns()
+        {
+            for (int id = 1; id <= 6; id++)
+            {
+                ring.offer(id);
+            }
+        }
+
+        @Actor
+        public void firstTaker()
+        {
+            firstSize = ring.relaxedPollBatch(first, 0, 4);
+        }
+
+        @Actor
+        public void secondTaker()
+        {
+            secondSize = ring.relaxedPollBatch(second, 0, 4);
+        }
+
+        @Arbiter
+        public void arbiter(final III_Result r)
+        {
+            final int[] times = new int[7];
+            int verdict = 0;
+            for (int i = 0; i < firstSize; i++)
+            {
+                times[first[i]]++;
+                verdict = i > 0 && first[i] != first[i - 1] + 1 ? 2 : verdict;
+            }
+            for (int i = 0; i < secondSize; i++)
+            {
+                times[second[i]]++;
+                verdict = i > 0 && second[i] != second[i - 1] + 1 ? 2 : verdict;
+            }
+            Integer id;
+            while ((id = ring.poll()) != null)
+            {
+                times[id]++;
+            }
+            for (int i = 1; i <= 6; i++)
+            {
+                verdict = times[i] != 1 ? 1 : verdict;
+            }
+            r.r1 = verdict;
+            r.r2 = firstSize;
+            r.r3 = secondSize;
         }
     }
 }
