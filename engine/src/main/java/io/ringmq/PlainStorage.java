@@ -125,9 +125,9 @@ final class PlainStorage implements QueueStorage
     }
 
     /**
-     * Returned messages first, one poll each (they are rare); then runs of the ring, each with one claim
-     * of its consumer index ({@link MpmcGrowingRing#relaxedPollBatch}), written straight into the batch:
-     * one claim, unless the ring grew under the run or a head was still being written.
+     * Returned messages first, one poll each (they are rare); then what the ring has ready, with one claim
+     * of its consumer index unless the queue grew under the batch ({@link MpmcGrowingRing#relaxedPollBatch}),
+     * written straight into the batch.
      */
     @Override
     public int takeBatch(final TakenBatch out, final int max)
@@ -143,11 +143,9 @@ final class PlainStorage implements QueueStorage
                 n++;
             }
         }
-        int run;
-        // A run ends where the ring's published heads end, or at a growth (a claim never spans two rings):
-        // claim again until the bound or an empty ring, so a batch is what is ready, whatever the rings.
-        while (n < max && (run = ready.relaxedPollBatch(out.envelopes, out.size, max - n)) > 0)
+        if (n < max)
         {
+            final int run = ready.relaxedPollBatch(out.envelopes, out.size, max - n);
             out.size += run;
             n += run;
         }

@@ -154,12 +154,14 @@ public final class MpmcGrowingRing<E> extends MpmcGrowingRingPad1
     }
 
     /**
-     * Any thread: a run of heads, removed with one claim of one ring's consumer index (see
-     * {@link MpmcRing#relaxedPollBatch}); relaxed as {@link #relaxedPoll}. A run never spans two rings:
-     * when the consumers' ring is closed and drained it moves them on as {@link #relaxedPoll} does, and
-     * takes the run from the next ring.
+     * Any thread: up to {@code max} heads, removed in order, with one claim of a ring's consumer index per
+     * ring they come from (see {@link MpmcRing#relaxedPollBatch}); relaxed as {@link #relaxedPoll}: it stops
+     * at the newest ring's first head not yet published. A claim never spans two rings: when the run ends
+     * at a closed ring's end, the consumers move on as {@link #relaxedPoll} does (the closed ring drained
+     * first, a head still being written there waited for) and the batch goes on with the next ring. So
+     * while the queue does not grow, a batch is one claim and reads nothing but the consumers' ring.
      *
-     * @param out    where the run goes, from {@code offset} on, in order.
+     * @param out    where the heads go, from {@code offset} on, in order.
      * @param offset the first entry of {@code out} to fill.
      * @param max    the most elements to take.
      * @return how many were taken; 0 when the queue is empty or its head is being written.
@@ -168,28 +170,30 @@ public final class MpmcGrowingRing<E> extends MpmcGrowingRingPad1
     public int relaxedPollBatch(final E[] out, final int offset, final int max)
     {
         Stage<E> stage = (Stage<E>)lvConsumerStage();
-        while (true)
+        int taken = 0;
+        while (taken < max)
         {
-            final int taken = stage.ring.relaxedPollBatch(out, offset, max);
-            if (taken > 0)
+            taken += stage.ring.relaxedPollBatch(out, offset + taken, max - taken);
+            if (taken == max)
             {
-                return taken;
+                break;
             }
             final Stage<E> next = stage.lvNext();
             if (next == null)
             {
-                return 0; // the newest ring, empty (or its head being written)
+                break; // the newest ring: its run ended at a head not yet published
             }
             // Closed: what it holds is final. A head still being written is waited for, as pollAfter does.
             final E element = stage.ring.poll();
             if (element != null)
             {
-                out[offset] = element;
-                return 1;
+                out[offset + taken++] = element;
+                continue;
             }
             casConsumerStage(stage, next); // drained for good; fails only if another consumer moved on first
             stage = next;
         }
+        return taken;
     }
 
     /** Any thread: the head, removed, or null when the queue is empty (waits for a head being written). */
