@@ -138,7 +138,7 @@ public final class RingBatchStress
      * batch taker took; r3: the poller's id (0: none).
      */
     @JCStressTest
-    @Outcome(id = "0, [0-4], [0-4]", expect = ACCEPTABLE, desc = "Every id once, each batch consecutive heads, the closed ring drained before the grown one.")
+    @Outcome(id = "0, [0-4], [0-4]", expect = ACCEPTABLE, desc = "Every id once, the batch taker's ids in order, the closed ring drained before the grown one.")
     @Outcome(id = "1, .*, .*", expect = FORBIDDEN, desc = "An id was lost or taken twice across the growth.")
     @Outcome(id = "2, .*, .*", expect = FORBIDDEN, desc = "FIFO broken across the growth: a taker saw 3 or 4 before 1 or 2, or a run was not consecutive heads.")
     @Outcome(expect = FORBIDDEN, desc = "Any other outcome.")
