@@ -10,9 +10,14 @@ import java.lang.invoke.VarHandle;
  * <ul>
  *   <li><b>Deliveries</b> ({@code delivered}, {@code redelivered}, {@code deliveredBytes}): one writer, the
  *       thread inside the consumer's {@code DeliveryAgent.doWork} (one at a time, by its
- *       {@code delivering} CAS): a plain load and a release store ({@code lp}/{@code so}); readers load
- *       with acquire ({@code la}), so what happened before a delivery counted (the publish of its bytes)
- *       is visible to the reader too.</li>
+ *       {@code delivering} CAS). It sums a batch's deliveries in plain fields of its own
+ *       ({@link #delivered}) and publishes them once per batch ({@link #publishDeliveries}: a plain load
+ *       and a release store each, {@code lp}/{@code so}); readers load with acquire ({@code la}), so
+ *       what happened before a delivery counted (the publish of its bytes) is visible to the reader
+ *       too. So an inspector lags the deliveries by at most one batch in progress
+ *       ({@code DeliveryAgent.TAKE_LIMIT}, or what the agent's mailbox delivered in one {@code doWork});
+ *       once the consumer is idle its counts are exact. The agent publishes before it leaves
+ *       {@code doWork} and before its cell is folded.</li>
  *   <li><b>Acknowledgements</b> ({@code acked}): any settling thread, by fetch-and-add beside the
  *       scope's own atomic size update; read with {@code lv}.</li>
  * </ul>
@@ -38,15 +43,41 @@ final class ConsumerCounts extends ConsumerCountsFields
     boolean agentStopped;
     boolean scopeDropped;
 
-    /** Delivering thread only: one delivery of {@code bytes} body bytes; counted before the handler sees it. */
+    /** Delivering thread only: deliveries counted since the last {@link #publishDeliveries}, plain. */
+    private long unpublishedDelivered;
+    private long unpublishedBytes;
+    private long unpublishedRedelivered;
+
+    /**
+     * Delivering thread only: one delivery of {@code bytes} body bytes; counted before the handler sees it,
+     * visible to readers from the next {@link #publishDeliveries}.
+     */
     void delivered(final long bytes, final boolean redelivered)
     {
-        soDelivered(lpDelivered() + 1);
-        soDeliveredBytes(lpDeliveredBytes() + bytes);
+        unpublishedDelivered++;
+        unpublishedBytes += bytes;
         if (redelivered)
         {
-            soRedelivered(lpRedelivered() + 1);
+            unpublishedRedelivered++;
         }
+    }
+
+    /** Delivering thread only: makes the deliveries counted so far visible to readers, one release store per count. */
+    void publishDeliveries()
+    {
+        if (unpublishedDelivered == 0)
+        {
+            return;
+        }
+        soDeliveredBytes(lpDeliveredBytes() + unpublishedBytes);
+        if (unpublishedRedelivered != 0)
+        {
+            soRedelivered(lpRedelivered() + unpublishedRedelivered);
+            unpublishedRedelivered = 0;
+        }
+        soDelivered(lpDelivered() + unpublishedDelivered);
+        unpublishedDelivered = 0;
+        unpublishedBytes = 0;
     }
 
     /** Any thread: {@code count} deliveries of this consumer were acknowledged. */

@@ -28,7 +28,7 @@ import java.util.concurrent.locks.LockSupport;
  * {@link #stop} sets the state, then waits until no thread is inside {@link #doWork} (the
  * {@code delivering} flag, set by CAS on entry and released on exit, the partner of the state: Dekker
  * again), so that when {@code cancel()} returns no delivery is in progress, unless it was called from the
- * consumer's own handler. What waits in its mailbox, and the message its batch held ahead,
+ * consumer's own handler. What waits in its mailbox, and what its batch took and did not hand over,
  * then goes back to the queue, unflagged; its unacknowledged deliveries stay with the channel, as AMQP wants.
  *
  * <h2>Memory ordering</h2>
@@ -100,13 +100,14 @@ final class DeliveryAgent implements QueueConsumer
     private final Mailbox mailbox;
     private final Taken taken = new Taken();
     /**
-     * The message taken one ahead of the delivery at hand, so that the handler can be told whether that
-     * delivery ends the batch (see {@link #deliverBatch}); held while {@link #aheadHeld}. With the tags of
-     * the batch (the next one and the end of those drawn): written by the delivering thread, read by a
+     * The current batch (see {@link #deliverBatch}): its messages, made on the first take so that a
+     * consumer that never receives costs nothing, the next to hand over and the end of those taken, and
+     * its tags (the next one and the end of those drawn). Written by the delivering thread, read by a
      * stopper after the {@code delivering} handshake.
      */
-    private final Taken ahead = new Taken();
-    private boolean aheadHeld;
+    private TakenBatch batch;
+    private int batchNext;
+    private int batchEnd;
     private long takeNextTag;
     private long takeTagEnd;
     /** The delivering thread's envelope cache, remembered, for auto-ack releases (see {@link EnvelopePool.Memo}). */
@@ -119,6 +120,8 @@ final class DeliveryAgent implements QueueConsumer
     private Thread deliveringThread;
     /** Deliveries made by the last doWork; read by the same thread right after it (caller-driven). */
     private int lastDeliveries;
+    /** Deliveries made by the last {@link #deliverBatch}; delivering thread only. */
+    private int lastBatchDeliveries;
 
     @SuppressWarnings("unused")
     private volatile int state = RUNNING;
@@ -257,13 +260,13 @@ final class DeliveryAgent implements QueueConsumer
      * never waits. One thread at a time: a second concurrent caller is refused.
      * <p>
      * <b>Batches:</b> a consumer taking for itself (not served by the round-robin dispatcher) checks its
-     * credit and its turn once, draws the tags of a batch (up to that credit and {@link #TAKE_LIMIT}) with
-     * one atomic add, and delivers what is ready in order, taking each next message one ahead of the
-     * delivery at hand so that the handler knows which delivery ends the batch ({@link #deliverBatch}).
-     * Before each it checks only that it is still running (and still the single active consumer). The one
-     * message held ahead of a batch cut short (stopped, turn lost, a handler threw) goes back to the head
-     * of the queue ({@link #returnRestOfTake}), the unused tags to the channel: so what handlers see, and in
-     * which order, is the same as with a take per delivery.
+     * credit and its turn once, takes what is ready up to that credit and {@link #TAKE_LIMIT} in one
+     * claim of the queue's ring, draws their tags with one atomic add, and delivers them in order, the
+     * last one flagged as ending the batch ({@link #deliverBatch}). Before each it checks only that it is
+     * still running (and still the single active consumer, and still alone). What a batch cut short
+     * (stopped, turn lost, a handler threw, a second consumer came) took and did not hand over goes back to
+     * the head of the queue in its order ({@link #returnRestOfTake}), the unused tags to the channel: so
+     * what handlers see, and in which order, is the same as with a take per delivery.
      *
      * @return the work done: deliveries plus messages dispatched to other consumers (0: nothing to do).
      */
@@ -320,17 +323,18 @@ final class DeliveryAgent implements QueueConsumer
                     break;
                 }
                 final int credit = Math.min(ownCredit(), limit - work);
-                if (credit <= 0 || !queue.take(taken))
+                final int took = credit <= 0 ? 0 : deliverBatch(credit);
+                if (took == 0)
                 {
                     break;
                 }
-                final int batch = deliverBatch(taken, credit);
-                delivered += batch;
-                work += batch;
+                delivered += lastBatchDeliveries;
+                work += took;
             }
         }
         finally
         {
+            counts.publishDeliveries(); // the mailbox's deliveries; before the handshake below, so a stopper's fold sees them
             lastDeliveries = delivered;
             deliveringThread = null;
             svDelivering(false); // publishes the mailbox side to a stopper, before the read of stopWaiter below
@@ -344,87 +348,100 @@ final class DeliveryAgent implements QueueConsumer
     }
 
     /**
-     * Delivers {@code first}, just taken, and what else is ready behind it, in order, up to {@code max}
-     * deliveries and {@link #TAKE_LIMIT}: one batch. Each next message is taken <em>before</em> the
-     * delivery ahead of it is handed over, so that the handler is told, as the Disruptor's batch processor
-     * tells its handlers, whether this delivery ends the batch: nothing more was ready, or the bound is
-     * reached. Only that one message is held ahead, so a consumer stuck in its handler keeps at most one
-     * message from its competitors; a queue that turns round-robin meanwhile shares the rest.
+     * Takes what is ready, up to {@code max} and {@link #TAKE_LIMIT}, with one claim of the queue's ring
+     * (returned messages first, see {@link QueueStorage#takeBatch}), draws as many tags with one atomic
+     * add, and delivers them in order, the last flagged as ending the batch: nothing more was ready, or
+     * the bound is reached, as the Disruptor's batch processor tells its handlers. The credit bounds the
+     * take, so a batch never exceeds the prefetch. The deliveries are counted in plain sums and published
+     * once, at the end ({@link ConsumerCounts#publishDeliveries}); the queue runs its room callbacks once.
      * <p>
-     * The look-ahead message's TTL may pass while the handler runs: it is checked at its turn and dropped
-     * (or dead-lettered), never delivered. The batch stops early when the consumer stopped or lost its
-     * turn, or after a handler failed: the look-ahead message then goes back ({@link #returnRestOfTake}).
-     * The batch's tags are drawn at once and used by deliveries only, in order; the unused ones go back.
+     * A message whose TTL passed, in the queue or while the deliveries ahead of it were handled, is
+     * dropped (or dead-lettered) at its turn, never delivered; the test reads no clock when neither the
+     * queue nor the message has a TTL. The batch stops early when the consumer stopped, lost its turn or
+     * is no longer its queue's only consumer, or after a handler failed: what it took and did not hand
+     * over then goes back to the head of the queue, in order ({@link #returnRestOfTake}), the unused tags
+     * to the channel. A consumer stuck in its handler holds its batch meanwhile: no more than its credit,
+     * what RabbitMQ would have sent it already.
      *
-     * @return the deliveries made.
+     * @return the messages taken (delivered, or dropped as expired); 0 when nothing was ready. The
+     * deliveries are in {@link #lastBatchDeliveries}.
      */
-    private int deliverBatch(final Taken first, final int max)
+    private int deliverBatch(final int max)
     {
-        final int bound = Math.min(max, TAKE_LIMIT);
-        takeNextTag = acks.reserveTags(bound);
-        takeTagEnd = takeNextTag + bound;
-        final Taken ahead = this.ahead;
-        Envelope envelope = first.envelope;
-        boolean redelivered = first.redelivered;
-        DeliveryOrigin origin = first.origin;
-        first.clear();
+        TakenBatch batch = this.batch;
+        if (batch == null)
+        {
+            batch = new TakenBatch(TAKE_LIMIT);
+            this.batch = batch;
+        }
+        batch.size = 0;
+        final int took = queue.takeBatch(batch, Math.min(max, TAKE_LIMIT));
+        lastBatchDeliveries = 0;
+        if (took == 0)
+        {
+            return 0;
+        }
+        batchNext = 0;
+        batchEnd = took;
+        takeNextTag = acks.reserveTags(took);
+        takeTagEnd = takeNextTag + took;
+        final Envelope[] envelopes = batch.envelopes;
+        final DeliveryOrigin[] origins = batch.origins;
         int delivered = 0;
         try
         {
-            while (true)
+            while (batchNext < took)
             {
-                delivered++;
-                // A second consumer came: the rest is the rotation's to share (this delivery ends the batch).
-                aheadHeld = delivered < bound && !queue.isRoundRobin() && queue.take(ahead);
-                if (!deliver(envelope, redelivered, origin, takeNextTag++, false, !aheadHeld) || !aheadHeld ||
-                    lvState() != RUNNING || !isTurn())
+                final int index = batchNext++;
+                final Envelope envelope = envelopes[index];
+                final DeliveryOrigin returnedFrom = origins[index];
+                final boolean redelivered = returnedFrom != null && batch.redelivered[index];
+                batch.clear(index);
+                if (queue.dropIfExpired(envelope))
                 {
-                    break; // done; or stopped, turn lost, the handler failed: the one ahead goes back
+                    continue; // it expired in the queue, or while the handler ran on the ones ahead of it
                 }
-                envelope = ahead.envelope;
-                redelivered = ahead.redelivered;
-                origin = ahead.origin;
-                ahead.clear();
-                aheadHeld = false;
-                while (queue.dropIfExpired(envelope)) // it waited while the handler ran
+                delivered++;
+                final boolean last = batchNext == took;
+                if (!deliver(envelope, redelivered, returnedFrom == null ? queue : returnedFrom, takeNextTag++, false, last) ||
+                    !last && (lvState() != RUNNING || !isTurn() || queue.isRoundRobin()))
                 {
-                    if (!queue.take(ahead))
-                    {
-                        return delivered;
-                    }
-                    envelope = ahead.envelope;
-                    redelivered = ahead.redelivered;
-                    origin = ahead.origin;
-                    ahead.clear();
+                    break; // the handler failed; stopped, turn lost, or a second consumer came: the rest goes back
                 }
             }
         }
         finally
         {
+            lastBatchDeliveries = delivered;
+            counts.publishDeliveries();
             if (lvState() == RUNNING)
             {
                 returnRestOfTake();
             }
             // Stopped: finish() returns it, after a closing channel has requeued the older, unacknowledged ones.
         }
-        return delivered;
+        return took;
     }
 
     /**
-     * The message held ahead, not handed to the handler, goes back to the head of the queue, unflagged, as
-     * a mailbox's messages do, and the batch's unused tags back to the channel. The delivering thread,
-     * when a batch ends while running; else {@link #finish}, on the thread stopping the agent once no
-     * delivery is in progress (or on the delivering thread itself, when its handler cancels it: so that
-     * when {@code cancel()} returns the message is back).
+     * What the batch took and did not hand to the handler goes back to the head of the queue, in its
+     * order, as it was (unflagged unless it came back flagged), as a mailbox's messages do; the batch's
+     * unused tags go back to the channel. The delivering thread, when a batch ends while running; else
+     * {@link #finish}, on the thread stopping the agent once no delivery is in progress (or on the
+     * delivering thread itself, when its handler cancels it: so that when {@code cancel()} returns the
+     * messages are back). Allocates (a return record per message) only when a batch was cut short.
      */
     private void returnRestOfTake()
     {
-        if (aheadHeld)
+        final TakenBatch batch = this.batch;
+        while (batchNext < batchEnd)
         {
-            aheadHeld = false;
-            final Taken ahead = this.ahead;
-            queue.returnUnclaimed(ahead.envelope, ahead.redelivered, ahead.origin);
-            ahead.clear();
+            final int index = batchNext++;
+            final Envelope envelope = batch.envelopes[index];
+            final DeliveryOrigin returnedFrom = batch.origins[index];
+            final boolean redelivered = returnedFrom != null && batch.redelivered[index];
+            batch.clear(index);
+            queue.returnUnclaimed(envelope, redelivered, returnedFrom == null ? queue : returnedFrom);
         }
         if (takeNextTag < takeTagEnd)
         {
@@ -758,6 +775,7 @@ final class DeliveryAgent implements QueueConsumer
     {
         try
         {
+            counts.publishDeliveries(); // a handler that cancels its own consumer: its batch's counts, before the fold
             returnRestOfTake(); // newer than any unacknowledged delivery, older than the mailbox's
             returnMailbox();
             runner.release(this);

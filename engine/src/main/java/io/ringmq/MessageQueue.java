@@ -287,6 +287,22 @@ final class MessageQueue implements StoredQueue
         return false;
     }
 
+    /**
+     * Takes a batch for one consumer (see {@link QueueStorage#takeBatch}); the callbacks of publishers
+     * waiting for room run once for the batch.
+     *
+     * @return how many messages were appended to {@code out}.
+     */
+    int takeBatch(final TakenBatch out, final int max)
+    {
+        final int taken = storage.takeBatch(out, max);
+        if (taken > 0)
+        {
+            room.signal();
+        }
+        return taken;
+    }
+
     boolean hasMessages()
     {
         return storage.hasMessages();

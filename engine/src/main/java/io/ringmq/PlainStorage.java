@@ -124,6 +124,34 @@ final class PlainStorage implements QueueStorage
         }
     }
 
+    /**
+     * Returned messages first, one poll each (they are rare); then what the ring has ready, with one claim
+     * of its consumer index unless the queue grew under the batch ({@link MpmcGrowingRing#relaxedPollBatch}),
+     * written straight into the batch.
+     */
+    @Override
+    public int takeBatch(final TakenBatch out, final int max)
+    {
+        int n = 0;
+        final MpmcUnboundedXaddArrayQueue<Returned> returned = laReturned();
+        if (returned != null && !returned.isEmpty())
+        {
+            Returned back;
+            while (n < max && (back = returned.poll()) != null)
+            {
+                out.add(back);
+                n++;
+            }
+        }
+        if (n < max)
+        {
+            final int run = ready.relaxedPollBatch(out.envelopes, out.size, max - n);
+            out.size += run;
+            n += run;
+        }
+        return n;
+    }
+
     @Override
     public void putBack(final Returned message)
     {

@@ -7,6 +7,10 @@ package io.ringmq;
  * deliveries, ready bytes, cumulative counts of messages in, delivered, acknowledged and redelivered,
  * and their rates. Cheap: a few counter reads. Counts are read one after another while the queue works
  * (each is exact once the queue is quiet) and never decrease from one {@code QueueInfo} to the next.
+ * A push consumer publishes its delivery counts once per batch, so while it works they may lag its
+ * deliveries by those of the batch in progress (a bounded round of work); an acknowledgement of a
+ * delivery of the batch in progress may then be counted before the delivery itself is. A message a
+ * consumer has taken in a batch and not yet handed over counts neither as ready nor as unacknowledged.
  */
 public final class QueueInfo
 {

@@ -36,6 +36,29 @@ interface QueueStorage
     boolean take(Taken out);
 
     /**
+     * Takes up to {@code max} messages due, in the order {@link #take} would take them one by one, appending
+     * them to {@code out} from {@code out.size}: one consumer's batch. Unlike {@link #take}, expired
+     * messages may be among them: the caller checks each at its turn ({@link StoredQueue#dropIfExpired}),
+     * as a message may also expire while the batch is delivered. By default a loop of {@link #take}; a
+     * plain queue claims a run of its ring at once.
+     *
+     * @param max at most the space left in {@code out}.
+     * @return how many were appended; 0 when nothing is ready.
+     */
+    default int takeBatch(final TakenBatch out, final int max)
+    {
+        final Taken taken = out.scratch;
+        int n = 0;
+        while (n < max && take(taken))
+        {
+            out.add(taken);
+            taken.clear();
+            n++;
+        }
+        return n;
+    }
+
+    /**
      * Puts a message back ahead of those never delivered (at its priority level); never refused. A
      * length-limited {@code drop-head} queue that this takes past its limit drops heads, as RabbitMQ does.
      */

@@ -17,8 +17,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * {@link BatchDeliveryHandler}: the end-of-batch flag marks exactly the last delivery of each batch (what
  * the queue had ready, up to the credit and the bound), one {@code ack(true)} there settles the batch, and a
- * batch cut short (a handler throwing, the consumer cancelled from its handler) hands the message it took
- * ahead back to the head of the queue, so the order is kept. Caller-driven consumers make the batches
+ * batch cut short (a handler throwing, the consumer cancelled from its handler or from another thread, a
+ * second consumer coming) hands what it took and did not deliver back to the head of the queue, in
+ * order, so the queue's order is kept. Caller-driven consumers make the batches
  * deterministic: everything is published before {@link Consumer#deliver} runs.
  */
 class BatchDeliveryHandlerTest extends BrokerTestBase
@@ -214,6 +215,97 @@ class BatchDeliveryHandlerTest extends BrokerTestBase
         }
         assertNull(channel.get("q", true));
         assertEquals(2, channel.queueDeclarePassive("q").acknowledgedCount());
+    }
+
+    @Test
+    void aConsumerCancelledByAnotherThreadMidBatchHandsTheRestBackInOrderAndItsCountsAreExact() throws Exception
+    {
+        channel.queueDeclare("q");
+        publish(5);
+        final List<Integer> seen = new CopyOnWriteArrayList<>();
+        final java.util.concurrent.CountDownLatch inHandler = new java.util.concurrent.CountDownLatch(1);
+        final java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        final Consumer consumer = channel.consumeBatched("q", ConsumeOptions.builder().autoAck(true)
+            .threading(ConsumerThreading.DEDICATED_THREAD).build(), (d, end) ->
+            {
+                final int seq = seqOf(d.body());
+                seen.add(seq);
+                if (seq == 1)
+                {
+                    inHandler.countDown();
+                    release.await(); // the batch holds 2, 3 and 4 while the cancel waits for this delivery
+                }
+            });
+        inHandler.await();
+        assertEquals(0, channel.queueDeclarePassive("q").messageCount(), "the batch took all five at once");
+        final Thread canceller = new Thread(consumer::cancel);
+        canceller.start();
+        Await.until("the cancel is waiting for the delivery in progress", () -> !consumer.isActive());
+        release.countDown();
+        canceller.join(10_000);
+        assertFalse(canceller.isAlive());
+
+        assertEquals(List.of(0, 1), seen, "no delivery after the cancel");
+        final QueueInfo info = channel.queueDeclarePassive("q");
+        assertEquals(3, info.messageCount(), "the rest is back once cancel() returned");
+        assertEquals(2, info.deliveredCount(), "the batch's deliveries were published before its counts were folded");
+        for (int expected = 2; expected < 5; expected++)
+        {
+            final Delivery next = channel.get("q", true);
+            assertNotNull(next);
+            assertEquals(expected, seqOf(next.body()), "back at the head, in order");
+            assertFalse(next.redelivered(), "never handed to a handler: not flagged");
+        }
+        assertNull(channel.get("q", true));
+    }
+
+    @Test
+    void aSecondConsumerComingMidBatchEndsItAndTheRestIsSharedInTurnFromTheHead()
+    {
+        channel.queueDeclare("q");
+        publish(5);
+        final List<Seen> seen = new ArrayList<>();
+        final Channel other = broker.openChannel();
+        final List<Integer> secondSaw = new ArrayList<>();
+        final AtomicReference<Consumer> second = new AtomicReference<>();
+        final Consumer first = channel.consumeBatched("q", callerDriven().autoAck(true).build(), (d, end) ->
+        {
+            final int seq = seqOf(d.body());
+            seen.add(new Seen(seq, end, d.deliveryTag(), d.redelivered()));
+            if (seq == 1)
+            {
+                second.set(other.consume("q", callerDriven().autoAck(true).build(), d2 -> secondSaw.add(seqOf(d2.body()))));
+            }
+        });
+
+        first.deliver(100);
+        assertEquals(List.of(0, 1), seqs(seen).subList(0, 2));
+        assertFalse(seen.get(1).endOfBatch(), "cut short once the queue had two consumers: 1 did not end the batch");
+
+        // Round-robin from there on (the same deliver went on with it): the rest went back to the head,
+        // then in turn to both.
+        for (int round = 0; round < 10 && seen.size() + secondSaw.size() < 5; round++)
+        {
+            first.deliver(100);
+            second.get().deliver(100);
+        }
+        final List<Integer> all = new ArrayList<>(seqs(seen).subList(2, seen.size()));
+        final List<Integer> firstRest = new ArrayList<>(all);
+        firstRest.sort(null);
+        assertEquals(firstRest, seqs(seen).subList(2, seen.size()), "each consumer sees the rest in queue order");
+        final List<Integer> secondSorted = new ArrayList<>(secondSaw);
+        secondSorted.sort(null);
+        assertEquals(secondSorted, secondSaw, "each consumer sees the rest in queue order");
+        all.addAll(secondSaw);
+        all.sort(null);
+        assertEquals(List.of(2, 3, 4), all, "each of the rest delivered exactly once");
+        assertFalse(secondSaw.isEmpty(), "the second consumer had its turn");
+        for (int i = 2; i < seen.size(); i++)
+        {
+            assertFalse(seen.get(i).redelivered(), "the rest was never handed over before: not flagged");
+        }
+        assertEquals(0, channel.queueDeclarePassive("q").messageCount());
+        assertEquals(5, channel.queueDeclarePassive("q").deliveredCount());
     }
 
     @Test

@@ -137,24 +137,26 @@ class RoundRobinDispatchTest extends BrokerTestBase
     void cancellingAConsumerReturnsItsMailboxAtOnceAndItsUnackedWhenItsChannelCloses() throws Exception
     {
         channel.queueDeclare("work");
-        // Published before the consumers start, so that one dispatch moves them all: published while the
-        // consumers run, the later ones may find the first consumer stuck in its handler and the second out of
-        // credit, and wait in the queue (to be dispatched when the first returns) instead of in its mailbox.
-        for (int i = 0; i < 10; i++)
-        {
-            channel.publish("", "work", seq(i));
-        }
         final CountDownLatch stuck = new CountDownLatch(1);
         final CountDownLatch unstick = new CountDownLatch(1);
         final AtomicInteger firstDeliveries = new AtomicInteger();
+        channel.publish("", "work", seq(0));
         final Consumer first = channel.consume("work", ConsumeOptions.manualAck(0), d ->
         {
             firstDeliveries.incrementAndGet();
             stuck.countDown();
             unstick.await();
         });
-        final Consumer second = channel.consume("work", ConsumeOptions.manualAck(1), d -> { });
+        // The first consumer, alone, takes a batch of what is ready: the one message. The rest is published
+        // while it is stuck in its handler and before the second consumer comes, so that the second's first
+        // dispatch moves them all: one to the second, the others to the first one's mailbox. (Published after
+        // the second came, the later ones may find the second out of credit and wait in the queue.)
         stuck.await();
+        for (int i = 1; i < 10; i++)
+        {
+            channel.publish("", "work", seq(i));
+        }
+        final Consumer second = channel.consume("work", ConsumeOptions.manualAck(1), d -> { });
         final Thread canceller = new Thread(first::cancel);
         try
         {

@@ -153,6 +153,49 @@ public final class MpmcGrowingRing<E> extends MpmcGrowingRingPad1
         return element != null ? element : pollAfter(stage, true);
     }
 
+    /**
+     * Any thread: up to {@code max} heads, removed in order, with one claim of a ring's consumer index per
+     * ring they come from (see {@link MpmcRing#relaxedPollBatch}); relaxed as {@link #relaxedPoll}: it stops
+     * at the newest ring's first head not yet published. A claim never spans two rings: when the run ends
+     * at a closed ring's end, the consumers move on as {@link #relaxedPoll} does (the closed ring drained
+     * first, a head still being written there waited for) and the batch goes on with the next ring. So
+     * while the queue does not grow, a batch is one claim and reads nothing but the consumers' ring.
+     *
+     * @param out    where the heads go, from {@code offset} on, in order.
+     * @param offset the first entry of {@code out} to fill.
+     * @param max    the most elements to take.
+     * @return how many were taken; 0 when the queue is empty or its head is being written.
+     */
+    @SuppressWarnings("unchecked")
+    public int relaxedPollBatch(final E[] out, final int offset, final int max)
+    {
+        Stage<E> stage = (Stage<E>)lvConsumerStage();
+        int taken = 0;
+        while (taken < max)
+        {
+            taken += stage.ring.relaxedPollBatch(out, offset + taken, max - taken);
+            if (taken == max)
+            {
+                break;
+            }
+            final Stage<E> next = stage.lvNext();
+            if (next == null)
+            {
+                break; // the newest ring: its run ended at a head not yet published
+            }
+            // Closed: what it holds is final. A head still being written is waited for, as pollAfter does.
+            final E element = stage.ring.poll();
+            if (element != null)
+            {
+                out[offset + taken++] = element;
+                continue;
+            }
+            casConsumerStage(stage, next); // drained for good; fails only if another consumer moved on first
+            stage = next;
+        }
+        return taken;
+    }
+
     /** Any thread: the head, removed, or null when the queue is empty (waits for a head being written). */
     @SuppressWarnings("unchecked")
     public E poll()

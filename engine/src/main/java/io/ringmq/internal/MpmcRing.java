@@ -187,6 +187,68 @@ public final class MpmcRing<E> extends MpmcRingPad2
     }
 
     /**
+     * Any thread: removes a run of heads with <em>one</em> claim of the consumer index, as JCTools'
+     * {@code drain} and the Disruptor's batch processor amortise their progress: the elements at indexes
+     * {@code c .. c+k-1} go to {@code out[offset] .. out[offset+k-1]}, in order, where {@code c} is the
+     * consumer index and {@code k} the number of slots from it that hold published elements, at most
+     * {@code max} (and the capacity). Relaxed as {@link #relaxedPoll}: it stops at the first slot not yet
+     * published (empty, or claimed by a producer still writing it) and reads no producer index.
+     * <p>
+     * <b>Why one CAS suffices:</b> each slot {@code c+i} was seen holding sequence {@code c+i+1} (acquire)
+     * before the CAS of {@code c -> c+k}; the consumer index only grows, so its CAS from {@code c} means no
+     * other poller passed {@code c} meanwhile, and only a poller whose CAS passes index {@code c+i} may free
+     * slot {@code c+i}: none of the {@code k} elements could change or be taken before the claim. Each
+     * slot is then cleared and handed to the next lap's producer in order, one release store each.
+     *
+     * @param out    where the run goes; entries from {@code offset} on are overwritten.
+     * @param offset the first entry of {@code out} to fill.
+     * @param max    the most elements to take; 0 or less takes none.
+     * @return how many were taken (0: the head is not published, or the ring is empty).
+     */
+    @SuppressWarnings("unchecked")
+    public int relaxedPollBatch(final E[] out, final int offset, final int max)
+    {
+        final long[] sequences = this.sequences;
+        final int mask = this.mask;
+        final int bound = Math.min(max, mask + 1);
+        while (true)
+        {
+            final long cIndex = lvConsumerIndex();
+            int run = 0;
+            while (run < bound)
+            {
+                final long sequence = laSequence(sequences, (int)((cIndex + run) & mask));
+                if (sequence != cIndex + run + 1)
+                {
+                    break;
+                }
+                run++;
+            }
+            if (run == 0)
+            {
+                if (lvConsumerIndex() != cIndex)
+                {
+                    continue; // another poller took the head we read: look at the new one
+                }
+                return 0; // the head is not published: empty, or being written
+            }
+            if (casConsumerIndex(cIndex, cIndex + run))
+            {
+                for (int i = 0; i < run; i++)
+                {
+                    final long index = cIndex + i;
+                    final int slot = (int)(index & mask);
+                    out[offset + i] = (E)lpElement(slot); // published: acquired above, ours since the CAS
+                    spElement(slot, null);
+                    soSequence(sequences, slot, index + mask + 1); // pairs with laSequence in offer
+                }
+                return run;
+            }
+            // another poller claimed from cIndex first: count again from its index
+        }
+    }
+
+    /**
      * Any thread: removes and returns the head if {@code condition} accepts it.
      * <p>
      * The condition may be called with an element that another poller takes at the same moment

@@ -16,7 +16,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * {@link MpmcGrowingRing}: small at first, grown by what it holds, with the bound, FIFO and
- * exactly-once of one ring of the full capacity. (That it allocates nothing once grown is measured by
+ * exactly-once of one ring of the full capacity, for single polls and batches. (That it allocates nothing once grown is measured by
  * the bench's {@code RingMqPushThroughput} with {@code -prof gc}.)
  */
 class MpmcGrowingRingTest
@@ -65,6 +65,29 @@ class MpmcGrowingRingTest
         assertNull(ring.poll());
         assertTrue(ring.isEmpty());
         assertEquals(65, ring.producerIndex());
+    }
+
+    @Test
+    void aBatchTakesWhatIsReadyAcrossTheGrowthInOrder()
+    {
+        final MpmcGrowingRing<Integer> ring = new MpmcGrowingRing<>(2, 64);
+        for (int i = 0; i < 10; i++)
+        {
+            assertTrue(ring.offer(i)); // a ring of 2 (0, 1; closed by the third offer), then one of 8 (2..9)
+        }
+        final Integer[] out = new Integer[64];
+        assertEquals(1, ring.relaxedPollBatch(out, 0, 1), "bounded by max");
+        assertEquals(0, out[0]);
+        assertEquals(9, ring.relaxedPollBatch(out, 1, 64), "the closed ring's rest, then the next ring's run: one claim each");
+        for (int i = 0; i < 10; i++)
+        {
+            assertEquals(i, out[i]);
+        }
+        assertEquals(0, ring.relaxedPollBatch(out, 0, 64));
+        assertTrue(ring.isEmpty());
+        assertEquals(0, ring.size());
+        assertTrue(ring.offer(10));
+        assertEquals(10, ring.relaxedPoll(), "single polls go on behind a batch");
     }
 
     @Test
@@ -123,11 +146,22 @@ class MpmcGrowingRingTest
     /**
      * Two producers and two consumers through rings that start at 2 slots: each element taken once,
      * each producer's elements taken in its order by each consumer, and never more held than the bound:
-     * accepted minus taken is at most {@code capacity}, plus one for the other consumer's take that may
-     * not be counted yet.
+     * accepted minus taken is at most {@code capacity}, plus what consumers took and have not counted yet.
      */
     @Test
     void competingConsumersTakeEveryElementOnceInEachProducersOrderAcrossGrowth() throws InterruptedException
+    {
+        competingConsumersAcrossGrowth(false);
+    }
+
+    /** As above, one of the consumers taking runs of up to 8 with {@link MpmcGrowingRing#relaxedPollBatch}. */
+    @Test
+    void aBatchTakerAndASinglePollerTakeEveryElementOnceInEachProducersOrderAcrossGrowth() throws InterruptedException
+    {
+        competingConsumersAcrossGrowth(true);
+    }
+
+    private static void competingConsumersAcrossGrowth(final boolean batchTaker) throws InterruptedException
     {
         final int perProducer = 200_000;
         final int capacity = 256;
@@ -137,6 +171,8 @@ class MpmcGrowingRingTest
         final StringBuffer why = new StringBuffer();
         final boolean[][] seen = new boolean[2][perProducer];
         final AtomicInteger total = new AtomicInteger();
+        // Taken from the ring but not counted yet: the other consumer's one, and the rest of a batch taker's run.
+        final int slack = batchTaker ? 1 + 8 : 1;
         final List<Thread> threads = new ArrayList<>();
         for (int p = 0; p < 2; p++)
         {
@@ -162,9 +198,25 @@ class MpmcGrowingRingTest
             threads.add(new Thread(() ->
             {
                 final int[] last = {-1, -1};
+                final Long[] run = new Long[8];
+                int runSize = 0;
+                int runNext = 0;
                 while (total.get() < 2 * perProducer && !failed.get())
                 {
-                    final Long element = relaxed ? ring.relaxedPoll() : ring.poll();
+                    final Long element;
+                    if (relaxed || !batchTaker)
+                    {
+                        element = relaxed ? ring.relaxedPoll() : ring.poll();
+                    }
+                    else
+                    {
+                        if (runNext == runSize)
+                        {
+                            runSize = ring.relaxedPollBatch(run, 0, run.length);
+                            runNext = 0;
+                        }
+                        element = runNext < runSize ? run[runNext++] : null;
+                    }
                     if (element == null)
                     {
                         Thread.onSpinWait();
@@ -188,7 +240,7 @@ class MpmcGrowingRingTest
                         seen[producer][sequence] = true;
                     }
                     final long held = ring.producerIndex() - total.incrementAndGet();
-                    if (held > capacity + 1)
+                    if (held > capacity + slack)
                     {
                         why.append("held ").append(held).append(" above ").append(capacity);
                         failed.set(true);
