@@ -209,8 +209,12 @@ final class EnvelopePool
             }
             else
             {
-                // Relaxed, as in acquire: refused (full, or a slot not yet freed), these envelopes go to the GC.
-                full.relaxedOffer(cache.previous);
+                // Relaxed, as in acquire. Refused (the depot full, or its slot not yet freed by a preempted
+                // poller): this one envelope goes to the GC, and both magazines stay.
+                if (!full.relaxedOffer(cache.previous))
+                {
+                    return;
+                }
                 final Magazine spare = empty.relaxedPoll();
                 cache.previous = cache.loaded;
                 cache.loaded = spare != null ? spare : new Magazine();
