@@ -74,9 +74,12 @@ final class RoundRobinDispatcher
      * so now. Any thread; never waits.
      * <p>
      * A turn reads each consumer's credit once, at its start, and then counts down what it hands out:
-     * credit only grows meanwhile (acks and deliveries free it; only the role holder adds to a mailbox),
-     * so a message never goes to a consumer without credit, and one that gains credit mid-turn is served
-     * from the next turn on, as RabbitMQ's queue learns of credit by message. Each mailbox's messages of
+     * its own credit only grows meanwhile (acks and deliveries free it; only the role holder adds to a
+     * mailbox), so a message never goes to a consumer beyond its prefetch or its mailbox's room, and one
+     * that gains credit mid-turn is served from the next turn on, as RabbitMQ's queue learns of credit by
+     * message. (A channel's global prefetch is shared with the channel's other consumers, which may
+     * deliver meanwhile: it bounds the turn as read at its start, as the per-message check before bounded
+     * each put by what was unacknowledged, not counting mailboxes.) Each mailbox's messages of
      * the turn are published with one release store at its end ({@link Mailbox#publish}), so the
      * consumers' reads of their mailboxes do not bounce its lines per message.
      *
