@@ -122,6 +122,8 @@ final class DeliveryAgent implements QueueConsumer
     private int lastDeliveries;
     /** Deliveries made by the last {@link #deliverBatch}; delivering thread only. */
     private int lastBatchDeliveries;
+    /** Deliveries made by the last {@link #deliverMailboxRun}; delivering thread only. */
+    private int runDeliveries;
 
     @SuppressWarnings("unused")
     private volatile int state = RUNNING;
@@ -281,32 +283,20 @@ final class DeliveryAgent implements QueueConsumer
         int delivered = 0;
         try
         {
-            final Taken taken = this.taken;
             while (work < limit && lvState() == RUNNING) // pairs with stop's casState: see the class comment
             {
                 // First what the rotation sent us, even if the queue has since gone back to one consumer.
-                if (mailbox.peek(taken))
+                final int ready = mailbox.ready();
+                if (ready > 0)
                 {
-                    if (!mailboxCredit())
+                    final int run = Math.min(ready, limit - work);
+                    final int removed = deliverMailboxRun(run);
+                    delivered += runDeliveries;
+                    work += removed;
+                    if (removed < run)
                     {
-                        taken.clear();
-                        break; // see mailboxCredit: it waits for an ack, which wakes us
+                        break; // out of credit (see mailboxCredit: it waits for an ack, which wakes us), or stopped
                     }
-                    if (queue.dropIfExpired(taken.envelope))
-                    {
-                        taken.clear();
-                        mailbox.remove(); // it expired while it waited for us
-                    }
-                    else
-                    {
-                        final Envelope envelope = taken.envelope;
-                        final boolean redelivered = taken.redelivered;
-                        final DeliveryOrigin origin = taken.origin;
-                        taken.clear();
-                        deliver(envelope, redelivered, origin, acks.nextTag(), true, false);
-                        delivered++;
-                    }
-                    work++;
                     continue;
                 }
                 if (queue.isRoundRobin())
@@ -345,6 +335,63 @@ final class DeliveryAgent implements QueueConsumer
             }
         }
         return work;
+    }
+
+    /**
+     * Delivers up to {@code max} messages of the mailbox (at most what {@link Mailbox#ready} counted) as one
+     * batch: their tags drawn with one atomic add (the unused ones go back), the handler told the end of the
+     * batch at the run's last delivery, or at the one that uses up the consumer's credit. Each delivery
+     * still checks its credit ({@link #mailboxCredit}) and its TTL, and the run stops when the consumer
+     * stops. A handler that throws is settled as the options say, and the run goes on.
+     *
+     * @return the messages it took out of the mailbox (delivered or expired); fewer than {@code max} when
+     * it ran out of credit or the consumer stopped. The deliveries among them are left in {@link #runDeliveries}.
+     */
+    private int deliverMailboxRun(final int max)
+    {
+        final Taken taken = this.taken;
+        long tag = acks.reserveTags(max);
+        final long tagEnd = tag + max;
+        int removed = 0;
+        int deliveries = 0;
+        try
+        {
+            while (removed < max && mailboxCredit())
+            {
+                mailbox.peekReady(taken);
+                final Envelope envelope = taken.envelope;
+                final boolean redelivered = taken.redelivered;
+                final DeliveryOrigin origin = taken.origin;
+                taken.clear();
+                removed++;
+                if (queue.dropIfExpired(envelope))
+                {
+                    mailbox.remove(); // it expired while it waited for us
+                    continue;
+                }
+                deliver(envelope, redelivered, origin, tag++, true, removed == max || lastOfCredit());
+                deliveries++;
+                if (lvState() != RUNNING)
+                {
+                    break;
+                }
+            }
+        }
+        finally
+        {
+            runDeliveries = deliveries;
+            if (tag < tagEnd)
+            {
+                acks.unreserveTags(tag, tagEnd);
+            }
+        }
+        return removed;
+    }
+
+    /** Whether the delivery about to be made uses up the consumer's own prefetch, so ends its batch. */
+    private boolean lastOfCredit()
+    {
+        return !autoAck && prefetch != 0 && scope.unackedCount() + 1 >= prefetch;
     }
 
     /**
@@ -503,35 +550,51 @@ final class DeliveryAgent implements QueueConsumer
         return prefetch == 0 ? Integer.MAX_VALUE : prefetch - scope.unackedCount();
     }
 
+    /** Whether the rotation may hand it a message now (see {@link #dispatchCredit}). */
+    private boolean hasCredit()
+    {
+        return dispatchCredit() > 0;
+    }
+
     /**
-     * Whether the rotation may hand it a message now: running, room in its mailbox, and its
-     * unacknowledged plus buffered messages under its prefetch (auto-ack and prefetch 0: no limit but the
-     * mailbox's). Read by the dispatch role holder.
+     * How many messages the rotation may hand it now: none once stopped; else the room in its mailbox,
+     * within what its prefetch leaves counting unacknowledged and buffered messages (auto-ack and
+     * prefetch 0: no limit but the mailbox's), and within what the channel's global prefetch leaves.
+     * Read by the dispatch role holder once per turn, and by the agent itself when it idles.
      */
     @Override
-    public boolean hasCredit()
+    public int dispatchCredit()
     {
         if (lvState() == STOPPED)
         {
-            return false;
+            return 0;
         }
         // Buffered first: the owner counts a message unacknowledged before it stops counting as buffered
         // (hold, then Mailbox.remove's release store, which this acquire load pairs with), so the sum
         // read in this order is never one short.
         final int buffered = mailbox.size();
-        if (buffered >= mailbox.capacity())
+        int credit = mailbox.capacity() - buffered;
+        if (autoAck || credit <= 0)
         {
-            return false;
+            return Math.max(credit, 0);
         }
-        return autoAck || (prefetch == 0 || scope.unackedCount() + buffered < prefetch) && acks.hasChannelCredit();
+        if (prefetch != 0)
+        {
+            credit = Math.min(credit, prefetch - scope.unackedCount() - buffered);
+        }
+        final int channelPrefetch = acks.channelPrefetch();
+        if (channelPrefetch > 0)
+        {
+            credit = Math.min(credit, channelPrefetch - acks.consumerUnacked());
+        }
+        return Math.max(credit, 0);
     }
 
     /**
      * Hands one message to the handler under {@code tag}, and settles it if auto-ack.
      *
-     * @param fromMailbox the message is the mailbox's oldest, removed here once it counts as unacknowledged;
-     *                    its batch ends when the mailbox is then empty.
-     * @param endOfBatch  for a message of a take: it is the take's last.
+     * @param fromMailbox the message is the mailbox's oldest, removed here once it counts as unacknowledged.
+     * @param endOfBatch  it is the last of its take or of its mailbox run.
      * @return false when the handler threw (the message is then settled as the options say).
      */
     private boolean deliver(final Envelope envelope, final boolean redelivered, final DeliveryOrigin origin,
@@ -543,20 +606,14 @@ final class DeliveryAgent implements QueueConsumer
         {
             scope.hold(tag, envelope, origin);
         }
-        final boolean end;
         if (fromMailbox)
         {
-            mailbox.remove(); // after the hold: see hasCredit
-            end = mailbox.isEmpty();
-        }
-        else
-        {
-            end = endOfBatch;
+            mailbox.remove(); // after the hold: see dispatchCredit
         }
         delivery.set(envelope, tag, redelivered, origin);
         try
         {
-            handler.handle(delivery, end);
+            handler.handle(delivery, endOfBatch);
         }
         catch (final Throwable error)
         {

@@ -171,13 +171,16 @@ final class EnvelopePool
             else
             {
                 // The ring's poll (acquire) pairs with the offer (release) of the thread that filled it:
-                // its pushes, and the envelopes' last clearing, happen-before our pops.
-                final Magazine loaded = full.poll();
+                // its pushes, and the envelopes' last clearing, happen-before our pops. Relaxed: a
+                // magazine whose offer is half done (its thread preempted between claiming the slot and
+                // publishing it) is not waited for; one envelope is made instead. A plain poll would spin
+                // until that thread runs again: on two busy cores, most of a publisher's time.
+                final Magazine loaded = full.relaxedPoll();
                 if (loaded == null)
                 {
                     return newEnvelope();
                 }
-                empty.offer(cache.previous); // a full depot of empties lets this one go to the GC
+                empty.relaxedOffer(cache.previous); // refused (full, or a slot not yet freed): this one goes to the GC
                 cache.previous = cache.loaded;
                 cache.loaded = loaded;
             }
@@ -206,8 +209,13 @@ final class EnvelopePool
             }
             else
             {
-                full.offer(cache.previous); // a full depot lets these envelopes go to the GC
-                final Magazine spare = empty.poll();
+                // Relaxed, as in acquire. Refused (the depot full, or its slot not yet freed by a preempted
+                // poller): this one envelope goes to the GC, and both magazines stay.
+                if (!full.relaxedOffer(cache.previous))
+                {
+                    return;
+                }
+                final Magazine spare = empty.relaxedPoll();
                 cache.previous = cache.loaded;
                 cache.loaded = spare != null ? spare : new Magazine();
             }

@@ -14,8 +14,11 @@ interface QueueConsumer
 
     boolean isExclusive();
 
-    /** @return true when the dispatcher may hand it a message now. */
-    boolean hasCredit();
+    /**
+     * Dispatch role holder, once per turn: how many messages the rotation may hand it now (0: none). A
+     * lower bound for the rest of the turn, as only the role holder adds to its mailbox.
+     */
+    int dispatchCredit();
 
     /** @return what the dispatcher has sent it and it has not yet delivered. */
     Mailbox mailbox();

@@ -51,6 +51,14 @@ final class RoundRobinDispatcher
      */
     private final Taken taken = new Taken();
     private int cursor;
+    /**
+     * Role holder only, indexed as the turn's {@code consumers()}: what each consumer may still be handed
+     * this turn (its {@link QueueConsumer#dispatchCredit} at the turn's start, less what it was handed).
+     * Replaced only when the number of consumers changes.
+     */
+    private int[] credit = new int[0];
+    /** Role holder only, indexed as {@link #credit}: messages staged in each consumer's mailbox this turn. */
+    private int[] staged = new int[0];
 
     /** True while a thread dispatches. */
     @SuppressWarnings("unused")
@@ -64,33 +72,36 @@ final class RoundRobinDispatcher
     /**
      * Moves messages into the mailboxes of the consumers whose turn it is, if no other thread is doing
      * so now. Any thread; never waits.
+     * <p>
+     * A turn reads each consumer's credit once, at its start, and then counts down what it hands out:
+     * its own credit only grows meanwhile (acks and deliveries free it; only the role holder adds to a
+     * mailbox), so a message never goes to a consumer beyond its prefetch or its mailbox's room, and one
+     * that gains credit mid-turn is served from the next turn on, as RabbitMQ's queue learns of credit by
+     * message. (A channel's global prefetch is shared with the channel's other consumers, which may
+     * deliver meanwhile: it bounds the turn as read at its start, as the per-message check before bounded
+     * each put by what was unacknowledged, not counting mailboxes.) Each mailbox's messages of
+     * the turn are published with one release store at its end ({@link Mailbox#publish}), so the
+     * consumers' reads of their mailboxes do not bounce its lines per message.
      *
      * @return how many messages it handed out (to any consumer); 0 when the role was taken, the queue
      * is empty or no consumer has credit.
      */
     int dispatch()
     {
-        if (!casRole())
+        // Read before the CAS: a thread that finds the role taken does not pull its line from the holder.
+        if (lvRole() || !casRole())
         {
             return 0;
         }
         final QueueConsumer[] consumers = queue.consumers();
-        int handed = 0;
+        final int handed;
         try
         {
-            final boolean onePriority = samePriority(consumers);
-            int next;
-            while (handed < BATCH && (next = nextWithCredit(consumers, onePriority)) >= 0 && queue.take(taken))
-            {
-                consumers[next].mailbox().put(taken.envelope, taken.redelivered, taken.origin);
-                taken.clear();
-                cursor = next + 1;
-                handed++;
-            }
+            handed = moveTurn(consumers);
         }
         finally
         {
-            soRole(false); // publishes cursor and the mailbox puts to the next holder
+            soRole(false); // publishes cursor, the arrays and the mailboxes' tails to the next holder
         }
         if (handed > 0)
         {
@@ -102,6 +113,58 @@ final class RoundRobinDispatcher
                 if (!consumer.mailbox().isEmpty())
                 {
                     consumer.wake();
+                }
+            }
+        }
+        return handed;
+    }
+
+    /** One turn: up to {@link #BATCH} messages staged in rotation, then each mailbox's run published. Role holder only. */
+    private int moveTurn(final QueueConsumer[] consumers)
+    {
+        final int count = consumers.length;
+        if (count == 0)
+        {
+            return 0; // the last consumers left while we took the role
+        }
+        if (credit.length != count)
+        {
+            credit = new int[count]; // the consumers changed: once per change, not per turn
+            staged = new int[count];
+        }
+        final int[] credit = this.credit;
+        final int[] staged = this.staged;
+        for (int i = 0; i < count; i++)
+        {
+            credit[i] = consumers[i].dispatchCredit();
+        }
+        if (cursor >= count)
+        {
+            cursor = 0; // fewer consumers than last turn
+        }
+        final boolean onePriority = samePriority(consumers);
+        final Taken taken = this.taken;
+        int handed = 0;
+        try
+        {
+            int next;
+            while (handed < BATCH && (next = nextWithCredit(consumers, credit, onePriority)) >= 0 && queue.take(taken))
+            {
+                consumers[next].mailbox().stage(staged[next]++, taken.envelope, taken.redelivered, taken.origin);
+                taken.clear();
+                credit[next]--;
+                cursor = next + 1 == count ? 0 : next + 1;
+                handed++;
+            }
+        }
+        finally
+        {
+            for (int i = 0; i < count; i++) // even if a take threw: a staged message is never left unpublished
+            {
+                if (staged[i] > 0)
+                {
+                    consumers[i].mailbox().publish(staged[i]);
+                    staged[i] = 0;
                 }
             }
         }
@@ -130,6 +193,11 @@ final class RoundRobinDispatcher
         soRole(false);
     }
 
+    private boolean lvRole()
+    {
+        return (boolean)ROLE.getVolatile(this);
+    }
+
     /** Takes the role; the CAS reads-acquires what the previous holder's {@link #soRole} published. */
     private boolean casRole()
     {
@@ -141,23 +209,29 @@ final class RoundRobinDispatcher
         ROLE.setRelease(this, value);
     }
 
-    /** @return the index of the consumer whose turn it is, or -1 when none has credit. Role holder only. */
-    private int nextWithCredit(final QueueConsumer[] consumers, final boolean onePriority)
+    /**
+     * @return the index of the consumer whose turn it is (the first with credit from the cursor on; among
+     * several priorities, the first of the highest with credit), or -1 when none has credit. Role holder only.
+     */
+    private int nextWithCredit(final QueueConsumer[] consumers, final int[] credit, final boolean onePriority)
     {
         final int count = consumers.length;
         int chosen = -1;
         int chosenPriority = Integer.MIN_VALUE;
-        for (int i = 0; i < count; i++)
+        int index = cursor;
+        for (int i = 0; i < count; i++, index = index + 1 == count ? 0 : index + 1)
         {
-            final int index = (cursor + i) % count;
-            final QueueConsumer consumer = consumers[index];
-            if (consumer.priority() > chosenPriority && consumer.hasCredit())
+            if (credit[index] > 0)
             {
-                chosen = index;
-                chosenPriority = consumer.priority();
                 if (onePriority)
                 {
-                    break; // the first with credit after the last one served: plain round-robin
+                    return index; // the first with credit after the last one served: plain round-robin
+                }
+                final int priority = consumers[index].priority();
+                if (priority > chosenPriority)
+                {
+                    chosen = index;
+                    chosenPriority = priority;
                 }
             }
         }

@@ -240,6 +240,111 @@ class RoundRobinDispatchTest extends BrokerTestBase
         assertTrue(!mailbox.peek(taken));
     }
 
+    @Test
+    void stagedMessagesStayInvisibleToTheConsumerUntilTheTurnPublishesThemAsOneRun()
+    {
+        final Mailbox mailbox = new Mailbox(8);
+        final EnvelopePool pool = new EnvelopePool(8, 0);
+        final Taken taken = new Taken();
+        final List<Envelope> envelopes = new ArrayList<>();
+        for (int i = 0; i < 3; i++)
+        {
+            envelopes.add(pool.acquire());
+            mailbox.stage(i, envelopes.get(i), false, null);
+        }
+        assertEquals(0, mailbox.ready(), "staged, not published");
+        assertTrue(mailbox.isEmpty());
+        assertTrue(!mailbox.peek(taken), "the consumer cannot see a staged message");
+        assertEquals(0, mailbox.size(), "nor does the next turn's credit count it");
+
+        mailbox.publish(3);
+
+        assertEquals(3, mailbox.ready(), "one publish, the whole run");
+        assertEquals(3, mailbox.size());
+        for (int i = 0; i < 3; i++)
+        {
+            mailbox.peekReady(taken);
+            assertEquals(envelopes.get(i), taken.envelope, "in the order staged");
+            mailbox.remove();
+        }
+        assertEquals(0, mailbox.ready());
+        mailbox.stage(0, envelopes.get(0), true, null);
+        mailbox.publish(1);
+        assertTrue(mailbox.peek(taken), "the next turn stages after what the last one published");
+        assertTrue(taken.redelivered);
+    }
+
+    @Test
+    void eachConsumersShareOfATurnReachesItsHandlerAsOneBatchWithConsecutiveTags()
+    {
+        channel.queueDeclare("work");
+        final Channel second = broker.openChannel();
+        final List<List<Integer>> seqs = List.of(new ArrayList<>(), new ArrayList<>());
+        final List<List<Long>> tags = List.of(new ArrayList<>(), new ArrayList<>());
+        final List<List<Integer>> ends = List.of(new ArrayList<>(), new ArrayList<>());
+        final Consumer[] handles = new Consumer[2];
+        final Channel[] channels = {channel, second};
+        for (int c = 0; c < 2; c++)
+        {
+            final int id = c;
+            handles[c] = channels[c].consumeBatched("work", ConsumeOptions.builder().autoAck(true).callerDriven(() -> { }).build(),
+                (d, endOfBatch) ->
+                {
+                    if (endOfBatch)
+                    {
+                        ends.get(id).add(seqs.get(id).size());
+                    }
+                    seqs.get(id).add(seqOf(d.body()));
+                    tags.get(id).add(d.deliveryTag());
+                });
+        }
+        for (int i = 0; i < 10; i++)
+        {
+            channel.publish("", "work", seq(i));
+        }
+
+        assertEquals(5, handles[0].deliver(64), "its own share of the turn it dispatched");
+        assertEquals(5, handles[1].deliver(64), "what the turn left in its mailbox");
+
+        assertEquals(List.of(0, 2, 4, 6, 8), seqs.get(0), "rotation");
+        assertEquals(List.of(1, 3, 5, 7, 9), seqs.get(1));
+        for (int c = 0; c < 2; c++)
+        {
+            assertEquals(List.of(4), ends.get(c), "one batch per mailbox run, ending at its last delivery");
+            assertEquals(List.of(1L, 2L, 3L, 4L, 5L), tags.get(c), "the channel's tags, gap-free, drawn once per run");
+        }
+    }
+
+    @Test
+    void aTurnHandsAConsumerNoMoreThanItsPrefetchLeavesAndSkipsItThen()
+    {
+        channel.queueDeclare("work");
+        final List<Integer> limited = new ArrayList<>();
+        final List<Integer> unlimited = new ArrayList<>();
+        final List<Integer> unackedSeen = new ArrayList<>();
+        final java.util.concurrent.atomic.AtomicReference<Consumer> self = new java.util.concurrent.atomic.AtomicReference<>();
+        final Consumer first = channel.consume("work", ConsumeOptions.builder().prefetch(3).callerDriven(() -> { }).build(), d ->
+        {
+            limited.add(seqOf(d.body()));
+            unackedSeen.add(self.get().unackedCount());
+        });
+        self.set(first);
+        final Consumer second = broker.openChannel().consume("work",
+            ConsumeOptions.builder().autoAck(true).callerDriven(() -> { }).build(), d -> unlimited.add(seqOf(d.body())));
+        for (int i = 0; i < 20; i++)
+        {
+            channel.publish("", "work", seq(i));
+        }
+
+        first.deliver(64);
+        second.deliver(64);
+
+        assertEquals(List.of(0, 2, 4), limited, "its turns until its prefetch of 3 was used up, never acked");
+        assertEquals(List.of(1, 2, 3), unackedSeen, "never over its prefetch");
+        assertEquals(List.of(1, 3, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19), unlimited,
+            "the rest of the turn went to the one with credit");
+    }
+
     private static int count(final List<Integer> ids, final int id)
     {
         int n = 0;
