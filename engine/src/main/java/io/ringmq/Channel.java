@@ -45,6 +45,13 @@ public final class Channel implements AutoCloseable, ConsumerOwner
     /** How long a publish waits for room in a full {@link OverflowPolicy#BLOCK} queue unless told otherwise. */
     public static final Duration DEFAULT_PUBLISH_TIMEOUT = Duration.ofSeconds(10);
 
+    /**
+     * Messages of a {@link #publishBatch} offered to each queue as one run: one claim of the queue's ring
+     * and one count of its ready bytes per run. 64 amortises both to noise while the run's envelopes, all
+     * acquired before the first offer, stay one pool magazine's worth.
+     */
+    static final int PUBLISH_RUN = 64;
+
     private static final VarHandle OPEN;
 
     static
@@ -86,6 +93,11 @@ public final class Channel implements AutoCloseable, ConsumerOwner
     private Envelope pendingAutoAckGet;
     /** The publishing thread's envelope cache, remembered (see {@link EnvelopePool.Memo}); publishing thread only. */
     private final EnvelopePool.Memo poolMemo = new EnvelopePool.Memo();
+    /**
+     * The envelopes of the run {@link #publishBatch} is offering; publishing thread only. Slots are not
+     * cleared after a run: they are only read within it, and the envelopes belong to the pool anyway.
+     */
+    private final Envelope[] run = new Envelope[PUBLISH_RUN];
 
     Channel(final Broker broker, final Connection connection, final int number)
     {
@@ -554,7 +566,11 @@ public final class Channel implements AutoCloseable, ConsumerOwner
 
     /**
      * Publishes {@code count} bytes messages from {@code bodies[offset..]} with the same exchange,
-     * routing key and properties: routed once, and the channel's fences and wake-ups paid once.
+     * routing key and properties: routed once, the channel's fences and wake-ups paid once, and the
+     * messages offered to each queue in runs (one claim of the queue's ring per run where the queue has
+     * room for it). Each message's outcome is what {@link #publish} would have given it: a queue that
+     * cannot take the whole run at once (full, with policies) takes the rest one by one under its
+     * overflow policy. Each queue receives the messages in their order.
      *
      * @param exchange   the exchange's name ("" is the default exchange).
      * @param routingKey the key the exchange routes by, the same for every message.
@@ -577,13 +593,60 @@ public final class Channel implements AutoCloseable, ConsumerOwner
         final MessageProperties props = directReplyTo.rewrite(properties == null ? MessageProperties.EMPTY : properties);
         final int routed = broker.routing().route(exchange, routingKey, props.headers(), destinations);
         List<String> timedOut = null;
-        for (int i = offset; i < offset + count; i++)
+        if (routed == 0)
         {
-            final byte[] body = bodies[i] == null ? Envelope.NO_BODY : bodies[i];
-            timedOut = deliverToQueues(exchange, routingKey, mandatory, props, body, null, routed, timedOut);
+            for (int i = offset; i < offset + count; i++)
+            {
+                returnUnroutable(exchange, routingKey, mandatory, props, bodies[i] == null ? Envelope.NO_BODY : bodies[i], null);
+            }
+        }
+        for (int start = offset; routed > 0 && start < offset + count; start += PUBLISH_RUN)
+        {
+            timedOut = deliverRun(exchange, routingKey, props, bodies, start, Math.min(PUBLISH_RUN, offset + count - start),
+                routed, timedOut);
         }
         finishPublish(routed, timedOut);
         return result;
+    }
+
+    /**
+     * Offers {@code bodies[from..from+size)} to every routed queue as one run (see {@link MessageQueue#offerRun}),
+     * the messages a queue does not take at once one by one, as {@link #deliverToQueues} does.
+     *
+     * @return the names of queues that timed out so far in this publish (null for none).
+     */
+    private List<String> deliverRun(final String exchange, final String routingKey, final MessageProperties props,
+        final byte[][] bodies, final int from, final int size, final int routed, final List<String> timedOutSoFar)
+    {
+        final Envelope[] run = this.run;
+        final EnvelopePool pool = broker.pool();
+        long runBytes = 0;
+        for (int j = 0; j < size; j++)
+        {
+            final byte[] body = bodies[from + j] == null ? Envelope.NO_BODY : bodies[from + j];
+            final Envelope envelope = pool.acquire(poolMemo);
+            // One hold per routed queue, as in deliverToQueues: no queue's release can recycle an
+            // envelope while queues after it are still to be offered it.
+            envelope.fill(exchange, routingKey, props, body, null, routed);
+            run[j] = envelope;
+            runBytes += body.length;
+        }
+        final PublishResult result = this.result;
+        result.addRouted(routed * size);
+        final DestinationSet<MessageQueue> destinations = this.destinations;
+        final long timeout = publishTimeoutNanos;
+        List<String> timedOut = timedOutSoFar;
+        for (int i = 0; i < routed; i++)
+        {
+            final MessageQueue queue = destinations.get(i);
+            final int taken = queue.offerRun(run, size, runBytes);
+            result.addAccepted(taken);
+            for (int j = taken; j < size; j++)
+            {
+                timedOut = offerOne(queue, run[j], timeout, timedOut);
+            }
+        }
+        return timedOut;
     }
 
     /**
@@ -747,23 +810,36 @@ public final class Channel implements AutoCloseable, ConsumerOwner
         final long timeout = publishTimeoutNanos;
         for (int i = 0; i < routed; i++)
         {
-            final MessageQueue queue = destinations.get(i);
-            final int outcome = queue.offer(envelope, timeout, result);
-            if (outcome == QueueStorage.ACCEPTED)
+            timedOut = offerOne(destinations.get(i), envelope, timeout, timedOut);
+        }
+        return timedOut;
+    }
+
+    /**
+     * Offers one message to one queue, waiting for room up to {@code timeout}, and counts the outcome; a
+     * queue that did not take it gets its hold back.
+     *
+     * @return the names of queues that timed out so far in this publish (null for none).
+     */
+    private List<String> offerOne(final MessageQueue queue, final Envelope envelope, final long timeout,
+        final List<String> timedOutSoFar)
+    {
+        final int outcome = queue.offer(envelope, timeout, result);
+        if (outcome == QueueStorage.ACCEPTED)
+        {
+            result.addAccepted();
+            return timedOutSoFar;
+        }
+        result.addRefused();
+        envelope.release();
+        List<String> timedOut = timedOutSoFar;
+        if (outcome == QueueStorage.NO_ROOM && throwOnPublishTimeout)
+        {
+            if (timedOut == null)
             {
-                result.addAccepted();
-                continue;
+                timedOut = new ArrayList<>(1);
             }
-            result.addRefused();
-            envelope.release();
-            if (outcome == QueueStorage.NO_ROOM && throwOnPublishTimeout)
-            {
-                if (timedOut == null)
-                {
-                    timedOut = new ArrayList<>(1);
-                }
-                timedOut.add(queue.name());
-            }
+            timedOut.add(queue.name());
         }
         return timedOut;
     }
