@@ -43,6 +43,44 @@ public final class RunOfferStress
         return new Integer[] {1, 2, 3};
     }
 
+    static int idOrZero(final Integer id)
+    {
+        return id == null ? 0 : id;
+    }
+
+    /**
+     * Sets r1 to the verdict over the poller's takes followed by the drain's, r2 to the ids accepted and
+     * r3 to the ids the poller took.
+     */
+    static void finish(final III_Result r, final int[] polled, final Integer[] drained, final boolean[] accepted, final int bound)
+    {
+        final int[] takes = new int[polled.length + drained.length];
+        int n = 0;
+        for (final int id : polled)
+        {
+            if (id != 0)
+            {
+                takes[n++] = id;
+            }
+        }
+        final int byPoller = n;
+        for (final Integer id : drained)
+        {
+            if (id != null)
+            {
+                takes[n++] = id;
+            }
+        }
+        int acceptedCount = 0;
+        for (final boolean a : accepted)
+        {
+            acceptedCount += a ? 1 : 0;
+        }
+        r.r1 = verdict(takes, accepted, bound, byPoller);
+        r.r2 = acceptedCount;
+        r.r3 = byPoller;
+    }
+
     /**
      * @param takes    ids in the order they were taken; 0 ends the list.
      * @param accepted accepted[id] for ids 1-5.
@@ -91,15 +129,15 @@ public final class RunOfferStress
     }
 
     /**
-     * An {@link MpmcRing} of 4 slots, empty. The run producer claims what it can of 1-3 in one go, the
-     * single producer offers 4 and 5, a poller polls twice ({@code relaxedPoll}, the take of a plain
-     * queue). Five offers race four slots, so one may be refused unless the poller freed a slot in time.
-     * r1: verdict, r2: ids accepted, r3: ids the poller took.
+     * An {@link MpmcRing} of 4 slots, empty. The run producer claims what it can of 1-3 in one go; the
+     * other actor offers 4, polls, offers 5 and polls ({@code relaxedPoll}, the take of a plain queue),
+     * so the run races a single offer and a poller on two CPUs. 5 may be refused when the poll before it
+     * met the run's head still being written. r1: verdict, r2: ids accepted, r3: ids the poller took.
      */
     @JCStressTest
-    @Outcome(id = "0, 4, [0-2]", expect = ACCEPTABLE, desc = "Four accepted, the ring's slots: each refused offer (or the run's cut) ran before a take freed a slot, if any.")
-    @Outcome(id = "0, 5, [12]", expect = ACCEPTABLE, desc = "All five accepted: the poller freed a slot before the last offer.")
-    @Outcome(id = "0, [0-3], .*", expect = FORBIDDEN, desc = "Fewer than four accepted into an empty ring of four: an offer or the run refused while it had room.")
+    @Outcome(id = "0, 5, [12]", expect = ACCEPTABLE, desc = "All five accepted: a poll freed a slot before 5 was offered; each id taken once, in order.")
+    @Outcome(id = "0, 4, [0-2]", expect = ACCEPTABLE, desc = "Four accepted, the ring's slots: 5 was offered while all four were held (the poll found a head still being written).")
+    @Outcome(id = "0, [0-3], .*", expect = FORBIDDEN, desc = "Fewer than four accepted into an empty ring of four: the run or an offer refused while it had room.")
     @Outcome(id = "1, .*", expect = FORBIDDEN, desc = "An accepted id was lost or taken twice, a refused one found, or the run's accepted ids are not a prefix.")
     @Outcome(id = "2, .*", expect = FORBIDDEN, desc = "A producer's ids were taken out of its order (the run's publication is not per slot in order).")
     @Outcome(id = "3, .*", expect = FORBIDDEN, desc = "More accepted than four slots plus what the poller freed.")
@@ -119,20 +157,12 @@ public final class RunOfferStress
         }
 
         @Actor
-        public void singleProducer()
+        public void offerAndPoll()
         {
             accepted[4] = ring.offer(4);
+            polled[0] = idOrZero(ring.relaxedPoll());
             accepted[5] = ring.offer(5);
-        }
-
-        @Actor
-        public void poller()
-        {
-            for (int i = 0; i < 2; i++)
-            {
-                final Integer id = ring.relaxedPoll();
-                polled[i] = id == null ? 0 : id;
-            }
+            polled[1] = idOrZero(ring.relaxedPoll());
         }
 
         @Arbiter
@@ -142,29 +172,14 @@ public final class RunOfferStress
             {
                 accepted[id] = true;
             }
-            final int[] takes = new int[8];
+            final Integer[] rest = new Integer[8];
             int n = 0;
-            for (final int id : polled)
-            {
-                if (id != 0)
-                {
-                    takes[n++] = id;
-                }
-            }
-            final int byPoller = n;
             Integer id;
-            while ((id = ring.poll()) != null && n < takes.length)
+            while ((id = ring.poll()) != null && n < rest.length)
             {
-                takes[n++] = id;
+                rest[n++] = id;
             }
-            int acceptedCount = 0;
-            for (final boolean a : accepted)
-            {
-                acceptedCount += a ? 1 : 0;
-            }
-            r.r1 = verdict(takes, accepted, 4, byPoller);
-            r.r2 = acceptedCount;
-            r.r3 = byPoller;
+            finish(r, polled, rest, accepted, 4);
         }
     }
 
@@ -221,9 +236,10 @@ public final class RunOfferStress
     }
 
     /**
-     * An {@link MpmcGrowingRing} of capacity 8 whose first ring has 2 slots, empty. The run (1-3) and the
-     * single offers (4, 5) force a growth while a poller takes three times ({@code relaxedPoll}) on both
-     * rings; none may be refused (five into eight). r1: verdict, r2: ids accepted, r3: ids the poller took.
+     * An {@link MpmcGrowingRing} of capacity 8 whose first ring has 2 slots, empty. The run (1-3) races
+     * the other actor's offers of 4 and 5 and its three polls ({@code relaxedPoll}) between and after
+     * them, across the growth of the queue from 2 to 8 slots; none may be refused (five into eight).
+     * r1: verdict, r2: ids accepted, r3: ids the poller took.
      */
     @JCStressTest
     @Outcome(id = "0, 5, [0-3]", expect = ACCEPTABLE, desc = "Every id taken exactly once, each producer's in its order, across the growth.")
@@ -247,20 +263,13 @@ public final class RunOfferStress
         }
 
         @Actor
-        public void singleProducer()
+        public void offerAndPoll()
         {
             accepted[4] = ring.offer(4);
+            polled[0] = idOrZero(ring.relaxedPoll());
             accepted[5] = ring.offer(5);
-        }
-
-        @Actor
-        public void poller()
-        {
-            for (int i = 0; i < polled.length; i++)
-            {
-                final Integer id = ring.relaxedPoll();
-                polled[i] = id == null ? 0 : id;
-            }
+            polled[1] = idOrZero(ring.relaxedPoll());
+            polled[2] = idOrZero(ring.relaxedPoll());
         }
 
         @Arbiter
@@ -270,29 +279,14 @@ public final class RunOfferStress
             {
                 accepted[id] = true;
             }
-            final int[] takes = new int[8];
+            final Integer[] rest = new Integer[8];
             int n = 0;
-            for (final int id : polled)
-            {
-                if (id != 0)
-                {
-                    takes[n++] = id;
-                }
-            }
-            final int byPoller = n;
             Integer id;
-            while ((id = ring.poll()) != null && n < takes.length)
+            while ((id = ring.poll()) != null && n < rest.length)
             {
-                takes[n++] = id;
+                rest[n++] = id;
             }
-            int acceptedCount = 0;
-            for (final boolean a : accepted)
-            {
-                acceptedCount += a ? 1 : 0;
-            }
-            r.r1 = verdict(takes, accepted, 8, byPoller);
-            r.r2 = acceptedCount;
-            r.r3 = byPoller;
+            finish(r, polled, rest, accepted, 8);
         }
     }
 }
