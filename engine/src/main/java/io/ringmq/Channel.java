@@ -98,6 +98,8 @@ public final class Channel implements AutoCloseable, ConsumerOwner
      * cleared after a run: they are only read within it, and the envelopes belong to the pool anyway.
      */
     private final Envelope[] run = new Envelope[PUBLISH_RUN];
+    /** The names of the queues that timed out in the current publish, one per message (null: none); publishing thread only. */
+    private List<String> timedOut;
 
     Channel(final Broker broker, final Connection connection, final int number)
     {
@@ -592,7 +594,6 @@ public final class Channel implements AutoCloseable, ConsumerOwner
         final PublishResult result = beginPublish(true);
         final MessageProperties props = directReplyTo.rewrite(properties == null ? MessageProperties.EMPTY : properties);
         final int routed = broker.routing().route(exchange, routingKey, props.headers(), destinations);
-        List<String> timedOut = null;
         if (routed == 0)
         {
             for (int i = offset; i < offset + count; i++)
@@ -602,21 +603,21 @@ public final class Channel implements AutoCloseable, ConsumerOwner
         }
         for (int start = offset; routed > 0 && start < offset + count; start += PUBLISH_RUN)
         {
-            timedOut = deliverRun(exchange, routingKey, props, bodies, start, Math.min(PUBLISH_RUN, offset + count - start),
-                routed, timedOut);
+            deliverRun(exchange, routingKey, props, bodies, start, Math.min(PUBLISH_RUN, offset + count - start), routed);
         }
-        finishPublish(routed, timedOut);
+        finishPublish(routed);
         return result;
     }
 
     /**
-     * Offers {@code bodies[from..from+size)} to every routed queue as one run (see {@link MessageQueue#offerRun}),
-     * the messages a queue does not take at once one by one, as {@link #deliverToQueues} does.
-     *
-     * @return the names of queues that timed out so far in this publish (null for none).
+     * Offers {@code bodies[from..from+size)} to every routed queue as one run (see {@link MessageQueue#offerRun}).
+     * Where a queue takes only part of it, the next message goes alone, as {@link #deliverToQueues} offers
+     * it (under the overflow policy, waiting for room in a block queue), and once one is taken the rest is
+     * offered as a run again: a publisher that outruns its consumer finds the ring full at nearly every
+     * run, and room for many messages once it has waited.
      */
-    private List<String> deliverRun(final String exchange, final String routingKey, final MessageProperties props,
-        final byte[][] bodies, final int from, final int size, final int routed, final List<String> timedOutSoFar)
+    private void deliverRun(final String exchange, final String routingKey, final MessageProperties props,
+        final byte[][] bodies, final int from, final int size, final int routed)
     {
         final Envelope[] run = this.run;
         final EnvelopePool pool = broker.pool();
@@ -635,18 +636,22 @@ public final class Channel implements AutoCloseable, ConsumerOwner
         result.addRouted(routed * size);
         final DestinationSet<MessageQueue> destinations = this.destinations;
         final long timeout = publishTimeoutNanos;
-        List<String> timedOut = timedOutSoFar;
         for (int i = 0; i < routed; i++)
         {
             final MessageQueue queue = destinations.get(i);
-            final int taken = queue.offerRun(run, size, runBytes);
-            result.addAccepted(taken);
-            for (int j = taken; j < size; j++)
+            int next = queue.offerRun(run, 0, size, runBytes);
+            result.addAccepted(next);
+            while (next < size)
             {
-                timedOut = offerOne(queue, run[j], timeout, timedOut);
+                final boolean taken = offerOne(queue, run[next++], timeout);
+                if (taken && next < size)
+                {
+                    final int alsoTaken = queue.offerRun(run, next, size - next, Envelope.bodySizes(run, next, size));
+                    result.addAccepted(alsoTaken);
+                    next += alsoTaken;
+                }
             }
         }
-        return timedOut;
     }
 
     /**
@@ -700,7 +705,7 @@ public final class Channel implements AutoCloseable, ConsumerOwner
                 {
                     held.hold(envelope, queuesFrom(destinations, i, routed), 0);
                     result.addHeld(routed - i);
-                    finishPublish(i, null);
+                    finishPublish(i);
                     return result;
                 }
             }
@@ -714,7 +719,7 @@ public final class Channel implements AutoCloseable, ConsumerOwner
                 envelope.release();
             }
         }
-        finishPublish(routed, null);
+        finishPublish(routed);
         return result;
     }
 
@@ -772,7 +777,8 @@ public final class Channel implements AutoCloseable, ConsumerOwner
         final PublishResult result = beginPublish(true);
         final MessageProperties props = directReplyTo.rewrite(properties == null ? MessageProperties.EMPTY : properties);
         final int routed = broker.routing().route(exchange, routingKey, props.headers(), destinations);
-        finishPublish(routed, deliverToQueues(exchange, routingKey, mandatory, props, body, payload, routed, null));
+        deliverToQueues(exchange, routingKey, mandatory, props, body, payload, routed);
+        finishPublish(routed);
         return result;
     }
 
@@ -785,22 +791,21 @@ public final class Channel implements AutoCloseable, ConsumerOwner
                 "waiting for room: resume them before a waiting publish, or the order would break");
         }
         result.reset();
+        timedOut = null;
         return result;
     }
 
-    /** @return the names of queues that timed out so far in this publish (null for none). */
-    private List<String> deliverToQueues(final String exchange, final String routingKey, final boolean mandatory,
-        final MessageProperties props, final byte[] body, final Object payload, final int routed,
-        final List<String> timedOutSoFar)
+    /** Offers one message to every routed queue, each under its overflow policy. */
+    private void deliverToQueues(final String exchange, final String routingKey, final boolean mandatory,
+        final MessageProperties props, final byte[] body, final Object payload, final int routed)
     {
         final PublishResult result = this.result;
         result.addRouted(routed);
         if (routed == 0)
         {
             returnUnroutable(exchange, routingKey, mandatory, props, body, payload);
-            return timedOutSoFar;
+            return;
         }
-        List<String> timedOut = timedOutSoFar;
         final Envelope envelope = broker.pool().acquire(poolMemo);
         // One hold per routed queue. The count cannot reach zero while later queues are still being
         // offered the envelope: each queue's hold is released only after its own offer (by its
@@ -810,29 +815,26 @@ public final class Channel implements AutoCloseable, ConsumerOwner
         final long timeout = publishTimeoutNanos;
         for (int i = 0; i < routed; i++)
         {
-            timedOut = offerOne(destinations.get(i), envelope, timeout, timedOut);
+            offerOne(destinations.get(i), envelope, timeout);
         }
-        return timedOut;
     }
 
     /**
      * Offers one message to one queue, waiting for room up to {@code timeout}, and counts the outcome; a
-     * queue that did not take it gets its hold back.
+     * queue that did not take it gets its hold back, and one that timed out is named in {@link #timedOut}.
      *
-     * @return the names of queues that timed out so far in this publish (null for none).
+     * @return true when the queue took it.
      */
-    private List<String> offerOne(final MessageQueue queue, final Envelope envelope, final long timeout,
-        final List<String> timedOutSoFar)
+    private boolean offerOne(final MessageQueue queue, final Envelope envelope, final long timeout)
     {
         final int outcome = queue.offer(envelope, timeout, result);
         if (outcome == QueueStorage.ACCEPTED)
         {
             result.addAccepted();
-            return timedOutSoFar;
+            return true;
         }
         result.addRefused();
         envelope.release();
-        List<String> timedOut = timedOutSoFar;
         if (outcome == QueueStorage.NO_ROOM && throwOnPublishTimeout)
         {
             if (timedOut == null)
@@ -841,7 +843,7 @@ public final class Channel implements AutoCloseable, ConsumerOwner
             }
             timedOut.add(queue.name());
         }
-        return timedOut;
+        return false;
     }
 
     private void returnUnroutable(final String exchange, final String routingKey, final boolean mandatory,
@@ -856,7 +858,7 @@ public final class Channel implements AutoCloseable, ConsumerOwner
         }
     }
 
-    private void finishPublish(final int routed, final List<String> timedOut)
+    private void finishPublish(final int routed)
     {
         if (routed > 0)
         {

@@ -207,32 +207,28 @@ final class MessageQueue implements StoredQueue
     }
 
     /**
-     * A batch publish's fast path: offers {@code envelopes[0..count)}, in order, as far as the storage
-     * takes them at once ({@link QueueStorage#offerRun}), with the ready bytes counted in once for the
-     * run rather than once per message. The caller offers the rest one by one through {@link #offer},
+     * A batch publish's fast path: offers {@code envelopes[from..from+count)}, in order, as far as the
+     * storage takes them at once ({@link QueueStorage#offerRun}), with the ready bytes counted in once for
+     * the run rather than once per message. The caller offers the rest one by one through {@link #offer},
      * which applies the overflow policy and may wait: per message, the outcome is what {@link #offer}
      * would have given.
      *
-     * @param runBytes the body bytes of the whole run, summed by the caller before any offer.
+     * @param runBytes the body bytes of the run's messages, summed by the caller before any offer.
      * @return how many of the run's first messages the queue took (and holds one reference on each); 0
      * when it is deleted.
      */
-    int offerRun(final Envelope[] envelopes, final int count, final long runBytes)
+    int offerRun(final Envelope[] envelopes, final int from, final int count, final long runBytes)
     {
         if (isDeleted())
         {
             return 0;
         }
         statistics.enteringReady(runBytes); // before the offer: its deliveries, counted out, must find them counted in
-        final int taken = storage.offerRun(envelopes, count);
+        final int taken = storage.offerRun(envelopes, from, count);
         if (taken < count)
         {
-            long untaken = 0;
-            for (int i = taken; i < count; i++)
-            {
-                untaken += envelopes[i].bodySize(); // safe to read: not taken, so this queue's hold keeps it alive
-            }
-            statistics.leftReady(untaken); // the rest are counted again by their single offers
+            // Safe to read: not taken, so this queue's hold keeps them alive. Their single offers count them again.
+            statistics.leftReady(Envelope.bodySizes(envelopes, from + taken, from + count));
         }
         return taken;
     }

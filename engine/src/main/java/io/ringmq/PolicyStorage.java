@@ -153,7 +153,7 @@ final class PolicyStorage implements QueueStorage
      * bytes and picks its priority ring one at a time.
      */
     @Override
-    public int offerRun(final Envelope[] envelopes, final int count)
+    public int offerRun(final Envelope[] envelopes, final int from, final int count)
     {
         return 0;
     }
