@@ -45,6 +45,13 @@ public final class Channel implements AutoCloseable, ConsumerOwner
     /** How long a publish waits for room in a full {@link OverflowPolicy#BLOCK} queue unless told otherwise. */
     public static final Duration DEFAULT_PUBLISH_TIMEOUT = Duration.ofSeconds(10);
 
+    /**
+     * Messages of a {@link #publishBatch} offered to each queue as one run: one claim of the queue's ring
+     * and one count of its ready bytes per run. 64 amortises both to noise while the run's envelopes, all
+     * acquired before the first offer, stay one pool magazine's worth.
+     */
+    static final int PUBLISH_RUN = 64;
+
     private static final VarHandle OPEN;
 
     static
@@ -86,6 +93,13 @@ public final class Channel implements AutoCloseable, ConsumerOwner
     private Envelope pendingAutoAckGet;
     /** The publishing thread's envelope cache, remembered (see {@link EnvelopePool.Memo}); publishing thread only. */
     private final EnvelopePool.Memo poolMemo = new EnvelopePool.Memo();
+    /**
+     * The envelopes of the run {@link #publishBatch} is offering; publishing thread only. Slots are not
+     * cleared after a run: they are only read within it, and the envelopes belong to the pool anyway.
+     */
+    private final Envelope[] run = new Envelope[PUBLISH_RUN];
+    /** The names of the queues that timed out in the current publish, one per message (null: none); publishing thread only. */
+    private List<String> timedOut;
 
     Channel(final Broker broker, final Connection connection, final int number)
     {
@@ -554,7 +568,11 @@ public final class Channel implements AutoCloseable, ConsumerOwner
 
     /**
      * Publishes {@code count} bytes messages from {@code bodies[offset..]} with the same exchange,
-     * routing key and properties: routed once, and the channel's fences and wake-ups paid once.
+     * routing key and properties: routed once, the channel's fences and wake-ups paid once, and the
+     * messages offered to each queue in runs (one claim of the queue's ring per run where the queue has
+     * room for it). Each message's outcome is what {@link #publish} would have given it: a queue that
+     * cannot take the whole run at once (full, with policies) takes the rest one by one under its
+     * overflow policy. Each queue receives the messages in their order.
      *
      * @param exchange   the exchange's name ("" is the default exchange).
      * @param routingKey the key the exchange routes by, the same for every message.
@@ -576,14 +594,64 @@ public final class Channel implements AutoCloseable, ConsumerOwner
         final PublishResult result = beginPublish(true);
         final MessageProperties props = directReplyTo.rewrite(properties == null ? MessageProperties.EMPTY : properties);
         final int routed = broker.routing().route(exchange, routingKey, props.headers(), destinations);
-        List<String> timedOut = null;
-        for (int i = offset; i < offset + count; i++)
+        if (routed == 0)
         {
-            final byte[] body = bodies[i] == null ? Envelope.NO_BODY : bodies[i];
-            timedOut = deliverToQueues(exchange, routingKey, mandatory, props, body, null, routed, timedOut);
+            for (int i = offset; i < offset + count; i++)
+            {
+                returnUnroutable(exchange, routingKey, mandatory, props, bodies[i] == null ? Envelope.NO_BODY : bodies[i], null);
+            }
         }
-        finishPublish(routed, timedOut);
+        for (int start = offset; routed > 0 && start < offset + count; start += PUBLISH_RUN)
+        {
+            deliverRun(exchange, routingKey, props, bodies, start, Math.min(PUBLISH_RUN, offset + count - start), routed);
+        }
+        finishPublish(routed);
         return result;
+    }
+
+    /**
+     * Offers {@code bodies[from..from+size)} to every routed queue as one run (see {@link MessageQueue#offerRun}).
+     * Where a queue takes only part of it, the next message goes alone, as {@link #deliverToQueues} offers
+     * it (under the overflow policy, waiting for room in a block queue), and once one is taken the rest is
+     * offered as a run again: a publisher that outruns its consumer finds the ring full at nearly every
+     * run, and room for many messages once it has waited.
+     */
+    private void deliverRun(final String exchange, final String routingKey, final MessageProperties props,
+        final byte[][] bodies, final int from, final int size, final int routed)
+    {
+        final Envelope[] run = this.run;
+        final EnvelopePool pool = broker.pool();
+        long runBytes = 0;
+        for (int j = 0; j < size; j++)
+        {
+            final byte[] body = bodies[from + j] == null ? Envelope.NO_BODY : bodies[from + j];
+            final Envelope envelope = pool.acquire(poolMemo);
+            // One hold per routed queue, as in deliverToQueues: no queue's release can recycle an
+            // envelope while queues after it are still to be offered it.
+            envelope.fill(exchange, routingKey, props, body, null, routed);
+            run[j] = envelope;
+            runBytes += body.length;
+        }
+        final PublishResult result = this.result;
+        result.addRouted(routed * size);
+        final DestinationSet<MessageQueue> destinations = this.destinations;
+        final long timeout = publishTimeoutNanos;
+        for (int i = 0; i < routed; i++)
+        {
+            final MessageQueue queue = destinations.get(i);
+            int next = queue.offerRun(run, 0, size, runBytes);
+            result.addAccepted(next);
+            while (next < size)
+            {
+                final boolean taken = offerOne(queue, run[next++], timeout);
+                if (taken && next < size)
+                {
+                    final int alsoTaken = queue.offerRun(run, next, size - next, Envelope.bodySizes(run, next, size));
+                    result.addAccepted(alsoTaken);
+                    next += alsoTaken;
+                }
+            }
+        }
     }
 
     /**
@@ -637,7 +705,7 @@ public final class Channel implements AutoCloseable, ConsumerOwner
                 {
                     held.hold(envelope, queuesFrom(destinations, i, routed), 0);
                     result.addHeld(routed - i);
-                    finishPublish(i, null);
+                    finishPublish(i);
                     return result;
                 }
             }
@@ -651,7 +719,7 @@ public final class Channel implements AutoCloseable, ConsumerOwner
                 envelope.release();
             }
         }
-        finishPublish(routed, null);
+        finishPublish(routed);
         return result;
     }
 
@@ -709,7 +777,8 @@ public final class Channel implements AutoCloseable, ConsumerOwner
         final PublishResult result = beginPublish(true);
         final MessageProperties props = directReplyTo.rewrite(properties == null ? MessageProperties.EMPTY : properties);
         final int routed = broker.routing().route(exchange, routingKey, props.headers(), destinations);
-        finishPublish(routed, deliverToQueues(exchange, routingKey, mandatory, props, body, payload, routed, null));
+        deliverToQueues(exchange, routingKey, mandatory, props, body, payload, routed);
+        finishPublish(routed);
         return result;
     }
 
@@ -722,22 +791,21 @@ public final class Channel implements AutoCloseable, ConsumerOwner
                 "waiting for room: resume them before a waiting publish, or the order would break");
         }
         result.reset();
+        timedOut = null;
         return result;
     }
 
-    /** @return the names of queues that timed out so far in this publish (null for none). */
-    private List<String> deliverToQueues(final String exchange, final String routingKey, final boolean mandatory,
-        final MessageProperties props, final byte[] body, final Object payload, final int routed,
-        final List<String> timedOutSoFar)
+    /** Offers one message to every routed queue, each under its overflow policy. */
+    private void deliverToQueues(final String exchange, final String routingKey, final boolean mandatory,
+        final MessageProperties props, final byte[] body, final Object payload, final int routed)
     {
         final PublishResult result = this.result;
         result.addRouted(routed);
         if (routed == 0)
         {
             returnUnroutable(exchange, routingKey, mandatory, props, body, payload);
-            return timedOutSoFar;
+            return;
         }
-        List<String> timedOut = timedOutSoFar;
         final Envelope envelope = broker.pool().acquire(poolMemo);
         // One hold per routed queue. The count cannot reach zero while later queues are still being
         // offered the envelope: each queue's hold is released only after its own offer (by its
@@ -747,25 +815,35 @@ public final class Channel implements AutoCloseable, ConsumerOwner
         final long timeout = publishTimeoutNanos;
         for (int i = 0; i < routed; i++)
         {
-            final MessageQueue queue = destinations.get(i);
-            final int outcome = queue.offer(envelope, timeout, result);
-            if (outcome == QueueStorage.ACCEPTED)
-            {
-                result.addAccepted();
-                continue;
-            }
-            result.addRefused();
-            envelope.release();
-            if (outcome == QueueStorage.NO_ROOM && throwOnPublishTimeout)
-            {
-                if (timedOut == null)
-                {
-                    timedOut = new ArrayList<>(1);
-                }
-                timedOut.add(queue.name());
-            }
+            offerOne(destinations.get(i), envelope, timeout);
         }
-        return timedOut;
+    }
+
+    /**
+     * Offers one message to one queue, waiting for room up to {@code timeout}, and counts the outcome; a
+     * queue that did not take it gets its hold back, and one that timed out is named in {@link #timedOut}.
+     *
+     * @return true when the queue took it.
+     */
+    private boolean offerOne(final MessageQueue queue, final Envelope envelope, final long timeout)
+    {
+        final int outcome = queue.offer(envelope, timeout, result);
+        if (outcome == QueueStorage.ACCEPTED)
+        {
+            result.addAccepted();
+            return true;
+        }
+        result.addRefused();
+        envelope.release();
+        if (outcome == QueueStorage.NO_ROOM && throwOnPublishTimeout)
+        {
+            if (timedOut == null)
+            {
+                timedOut = new ArrayList<>(1);
+            }
+            timedOut.add(queue.name());
+        }
+        return false;
     }
 
     private void returnUnroutable(final String exchange, final String routingKey, final boolean mandatory,
@@ -780,7 +858,7 @@ public final class Channel implements AutoCloseable, ConsumerOwner
         }
     }
 
-    private void finishPublish(final int routed, final List<String> timedOut)
+    private void finishPublish(final int routed)
     {
         if (routed > 0)
         {

@@ -129,6 +129,19 @@ final class Envelope
     }
 
     /**
+     * @return the {@link #bodySize}s of {@code envelopes[from..to)} summed; each must still be held by the caller.
+     */
+    static long bodySizes(final Envelope[] envelopes, final int from, final int to)
+    {
+        long bytes = 0;
+        for (int i = from; i < to; i++)
+        {
+            bytes += envelopes[i].bodySize();
+        }
+        return bytes;
+    }
+
+    /**
      * Drops one holder; the last one returns the envelope to its pool.
      * The getAndAdd is a full volatile read-modify-write, so every holder's reads of the fields
      * happen-before the last holder's clearing of them.

@@ -206,6 +206,33 @@ final class MessageQueue implements StoredQueue
         return outcome;
     }
 
+    /**
+     * A batch publish's fast path: offers {@code envelopes[from..from+count)}, in order, as far as the
+     * storage takes them at once ({@link QueueStorage#offerRun}), with the ready bytes counted in once for
+     * the run rather than once per message. The caller offers the rest one by one through {@link #offer},
+     * which applies the overflow policy and may wait: per message, the outcome is what {@link #offer}
+     * would have given.
+     *
+     * @param runBytes the body bytes of the run's messages, summed by the caller before any offer.
+     * @return how many of the run's first messages the queue took (and holds one reference on each); 0
+     * when it is deleted.
+     */
+    int offerRun(final Envelope[] envelopes, final int from, final int count, final long runBytes)
+    {
+        if (isDeleted())
+        {
+            return 0;
+        }
+        statistics.enteringReady(runBytes); // before the offer: its deliveries, counted out, must find them counted in
+        final int taken = storage.offerRun(envelopes, from, count);
+        if (taken < count)
+        {
+            // Safe to read: not taken, so this queue's hold keeps them alive. Their single offers count them again.
+            statistics.leftReady(Envelope.bodySizes(envelopes, from + taken, from + count));
+        }
+        return taken;
+    }
+
     private int offerUnderPolicy(final Envelope envelope, final long blockTimeoutNanos, final PublishResult result)
     {
         int outcome = storage.offer(envelope, result);

@@ -93,6 +93,13 @@ final class PlainStorage implements QueueStorage
         }
     }
 
+    /** One CAS per part of the run that fits a ring ({@link MpmcGrowingRing#offerRun}); what does not fit is left to {@link #offer}. */
+    @Override
+    public int offerRun(final Envelope[] envelopes, final int from, final int count)
+    {
+        return ready.offerRun(envelopes, from, count);
+    }
+
     @Override
     public boolean take(final Taken out)
     {

@@ -148,6 +148,16 @@ final class PolicyStorage implements QueueStorage
         return (length != null && maxLength == 0) || (bytes != null && size > maxBytes);
     }
 
+    /**
+     * None: every message goes through {@link #offer}, which stamps its TTL, reserves its length and
+     * bytes and picks its priority ring one at a time.
+     */
+    @Override
+    public int offerRun(final Envelope[] envelopes, final int from, final int count)
+    {
+        return 0;
+    }
+
     @Override
     public void putBack(final Returned message)
     {

@@ -40,6 +40,11 @@ public final class PublishResult
         accepted++;
     }
 
+    void addAccepted(final int queues)
+    {
+        accepted += queues;
+    }
+
     void addRefused()
     {
         refused++;

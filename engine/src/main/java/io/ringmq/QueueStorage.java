@@ -28,6 +28,16 @@ interface QueueStorage
     int offer(Envelope envelope, PublishResult result);
 
     /**
+     * Offers a run of newly published messages, {@code envelopes[from..from+count)} in order, as far as they go
+     * in at once: the storage's fast path for a batch publish. It takes the longest prefix it has room
+     * for and leaves the rest to {@link #offer}, one by one, which applies the overflow policy; a
+     * storage that has no such path takes none. Never waits, never refuses or drops anything itself.
+     *
+     * @return how many of the run's first messages it took (and now holds one reference on each), from 0 to {@code count}.
+     */
+    int offerRun(Envelope[] envelopes, int from, int count);
+
+    /**
      * Takes the next message due: returned ones first, a priority queue's highest level first. Expired
      * messages met on the way are dropped or dead-lettered, never returned.
      *

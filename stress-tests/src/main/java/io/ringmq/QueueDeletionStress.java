@@ -77,6 +77,61 @@ public final class QueueDeletionStress
     }
 
     /**
+     * One thread publishes a batch of three (one run: {@code Channel.publishBatch} claims their slots with
+     * one CAS) to q while another deletes q. r1: the batch's acceptedQueues (-1 if it threw), r2: what
+     * queueDelete returned, r3: the queue's discardedCount afterwards. With no consumer, whatever the
+     * batch got in must be discarded with the queue and counted: r3 == r1.
+     */
+    @JCStressTest
+    @Outcome(id = "0, 0, 0", expect = ACCEPTABLE, desc = "The batch came after the delete: unroutable or refused, every message; nothing to count.")
+    @Outcome(id = "3, 3, 3", expect = ACCEPTABLE, desc = "The batch came first: the delete removed all three and counted them.")
+    @Outcome(id = "3, [0-2], 3", expect = ACCEPTABLE_INTERESTING, desc = "The run landed during or after the delete's drain: the publisher's fenced re-check discarded the rest (counted only in discardedCount).")
+    @Outcome(id = "1, [01], 1", expect = ACCEPTABLE_INTERESTING, desc = "Only the first got in before the delete (messages offered one at a time); it was discarded and counted.")
+    @Outcome(id = "2, [0-2], 2", expect = ACCEPTABLE_INTERESTING, desc = "Two got in before the delete; both discarded and counted.")
+    @Outcome(expect = FORBIDDEN, desc = "Any other: what the batch got in was not all discarded and counted (a message vanished, or was counted twice), or the publish failed with an error.")
+    @State
+    public static class BatchRacingDeleteIsDiscardedAndCountedWhole
+    {
+        private final Broker broker = Probe.smallBroker();
+        private final Channel publisher = broker.openChannel();
+        private final Channel admin = broker.openChannel();
+        private final MessageQueue queue;
+        private final byte[][] bodies = {Probe.body(1), Probe.body(2), Probe.body(3)};
+
+        public BatchRacingDeleteIsDiscardedAndCountedWhole()
+        {
+            Probe.declare(admin, "q", 4, OverflowPolicy.REJECT_PUBLISH);
+            queue = Internals.queue(broker, "q");
+        }
+
+        @Actor
+        public void publish(final III_Result r)
+        {
+            try
+            {
+                r.r1 = publisher.publishBatch("", "q", false, null, bodies, 0, bodies.length).acceptedQueues();
+            }
+            catch (final RuntimeException ex)
+            {
+                r.r1 = -1;
+            }
+        }
+
+        @Actor
+        public void delete(final III_Result r)
+        {
+            r.r2 = admin.queueDelete("q");
+        }
+
+        @Arbiter
+        public void arbiter(final III_Result r)
+        {
+            r.r3 = (int)queue.discardedCount();
+            broker.close();
+        }
+    }
+
+    /**
      * X waits in q. One thread takes it (auto-ack) while another deletes q. r1: 1 when the take got
      * X (0 empty or NOT_FOUND), r2: queueDelete's return, r3: discardedCount.
      */

@@ -124,6 +124,45 @@ public final class MpmcGrowingRing<E> extends MpmcGrowingRingPad1
         }
     }
 
+    /**
+     * Any thread: appends a run, {@code elements[from..from+count)} in order, while the queue has room:
+     * each part that fits into the newest ring and below the cached limit goes in with one CAS
+     * ({@link MpmcRing#offerRunBelow}); where a part does not fit (the ring full, closed, or the cached
+     * limit reached) one element goes through {@link #offer}, which grows the queue or re-reads the
+     * consumers' progress, and the run goes on after it. A run never crosses a ring's end or its close:
+     * each claim is one ring's, tested against that ring's base, so the bound stays exact (the limit
+     * passed down is the cached one, never above the true one) and the order is that of single offers.
+     *
+     * @param elements the run's array; none of {@code elements[from..from+count)} may be null.
+     * @param from     the index in {@code elements} of the run's first element.
+     * @param count    how many elements the run holds.
+     * @return how many of the run's first elements are in the queue, from 0 to {@code count}; fewer than
+     * {@code count} only when the queue was full as of the consumers' progress just read.
+     */
+    @SuppressWarnings("unchecked")
+    public int offerRun(final E[] elements, final int from, final int count)
+    {
+        int offered = 0;
+        while (offered < count)
+        {
+            final Stage<E> stage = (Stage<E>)lvProducerStage();
+            final int claimed = stage.ring.offerRunBelow(elements, from + offered, count - offered, lpProducerLimit() - stage.base);
+            if (claimed > 0)
+            {
+                offered += claimed;
+            }
+            else if (offer(elements[from + offered]))
+            {
+                offered++;
+            }
+            else
+            {
+                return offered;
+            }
+        }
+        return offered;
+    }
+
     /** A producer found {@code stage} closed: the stage after it, linked and made the producers' stage if no one did. */
     @SuppressWarnings("unchecked")
     private Stage<E> next(final Stage<E> stage)

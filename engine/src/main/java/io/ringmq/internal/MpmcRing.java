@@ -149,6 +149,79 @@ public final class MpmcRing<E> extends MpmcRingPad2
     }
 
     /**
+     * Any thread: appends a run of elements, {@code elements[from..from+count)} in order, claiming their
+     * indexes with one CAS of the producer index instead of one per element; appends the longest prefix
+     * of the run that has room now and lies below {@code indexLimit}.
+     * <p>
+     * <b>Why it is safe:</b> the run claims {@code [p, p+n)} only after it read, for each of those
+     * indexes, the slot's sequence equal to the index (acquire): every slot is free for this lap, its
+     * previous element's consumer done with it. Nothing can take such a slot back before the CAS: only a
+     * producer that claims the index writes it, and the CAS succeeds only if the producer index is still
+     * {@code p} (it only grows, and {@link #close} changes it too). The limit is tested, as in
+     * {@link #offerBelow}, on the very indexes the CAS claims, so a bound checked there stays exact.
+     * <p>
+     * <b>Publication stays per slot:</b> each element is written, then its slot's sequence released, in
+     * index order. A consumer of index {@code p+j} waits on that slot's own sequence, so it never reads an
+     * element not yet written, and it sees the run's elements in their order as it sees single offers.
+     *
+     * @param elements   the run's array; none of {@code elements[from..from+count)} may be null.
+     * @param from       the index in {@code elements} of the run's first element.
+     * @param count      how many elements the run holds.
+     * @param indexLimit the first producer index this run may not take.
+     * @return how many of the run's first elements are now in the ring, from 0 to {@code count}: 0 when
+     * the ring is closed, its next index is not below the limit, or its next slot still holds the previous
+     * lap's element (full, or its consumer about to hand it over); a single {@link #offerBelow} then tells
+     * which, and waits for a hand-over.
+     */
+    public int offerRunBelow(final E[] elements, final int from, final int count, final long indexLimit)
+    {
+        final long[] sequences = this.sequences;
+        final int mask = this.mask;
+        final int most = Math.min(count, mask + 1);
+        for (int j = 0; j < most; j++)
+        {
+            // Before the claim: a null found after it would leave claimed slots that no one ever publishes.
+            Objects.requireNonNull(elements[from + j], "element");
+        }
+        while (true)
+        {
+            final long pIndex = lvProducerIndex();
+            if ((pIndex & CLOSED_BIT) != 0 || pIndex >= indexLimit)
+            {
+                return 0;
+            }
+            final int wanted = (int)Math.min(most, indexLimit - pIndex);
+            int free = 0;
+            while (free < wanted && laSequence(sequences, (int)((pIndex + free) & mask)) == pIndex + free)
+            {
+                free++;
+            }
+            if (free == 0)
+            {
+                if (laSequence(sequences, (int)(pIndex & mask)) > pIndex)
+                {
+                    continue; // another producer claimed pIndex: read the index again
+                }
+                // The slot still holds the previous lap's element: the ring is full, or its consumer is
+                // about to hand it over; offerBelow tells those apart (and waits for the hand-over).
+                return 0;
+            }
+            // Fails if another producer took pIndex or close() set CLOSED_BIT since the read above.
+            if (casProducerIndex(pIndex, pIndex + free))
+            {
+                for (int j = 0; j < free; j++)
+                {
+                    final long index = pIndex + j;
+                    final int offset = (int)(index & mask);
+                    spElement(offset, elements[from + j]);
+                    soSequence(sequences, offset, index + 1); // pairs with laSequence in poll
+                }
+                return free;
+            }
+        }
+    }
+
+    /**
      * Any thread: no offer succeeds after this returns, and each that succeeded before it is counted in
      * {@link #producerIndex()}, which is final from now on. Idempotent.
      */
