@@ -89,6 +89,14 @@ public final class DestinationSet<Q>
     private boolean memoInternalAllowed;
     private boolean headersConsulted;
 
+    /**
+     * The exchange a route of {@link #firstExchangeSnapshot} named {@link #firstExchangeName} starts
+     * from: see {@link #firstExchange}. Written only when it changes, for the barrier's sake (class comment).
+     */
+    private Snapshot<Q> firstExchangeSnapshot;
+    private String firstExchangeName;
+    private ExchangeNode<Q> firstExchange;
+
     /** Creates an empty set. */
     public DestinationSet()
     {
@@ -168,6 +176,31 @@ public final class DestinationSet<Q>
         }
         memoInternalAllowed = internalAllowed;
         memoValid = true;
+    }
+
+    /**
+     * Looks up the exchange a route starts from, remembering the last answer: a publisher sends to the
+     * same exchange again and again, and comparing its name with the last one (equals, so a name
+     * decoded afresh from every frame matches too) costs less than hashing it and walking the
+     * snapshot's exchange map. Valid in one snapshot only: a snapshot is immutable, and any writer
+     * call publishes a new one.
+     *
+     * @return the exchange {@code name} in {@code snapshot}, or {@code null} when there is none.
+     */
+    ExchangeNode<Q> firstExchange(final Snapshot<Q> snapshot, final String name)
+    {
+        if (snapshot == firstExchangeSnapshot && name.equals(firstExchangeName))
+        {
+            return firstExchange;
+        }
+        final ExchangeNode<Q> node = snapshot.exchanges.get(name);
+        if (node != null)
+        {
+            firstExchangeSnapshot = snapshot;
+            firstExchangeName = name;
+            firstExchange = node;
+        }
+        return node;
     }
 
     /** A headers exchange was walked: this route depends on the message's headers, not only on its key. */

@@ -22,9 +22,9 @@ final class ExactBindings<Q>
     /** Writer-only; {@code null} until the exchange's first binding, so idle exchanges carry no table. */
     private final ExactKeyIndex<Q> index;
     /** The index's array as of this version: what routes probe. */
-    private final Object[] table;
+    private final ExactKeyIndex.Entry<?>[] table;
 
-    private ExactBindings(final PersistentStringMap<Binding<Q>[]> byKey, final ExactKeyIndex<Q> index, final Object[] table)
+    private ExactBindings(final PersistentStringMap<Binding<Q>[]> byKey, final ExactKeyIndex<Q> index, final ExactKeyIndex.Entry<?>[] table)
     {
         this.byKey = byKey;
         this.index = index;

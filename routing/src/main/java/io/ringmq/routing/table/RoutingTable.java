@@ -471,7 +471,7 @@ public final class RoutingTable<Q>
             throw new InvalidArgumentException("exchange name must not be null");
         }
         Names.checkRoutingKey(routingKey);
-        final ExchangeNode<Q> first = snapshot.exchanges.get(exchange);
+        final ExchangeNode<Q> first = out.firstExchange(snapshot, exchange);
         if (first == null)
         {
             throw new NotFoundException("no exchange " + Names.quote(exchange) + " in vhost '/'");

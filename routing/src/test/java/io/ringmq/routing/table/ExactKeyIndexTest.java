@@ -34,21 +34,21 @@ class ExactKeyIndexTest
         return bindings;
     }
 
-    /** @return the slots holding a key (keys at even indexes, entries beside them). */
-    private static int usedSlots(final Object[] table)
+    /** @return the slots holding an entry, tombstones included. */
+    private static int usedSlots(final ExactKeyIndex.Entry<?>[] table)
     {
         int used = 0;
-        for (int i = 0; i < table.length; i += 2)
+        for (final ExactKeyIndex.Entry<?> entry : table)
         {
-            used += table[i] == null ? 0 : 1;
+            used += entry == null ? 0 : 1;
         }
         return used;
     }
 
-    /** @return how many key/entry slots {@code table} has. */
-    private static int slots(final Object[] table)
+    /** @return how many slots {@code table} has. */
+    private static int slots(final ExactKeyIndex.Entry<?>[] table)
     {
-        return table.length / 2;
+        return table.length;
     }
 
     @Test
@@ -107,7 +107,7 @@ class ExactKeyIndexTest
     {
         final ExactKeyIndex<String> index = new ExactKeyIndex<>();
         index.put("first", bindingsOf("first", 1), 1);
-        final Object[] old = index.table();
+        final ExactKeyIndex.Entry<?>[] old = index.table();
         final ExactKeyIndex.Entry<String> firstEntry = ExactKeyIndex.find(old, "first");
         int i = 0;
         while (index.table() == old)
@@ -135,7 +135,7 @@ class ExactKeyIndexTest
             index.put("gone" + i, bindingsOf("gone" + i, 1), 1);
             index.put("gone" + i, ExchangeNode.noBindings(), 2);
         }
-        final Object[] withTombstones = index.table();
+        final ExactKeyIndex.Entry<?>[] withTombstones = index.table();
         int i = 0;
         while (index.table() == withTombstones)
         {
@@ -162,7 +162,7 @@ class ExactKeyIndexTest
             final int key = random.nextInt(bound.length);
             bound[key] = !bound[key];
             index.put("k" + key, bound[key] ? bindingsOf("k" + key, 1) : ExchangeNode.noBindings(), step);
-            final Object[] table = index.table();
+            final ExactKeyIndex.Entry<?>[] table = index.table();
             assertTrue(2 * usedSlots(table) <= slots(table), "step " + step + ": " + usedSlots(table) + " of " + slots(table));
         }
         int live = 0;
