@@ -10,9 +10,12 @@
 #               its users run it (consumers on their own threads), 4 shapes; the Targets' throughput ratios
 #               come from here. 43 configurations (Disruptor × 3 wait strategies, JCTools, Agrona, ABQ, Artemis,
 #               RingMQ × {auto, manual} × {publish, publishBatch}; Agrona sits out 1P2C) × 3 forks.
-#               quick: -f 3 -wi 1 -w 1s -i 1 -r 1s: 129 forks of about 4-5 s each on a quiet machine (JVM start
-#               and setup ~2 s, 2 s of iterations, an invocation that overruns its iteration, teardown)
-#               ≈ 9-11 minutes; one measurement iteration per fork, the spread comes from the 3 forks. On a
+#               quick: -f 3 -wi 2 -w 1s -i 1 -r 1s: 129 forks of about 5-6 s each on a quiet machine (JVM start
+#               and setup ~2 s, 3 s of iterations, an invocation that overruns its iteration, teardown)
+#               ≈ 11-13 minutes; one measurement iteration per fork, the spread comes from the 3 forks. Two
+#               warm-up iterations, not one: with one, a RingMQ fanout fork could still be growing its four
+#               queues' rings to their working size inside the measured iteration (1.4 MB once, read by -prof gc
+#               as 0.13 B/msg), which is start-up cost, not the steady state the zero-allocation target is about. On a
 #               machine shared with other builds a fork took ~7 s for 1 s of iterations: count ~20 minutes there.
 #               full: -f 3 -wi 3 -w 2s -i 4 -r 2s, about 17 s per fork: ≈ 37 minutes; then RingMQ's auto and
 #               manual peers again with wait=BLOCKING (4 shapes × 2 × 3 forks ≈ 7 minutes) into
@@ -73,7 +76,7 @@ STARTED_AT=${SECONDS}
 case "${PROFILE}" in
     quick)
         THROUGHPUT_OPTS=(-f 1 -wi 1 -w 2s -i 3 -r 2s)
-        PEERS_OPTS=(-f 3 -wi 1 -w 1s -i 1 -r 1s)
+        PEERS_OPTS=(-f 3 -wi 2 -w 1s -i 1 -r 1s)
         LATENCY_OPTS=(-f 1 -wi 1 -w 2s -i 2 -r 3s)
         # >= 3 forks: the p99.9 target gives its spread over forks.
         PIPELINE_OPTS=(-f 3 -wi 2 -w 1s -i 2 -r 2s)
