@@ -347,13 +347,13 @@ class BatchDeliveryHandlerTest extends BrokerTestBase
                 {
                     throw new AssertionError("out of order at " + seqOf(d.body()));
                 }
+                if (received[0] == count)
+                {
+                    lastEnd.add(end); // before the ack: once it lands, the test thread may read lastEnd
+                }
                 if (end)
                 {
                     d.ack(true);
-                }
-                if (received[0] == count)
-                {
-                    lastEnd.add(end);
                 }
             });
         publish(count);
