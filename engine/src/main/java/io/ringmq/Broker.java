@@ -495,9 +495,11 @@ public final class Broker implements AutoCloseable
 
     private int removeQueueLocked(final MessageQueue queue)
     {
+        // Unroutable before unnamed: a thread that no longer finds the queue by name (a passive declare, which
+        // does not take the lock) must not still see a publish routed to it.
+        routing.deleteQueue(queue.name());
         statistics.queueDeleted(queues, queue); // removes it from the map; its counts stay in the broker's totals
         housekeeper.remove(queue);
-        routing.deleteQueue(queue.name());
         for (final QueueConsumer consumer : queue.consumers())
         {
             queue.removeConsumer(consumer);
