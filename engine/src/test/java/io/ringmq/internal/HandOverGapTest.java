@@ -171,4 +171,25 @@ class HandOverGapTest
         assertEquals(3, ring.offerRunBelow(ids(102, 6), 0, 6, Long.MAX_VALUE), "handed over: the three slots");
         assertPolls(ring, 5, 6, 7, 100, 101, 102, 103, 104);
     }
+
+    @Test
+    void aGrowingRingsRunStoppedAtItsCachedLimitReReadsTheConsumersProgressAndGoesOnExactly()
+    {
+        final MpmcGrowingRing<Integer> ring = new MpmcGrowingRing<>(8, 8);
+        assertEquals(8, ring.offerRun(ids(0, 8), 0, 8));
+        assertEquals(8, ring.lpProducerLimit(), "the limit cached at construction: nothing consumed");
+        for (int i = 0; i < 3; i++)
+        {
+            assertEquals(i, ring.poll());
+        }
+        assertEquals(3, ring.offerRun(ids(8, 5), 0, 5), "the limit re-read: the three slots consumers freed, no more");
+        assertEquals(11, ring.lpProducerLimit(), "refreshed to the consumers' progress plus the capacity");
+        assertEquals(0, ring.offerRun(ids(13, 1), 0, 1), "full as of the consumers' progress just read");
+        assertEquals(11, ring.producerIndex(), "the bound exact: 3 taken + 8 held");
+        for (int i = 3; i < 11; i++)
+        {
+            assertEquals(i, ring.poll());
+        }
+        assertNull(ring.poll());
+    }
 }
