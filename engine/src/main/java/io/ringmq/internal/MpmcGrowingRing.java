@@ -127,12 +127,13 @@ public final class MpmcGrowingRing<E> extends MpmcGrowingRingPad1
     /**
      * Any thread: appends a run, {@code elements[from..from+count)} in order, while the queue has room:
      * each part that fits into the newest ring and below the cached limit goes in with one CAS
-     * ({@link MpmcRing#offerRunBelow}). The first time a run stops at the cached limit, the consumers'
-     * progress is re-read (the cached limit refreshed) and the run tried again; where a part still does
-     * not fit (the ring full, closed, or the limit reached again) one element goes through {@link #offer},
-     * which grows the queue or re-reads the consumers' progress, and the run goes on after it. A run never crosses a ring's end or its close:
-     * each claim is one ring's, tested against that ring's base, so the bound stays exact (the limit
-     * passed down is the cached one, never above the true one) and the order is that of single offers.
+     * ({@link MpmcRing#offerRunBelow}). The first time in a call that a run stops at the cached limit,
+     * the consumers' progress is re-read (the cached limit refreshed) and the run tried again; where a
+     * part still does not fit (the ring full, closed, or the limit reached again) one element goes through
+     * {@link #offer}, which grows the queue or re-reads the consumers' progress, and the run goes on after
+     * it. A run never crosses a ring's end or its close: each claim is one ring's, tested against that
+     * ring's base, so the bound stays exact (the limit passed down is the cached one, never above the true
+     * one) and the order is that of single offers.
      *
      * @param elements the run's array; none of {@code elements[from..from+count)} may be null.
      * @param from     the index in {@code elements} of the run's first element.
