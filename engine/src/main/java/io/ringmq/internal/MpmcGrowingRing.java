@@ -127,11 +127,13 @@ public final class MpmcGrowingRing<E> extends MpmcGrowingRingPad1
     /**
      * Any thread: appends a run, {@code elements[from..from+count)} in order, while the queue has room:
      * each part that fits into the newest ring and below the cached limit goes in with one CAS
-     * ({@link MpmcRing#offerRunBelow}); where a part does not fit (the ring full, closed, or the cached
-     * limit reached) one element goes through {@link #offer}, which grows the queue or re-reads the
-     * consumers' progress, and the run goes on after it. A run never crosses a ring's end or its close:
-     * each claim is one ring's, tested against that ring's base, so the bound stays exact (the limit
-     * passed down is the cached one, never above the true one) and the order is that of single offers.
+     * ({@link MpmcRing#offerRunBelow}). The first time in a call that a run stops at the cached limit,
+     * the consumers' progress is re-read (the cached limit refreshed) and the run tried again; where a
+     * part still does not fit (the ring full, closed, or the limit reached again) one element goes through
+     * {@link #offer}, which grows the queue or re-reads the consumers' progress, and the run goes on after
+     * it. A run never crosses a ring's end or its close: each claim is one ring's, tested against that
+     * ring's base, so the bound stays exact (the limit passed down is the cached one, never above the true
+     * one) and the order is that of single offers.
      *
      * @param elements the run's array; none of {@code elements[from..from+count)} may be null.
      * @param from     the index in {@code elements} of the run's first element.
@@ -143,13 +145,29 @@ public final class MpmcGrowingRing<E> extends MpmcGrowingRingPad1
     public int offerRun(final E[] elements, final int from, final int count)
     {
         int offered = 0;
+        boolean refreshed = false;
         while (offered < count)
         {
             final Stage<E> stage = (Stage<E>)lvProducerStage();
-            final int claimed = stage.ring.offerRunBelow(elements, from + offered, count - offered, lpProducerLimit() - stage.base);
-            if (claimed > 0)
+            final MpmcRing<E> ring = stage.ring;
+            final long limit = lpProducerLimit();
+            final int claimed = ring.offerRunBelow(elements, from + offered, count - offered, limit - stage.base);
+            offered += claimed;
+            if (offered == count)
             {
-                offered += claimed;
+                break;
+            }
+            if (!refreshed && stage.base + ring.producerIndex() >= limit)
+            {
+                // Stopped at the cached limit, which may lag the consumers: re-read their progress once and
+                // run again, rather than leaving the rest to single offers. The new limit is at most the true
+                // one (the consumers' progress only grows), so the bound stays exact.
+                spProducerLimit(consumed() + capacity); // racy, as in offer: any value written is at most the true limit
+                refreshed = true;
+            }
+            else if (claimed > 0)
+            {
+                continue; // the ring had less room than the run: try the rest, which re-reads it
             }
             else if (offer(elements[from + offered]))
             {

@@ -27,7 +27,8 @@ import java.util.function.Predicate;
  * <p>
  * <b>Progress:</b> lock-free, except that a consumer which finds a slot claimed but not yet written
  * by a producer spins until the producer writes it (as JCTools' {@code poll} does); {@link #relaxedPoll}
- * answers null there instead.
+ * answers null there instead. Producers likewise wait for a slot whose consumer claimed it but has not
+ * yet handed it over: {@link #offerBelow} without a bound, {@link #offerRunBelow} for a bounded spin.
  * <p>
  * <b>Closing and limits</b> (for {@link MpmcGrowingRing}, which chains rings of growing size):
  * {@link #close} sets {@link #CLOSED_BIT} in the producer index with one CAS, so every offer after it
@@ -58,6 +59,13 @@ public final class MpmcRing<E> extends MpmcRingPad2
      * producers and consumers mask it off and the CAS that claims an index fails once it is set.
      */
     static final long CLOSED_BIT = 1L << 62;
+
+    /**
+     * How long {@link #offerRunBelow} waits, in {@link Thread#onSpinWait} turns per call, for consumers to
+     * hand over slots they claimed: a hand-over is a few stores after the claim, so a wait much longer than
+     * that means a descheduled consumer, and the run stops there (a single offer then waits).
+     */
+    static final int HAND_OVER_SPINS = 1 << 10;
 
     private final long[] sequences;
     private final Object[] elements;
@@ -151,7 +159,18 @@ public final class MpmcRing<E> extends MpmcRingPad2
     /**
      * Any thread: appends a run of elements, {@code elements[from..from+count)} in order, claiming their
      * indexes with one CAS of the producer index instead of one per element; appends the longest prefix
-     * of the run that has room now and lies below {@code indexLimit}.
+     * of the run that lies below {@code indexLimit} and has room as of the consumer index read.
+     * <p>
+     * <b>Room:</b> from producer index {@code p} and consumer index {@code c}, the run may take
+     * {@code n = min(count, capacity, indexLimit - p, c + capacity - p)} slots ({@code c} is read only
+     * when a slot of the run is not free, so a run with room does not touch the consumers' line). Each of
+     * them is free for this lap, or holds the previous lap's element already claimed by a consumer (its
+     * index is below {@code c}) that has not yet handed the slot over, a few stores away. Near full that
+     * gap is common (consumers claim a batch, then hand it over slot by slot), so the run waits for the
+     * hand-over ({@link #awaitHandOver}, a bounded spin, given up early when the producer index moves)
+     * and then claims all {@code n} with one CAS, instead of stopping at the gap and leaving the rest to
+     * single offers. A slot whose element no consumer has claimed is outside the room: a full ring answers
+     * 0 at once, without waiting.
      * <p>
      * <b>Why it is safe:</b> the run claims {@code [p, p+n)} only after it read, for each of those
      * indexes, the slot's sequence equal to the index (acquire): every slot is free for this lap, its
@@ -169,20 +188,33 @@ public final class MpmcRing<E> extends MpmcRingPad2
      * @param count      how many elements the run holds.
      * @param indexLimit the first producer index this run may not take.
      * @return how many of the run's first elements are now in the ring, from 0 to {@code count}: 0 when
-     * the ring is closed, its next index is not below the limit, or its next slot still holds the previous
-     * lap's element (full, or its consumer about to hand it over); a single {@link #offerBelow} then tells
-     * which, and waits for a hand-over.
+     * the ring is closed, its next index is not below the limit, or it was full as of the consumer index
+     * read; fewer than the room only when a consumer kept a claimed slot longer than the bounded wait
+     * (descheduled), and then the prefix before it. A single {@link #offerBelow} then tells which, and
+     * waits for a hand-over without a bound.
      */
     public int offerRunBelow(final E[] elements, final int from, final int count, final long indexLimit)
     {
+        return offerRunBelow(elements, from, count, indexLimit, HAND_OVER_SPINS);
+    }
+
+    /**
+     * {@link #offerRunBelow(Object[], int, int, long)} with the hand-over wait's budget as a parameter:
+     * tests pass {@link Integer#MAX_VALUE} to wait, in effect, without a bound, whatever the timing.
+     */
+    int offerRunBelow(final E[] elements, final int from, final int count, final long indexLimit, final int handOverSpins)
+    {
         final long[] sequences = this.sequences;
         final int mask = this.mask;
-        final int most = Math.min(count, mask + 1);
+        final int capacity = mask + 1;
+        final int most = Math.min(count, capacity);
         for (int j = 0; j < most; j++)
         {
             // Before the claim: a null found after it would leave claimed slots that no one ever publishes.
             Objects.requireNonNull(elements[from + j], "element");
         }
+        int spins = handOverSpins; // for the whole call, however many gaps it waits for
+        retry:
         while (true)
         {
             final long pIndex = lvProducerIndex();
@@ -196,15 +228,49 @@ public final class MpmcRing<E> extends MpmcRingPad2
             {
                 free++;
             }
-            if (free == 0)
+            if (free < wanted)
             {
-                if (laSequence(sequences, (int)(pIndex & mask)) > pIndex)
+                // Only now the consumers' line: a run that finds its slots free never reads it. Read after
+                // pIndex, so pIndex - cIndex <= capacity and every index below cIndex + capacity had its
+                // previous lap's element claimed by a consumer (this volatile read pairs with
+                // casConsumerIndex in poll and relaxedPollBatch).
+                final long cIndex = lvConsumerIndex();
+                final int room = (int)Math.min(wanted, cIndex + capacity - pIndex);
+                if (room > free)
                 {
-                    continue; // another producer claimed pIndex: read the index again
+                    // [free, room) holds slots claimed but not yet handed over: wait on the last of them (a
+                    // batch consumer hands its slots over in index order, so that one comes last), then count
+                    // again.
+                    long lastIndex = -1;
+                    for (int j = free; j < room; j++)
+                    {
+                        final long index = pIndex + j;
+                        final long sequence = laSequence(sequences, (int)(index & mask));
+                        if (sequence > index)
+                        {
+                            continue retry; // another producer claimed index: pIndex is stale
+                        }
+                        if (sequence < index)
+                        {
+                            lastIndex = index;
+                        }
+                    }
+                    if (lastIndex < 0)
+                    {
+                        continue; // the gap was handed over while we looked: count again
+                    }
+                    spins = awaitHandOver(sequences, lastIndex, pIndex, spins);
+                    if (spins > 0)
+                    {
+                        continue; // handed over, or pIndex moved: read the index and count again
+                    }
+                    // Waited long enough (the consumer was likely descheduled): take the free prefix, if any.
                 }
-                // The slot still holds the previous lap's element: the ring is full, or its consumer is
-                // about to hand it over; offerBelow tells those apart (and waits for the hand-over).
-                return 0;
+                // else: the slot at pIndex + free holds an element no consumer has claimed: full from there.
+                if (free == 0)
+                {
+                    return 0; // full as of cIndex (or the consumer descheduled): offerBelow tells which
+                }
             }
             // Fails if another producer took pIndex or close() set CLOSED_BIT since the read above.
             if (casProducerIndex(pIndex, pIndex + free))
@@ -219,6 +285,26 @@ public final class MpmcRing<E> extends MpmcRingPad2
                 return free;
             }
         }
+    }
+
+    /**
+     * Spins until the slot of {@code index} is handed over for this lap (its sequence reaches
+     * {@code index}: the consumer's release in poll, paired with this acquire), or the producer index is
+     * no longer {@code pIndex} (another producer claimed, or {@link #close}: what was counted is stale), or
+     * {@code spins} turns have passed.
+     *
+     * @return the turns left: 0 when it gave up.
+     */
+    private int awaitHandOver(final long[] sequences, final long index, final long pIndex, final int spins)
+    {
+        final int offset = (int)(index & mask);
+        int left = spins;
+        while (left > 0 && laSequence(sequences, offset) < index && lvProducerIndex() == pIndex)
+        {
+            Thread.onSpinWait();
+            left--;
+        }
+        return left;
     }
 
     /**
