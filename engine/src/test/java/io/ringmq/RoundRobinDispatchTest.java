@@ -451,6 +451,27 @@ class RoundRobinDispatchTest extends BrokerTestBase
     }
 
     @Test
+    void aTurnThatThrowsReturnsWhatItClaimedAndDidNotStageInOrderAndPublishesWhatItStaged()
+    {
+        final MessageQueue queue = stubbedQueue("work");
+        final StubConsumer a = stub(queue, 0, 10);
+        final StubConsumer b = stub(queue, 0, 10);
+        b.failOnMailboxCall = 3; // staging its third message: 5, the sixth of the claim
+        publish(0, 10);
+
+        final RuntimeException thrown = org.junit.jupiter.api.Assertions.assertThrows(RuntimeException.class,
+            () -> queue.dispatcher().dispatch());
+
+        assertEquals("stub: mailbox failed", thrown.getMessage());
+        assertEquals(List.of(0, 2, 4), a.drain(), "what was staged before the throw is published");
+        assertEquals(List.of(1, 3), b.drain());
+        assertEquals(rangeOf(5, 10), getAll("work", false), "the rest of the claim back at the head, in order, unflagged");
+        publish(10, 11);
+        assertEquals(1, queue.dispatcher().dispatch(), "the role was given back");
+        assertEquals(List.of(10), b.drain(), "to the one whose staging threw: its turn was never served");
+    }
+
+    @Test
     void aBatchedTurnServesTheHighestPriorityWithCreditFirstAndTheLowerOnlyOnceItRunsOut()
     {
         final MessageQueue queue = stubbedQueue("work");
@@ -524,6 +545,9 @@ class RoundRobinDispatchTest extends BrokerTestBase
         final int priority;
         /** What the next turn may hand it, set by the test; each message drained from its mailbox uses one. */
         int credit;
+        /** The n-th call of mailbox() (from 1) throws once; 0: never. */
+        int failOnMailboxCall;
+        private int mailboxCalls;
 
         StubConsumer(final int priority, final int credit)
         {
@@ -574,6 +598,10 @@ class RoundRobinDispatchTest extends BrokerTestBase
         @Override
         public Mailbox mailbox()
         {
+            if (++mailboxCalls == failOnMailboxCall)
+            {
+                throw new IllegalStateException("stub: mailbox failed");
+            }
             return mailbox;
         }
 
