@@ -494,6 +494,41 @@ class RoundRobinDispatchTest extends BrokerTestBase
         assertEquals(List.of(), high1.drain());
     }
 
+    @Test
+    void aTurnOnAQueueWithPoliciesClaimsInTheOrderItsSingleTakesWouldAndDropsWhatExpired() throws Exception
+    {
+        // A queue with policies fills a claim with single takes (QueueStorage.takeBatch's default): highest
+        // message priority first, expired messages dropped as taken.
+        channel.queueDeclare(QueueSpec.builder("prio").maxPriority(9).build());
+        final MessageQueue queue = broker.queue("prio", channel);
+        final StubConsumer a = stub(queue, 0, 2);
+        final StubConsumer b = stub(queue, 0, 2);
+        for (int i = 0; i < 6; i++)
+        {
+            channel.publish("", "prio", MessageProperties.builder().priority(i % 2 == 1 ? 5 : 0).build(), seq(i));
+        }
+
+        assertEquals(4, queue.dispatcher().dispatch());
+
+        assertEquals(List.of(1, 5), a.drain(), "the claim took 1, 3, 5 (priority 5), then 0");
+        assertEquals(List.of(3, 0), b.drain());
+        assertEquals(List.of(2, 4), getAll("prio", false));
+
+        channel.queueDeclare(QueueSpec.builder("ttl").messageTtl(java.time.Duration.ofMillis(1)).build());
+        final MessageQueue expiring = broker.queue("ttl", channel);
+        final StubConsumer c = stub(expiring, 0, 4);
+        stub(expiring, 0, 4);
+        for (int i = 0; i < 4; i++)
+        {
+            channel.publish("", "ttl", seq(i));
+        }
+        Thread.sleep(20);
+
+        assertEquals(0, expiring.dispatcher().dispatch(), "all four expired in the queue");
+        assertEquals(List.of(), c.drain());
+        assertEquals(4, channel.queueDeclarePassive("ttl").expiredCount(), "each dropped and counted once");
+    }
+
     /** A queue whose consumers are stubs the test adds; nothing else dispatches from it. */
     private MessageQueue stubbedQueue(final String name)
     {
