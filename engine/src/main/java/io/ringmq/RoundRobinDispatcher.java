@@ -204,17 +204,23 @@ final class RoundRobinDispatcher
         }
         finally
         {
-            if (unstaged < claimed.size)
+            try
             {
-                returnUnstaged(claimed, unstaged);
-            }
-            claimed.size = 0;
-            for (int i = 0; i < count; i++) // even if a take threw: a staged message is never left unpublished
-            {
-                if (staged[i] > 0)
+                if (unstaged < claimed.size)
                 {
-                    consumers[i].mailbox().publish(staged[i]);
-                    staged[i] = 0;
+                    returnUnstaged(claimed, unstaged);
+                }
+            }
+            finally
+            {
+                claimed.size = 0;
+                for (int i = 0; i < count; i++) // even if a take or a return threw: a staged message is never left unpublished
+                {
+                    if (staged[i] > 0)
+                    {
+                        consumers[i].mailbox().publish(staged[i]);
+                        staged[i] = 0;
+                    }
                 }
             }
         }
