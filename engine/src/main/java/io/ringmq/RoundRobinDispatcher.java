@@ -49,7 +49,7 @@ final class RoundRobinDispatcher
      * Role holder only. Plain fields handed from one holder to the next by the role: the CAS that takes
      * it reads-acquires what the previous holder's release store published.
      */
-    private final Taken taken = new Taken();
+    private final TakenBatch claimed = new TakenBatch(BATCH);
     private int cursor;
     /**
      * Role holder only, indexed as the turn's {@code consumers()}: what each consumer may still be handed
@@ -119,7 +119,21 @@ final class RoundRobinDispatcher
         return handed;
     }
 
-    /** One turn: up to {@link #BATCH} messages staged in rotation, then each mailbox's run published. Role holder only. */
+    /**
+     * One turn: up to {@link #BATCH} messages staged in rotation, then each mailbox's run published. Role holder only.
+     * <p>
+     * <b>Claims, not takes:</b> the turn claims what it can place with one {@link MessageQueue#takeBatch} (one
+     * claim of a plain queue's ring, instead of one per message), and claims again only when messages of the
+     * claim expired, so placed nothing. A claim is never larger than the credit left in the turn, summed over
+     * every consumer: {@link #nextWithCredit} serves the highest priority with credit and falls to the next
+     * one as that runs out, so the sum is exactly how many messages the per-message rotation could place.
+     * Every claimed message therefore finds a consumer, and each is given to the same consumer, in the same
+     * order, as when the turn took them one by one.
+     * <p>
+     * Expired messages of a claim are dropped (or dead-lettered) at their turn, as a single take drops them,
+     * and use no credit. What a claim holds and was not staged when something throws goes back to the head
+     * of the queue, in order, before the mailboxes publish what was staged.
+     */
     private int moveTurn(final QueueConsumer[] consumers)
     {
         final int count = consumers.length;
@@ -134,41 +148,100 @@ final class RoundRobinDispatcher
         }
         final int[] credit = this.credit;
         final int[] staged = this.staged;
+        int left = 0; // what the turn may still place: the summed credit, at most BATCH
         for (int i = 0; i < count; i++)
         {
             credit[i] = consumers[i].dispatchCredit();
+            left = Math.min(BATCH, left + credit[i]); // capped as it goes: credit[i] <= a mailbox's room, so no overflow
         }
         if (cursor >= count)
         {
             cursor = 0; // fewer consumers than last turn
         }
         final boolean onePriority = samePriority(consumers);
-        final Taken taken = this.taken;
+        final TakenBatch claimed = this.claimed;
+        final Envelope[] envelopes = claimed.envelopes;
+        final DeliveryOrigin[] origins = claimed.origins;
         int handed = 0;
+        int unstaged = 0; // claimed[unstaged, claimed.size): claimed, neither staged nor dropped yet
         try
         {
-            int next;
-            while (handed < BATCH && (next = nextWithCredit(consumers, credit, onePriority)) >= 0 && queue.take(taken))
+            while (left > 0)
             {
-                consumers[next].mailbox().stage(staged[next]++, taken.envelope, taken.redelivered, taken.origin);
-                taken.clear();
-                credit[next]--;
-                cursor = next + 1 == count ? 0 : next + 1;
-                handed++;
+                claimed.size = 0;
+                unstaged = 0;
+                if (queue.takeBatch(claimed, left) == 0)
+                {
+                    break;
+                }
+                final int took = claimed.size;
+                while (unstaged < took)
+                {
+                    final int index = unstaged;
+                    final Envelope envelope = envelopes[index];
+                    final DeliveryOrigin returnedFrom = origins[index];
+                    final boolean redelivered = returnedFrom != null && claimed.redelivered[index];
+                    unstaged = index + 1; // an expired message is the drop's from here, even if the drop throws
+                    if (queue.dropIfExpired(envelope))
+                    {
+                        claimed.clear(index);
+                        continue; // no credit used: the next claim replaces it
+                    }
+                    unstaged = index; // alive: the turn's until staged
+                    final int next = nextWithCredit(consumers, credit, onePriority);
+                    // Never -1: the claim was no larger than the credit left. Were it, the index throws and the
+                    // finally returns this message and the rest.
+                    assert next >= 0 : "a claimed message with no consumer to take it";
+                    consumers[next].mailbox().stage(staged[next]++, envelope, redelivered, returnedFrom == null ? queue : returnedFrom);
+                    claimed.clear(index);
+                    unstaged = index + 1;
+                    credit[next]--;
+                    cursor = next + 1 == count ? 0 : next + 1;
+                    handed++;
+                    left--;
+                }
             }
         }
         finally
         {
-            for (int i = 0; i < count; i++) // even if a take threw: a staged message is never left unpublished
+            try
             {
-                if (staged[i] > 0)
+                if (unstaged < claimed.size)
                 {
-                    consumers[i].mailbox().publish(staged[i]);
-                    staged[i] = 0;
+                    returnUnstaged(claimed, unstaged);
+                }
+            }
+            finally
+            {
+                claimed.size = 0;
+                for (int i = 0; i < count; i++) // even if a take or a return threw: a staged message is never left unpublished
+                {
+                    if (staged[i] > 0)
+                    {
+                        consumers[i].mailbox().publish(staged[i]);
+                        staged[i] = 0;
+                    }
                 }
             }
         }
         return handed;
+    }
+
+    /**
+     * A turn that threw: what it claimed from {@code from} on and did not stage goes back to the head of
+     * the queue, in its order, as it was (unflagged unless it came back flagged), as a stopped consumer's
+     * mailbox does. Allocates (a return record per message taken fresh); never on a turn that completes.
+     */
+    private void returnUnstaged(final TakenBatch claimed, final int from)
+    {
+        for (int index = from; index < claimed.size; index++)
+        {
+            final Envelope envelope = claimed.envelopes[index];
+            final DeliveryOrigin returnedFrom = claimed.origins[index];
+            final boolean redelivered = returnedFrom != null && claimed.redelivered[index];
+            claimed.clear(index);
+            queue.returnUnclaimed(envelope, redelivered, returnedFrom == null ? queue : returnedFrom);
+        }
     }
 
     /** A stopping consumer: waits for the holder to finish, so no put lands in a mailbox being emptied. */

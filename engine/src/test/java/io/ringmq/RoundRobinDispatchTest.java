@@ -345,6 +345,317 @@ class RoundRobinDispatchTest extends BrokerTestBase
             "the rest of the turn went to the one with credit");
     }
 
+    // ------------------------------------------------------------ a turn's claims, against stub consumers
+    //
+    // A stub consumer is only what the dispatcher sees of one (QueueConsumer): a mailbox, a credit the test
+    // sets, a priority. dispatch() runs on the test's thread, so each test sees exactly one turn's decisions.
+
+    @Test
+    void aTurnClaimsNoMoreThanTheSummedCreditAndLeavesTheRestInTheQueueUntouched()
+    {
+        final MessageQueue queue = stubbedQueue("work");
+        final StubConsumer a = stub(queue, 0, 3);
+        final StubConsumer b = stub(queue, 0, 2);
+        publish(0, 20);
+
+        assertEquals(5, queue.dispatcher().dispatch(), "the summed credit, not BATCH");
+
+        assertEquals(List.of(0, 2, 4), a.drain());
+        assertEquals(List.of(1, 3), b.drain());
+        assertEquals(15, queue.messageCount(), "claimed no more than it placed");
+        assertEquals(rangeOf(5, 20), getAll("work", false), "the rest in order, never taken out and put back (unflagged, ahead of nothing)");
+    }
+
+    @Test
+    void aTurnWithMoreCreditThanBatchPlacesBatchMessagesOverSeveralClaimsAtMost()
+    {
+        final MessageQueue queue = stubbedQueue("work");
+        final StubConsumer a = stub(queue, 0, 100);
+        final StubConsumer b = stub(queue, 0, 100);
+        publish(0, 200);
+
+        assertEquals(RoundRobinDispatcher.BATCH, queue.dispatcher().dispatch(), "a turn is bounded by BATCH");
+
+        assertEquals(RoundRobinDispatcher.BATCH / 2, a.drain().size());
+        assertEquals(RoundRobinDispatcher.BATCH / 2, b.drain().size());
+        assertEquals(200 - RoundRobinDispatcher.BATCH, queue.messageCount());
+    }
+
+    @Test
+    void aBatchedTurnNeverHandsAConsumerMoreThanItsCredit()
+    {
+        final MessageQueue queue = stubbedQueue("work");
+        final StubConsumer a = stub(queue, 0, 1);
+        final StubConsumer b = stub(queue, 0, 3);
+        final StubConsumer c = stub(queue, 0, 0);
+        publish(0, 20);
+
+        assertEquals(4, queue.dispatcher().dispatch());
+
+        assertEquals(List.of(0), a.drain(), "its credit of 1");
+        assertEquals(List.of(1, 2, 3), b.drain(), "its credit of 3, the rest of the claim once the first ran out");
+        assertEquals(List.of(), c.drain(), "no credit, nothing");
+        assertEquals(16, queue.messageCount());
+    }
+
+    @Test
+    void batchedTurnsKeepTheRotationAndItsCursorAcrossTurns()
+    {
+        final MessageQueue queue = stubbedQueue("work");
+        final StubConsumer a = stub(queue, 0, 2);
+        final StubConsumer b = stub(queue, 0, 1);
+        final StubConsumer c = stub(queue, 0, 1);
+        publish(0, 10);
+
+        assertEquals(4, queue.dispatcher().dispatch());
+        assertEquals(List.of(0, 3), a.drain());
+        assertEquals(List.of(1), b.drain());
+        assertEquals(List.of(2), c.drain());
+
+        a.credit = 5;
+        b.credit = 5;
+        c.credit = 5;
+        assertEquals(6, queue.dispatcher().dispatch());
+        assertEquals(List.of(4, 7), b.drain(), "the next turn starts after the last one served");
+        assertEquals(List.of(5, 8), c.drain());
+        assertEquals(List.of(6, 9), a.drain());
+    }
+
+    @Test
+    void expiredMessagesInAClaimedBatchAreDroppedAndCountedNotDeliveredAndUseNoCredit() throws Exception
+    {
+        final MessageQueue queue = stubbedQueue("work");
+        final StubConsumer a = stub(queue, 0, 2);
+        final StubConsumer b = stub(queue, 0, 2);
+        for (int i = 0; i < 8; i++)
+        {
+            if (i % 2 == 1)
+            {
+                channel.publish("", "work", MessageProperties.builder().expiration("1").build(), seq(i));
+            }
+            else
+            {
+                channel.publish("", "work", seq(i));
+            }
+        }
+        Thread.sleep(20); // the odd ones expire in the queue
+
+        // The first claim (4, the summed credit) holds 0..3, of which 1 and 3 expired; so the turn claims again.
+        assertEquals(4, queue.dispatcher().dispatch());
+
+        assertEquals(List.of(0, 4), a.drain());
+        assertEquals(List.of(2, 6), b.drain());
+        final QueueInfo info = channel.queueDeclarePassive("work");
+        assertEquals(3, info.expiredCount(), "1, 3 and 5 expired at their turn, as a single take drops them");
+        assertEquals(1, info.messageCount(), "7 was never claimed");
+    }
+
+    @Test
+    void aTurnThatThrowsReturnsWhatItClaimedAndDidNotStageInOrderAndPublishesWhatItStaged()
+    {
+        final MessageQueue queue = stubbedQueue("work");
+        final StubConsumer a = stub(queue, 0, 10);
+        final StubConsumer b = stub(queue, 0, 10);
+        b.failOnMailboxCall = 3; // staging its third message: 5, the sixth of the claim
+        publish(0, 10);
+
+        final RuntimeException thrown = org.junit.jupiter.api.Assertions.assertThrows(RuntimeException.class,
+            () -> queue.dispatcher().dispatch());
+
+        assertEquals("stub: mailbox failed", thrown.getMessage());
+        assertEquals(List.of(0, 2, 4), a.drain(), "what was staged before the throw is published");
+        assertEquals(List.of(1, 3), b.drain());
+        assertEquals(rangeOf(5, 10), getAll("work", false), "the rest of the claim back at the head, in order, unflagged");
+        publish(10, 11);
+        assertEquals(1, queue.dispatcher().dispatch(), "the role was given back");
+        assertEquals(List.of(10), b.drain(), "to the one whose staging threw: its turn was never served");
+    }
+
+    @Test
+    void aBatchedTurnServesTheHighestPriorityWithCreditFirstAndTheLowerOnlyOnceItRunsOut()
+    {
+        final MessageQueue queue = stubbedQueue("work");
+        final StubConsumer low = stub(queue, 0, 5);
+        final StubConsumer high1 = stub(queue, 10, 2);
+        final StubConsumer high2 = stub(queue, 10, 2);
+        publish(0, 20);
+
+        assertEquals(9, queue.dispatcher().dispatch());
+
+        assertEquals(List.of(0, 2), high1.drain());
+        assertEquals(List.of(1, 3), high2.drain());
+        assertEquals(List.of(4, 5, 6, 7, 8), low.drain(), "only once both higher ones had no credit left");
+
+        low.credit = 3;
+        high2.credit = 1;
+        assertEquals(4, queue.dispatcher().dispatch());
+        assertEquals(List.of(9), high2.drain(), "the higher one with credit first, though the cursor points at the lower one after it");
+        assertEquals(List.of(10, 11, 12), low.drain());
+        assertEquals(List.of(), high1.drain());
+    }
+
+    @Test
+    void aTurnOnAQueueWithPoliciesClaimsInTheOrderItsSingleTakesWouldAndDropsWhatExpired() throws Exception
+    {
+        // A queue with policies fills a claim with single takes (QueueStorage.takeBatch's default): highest
+        // message priority first, expired messages dropped as taken.
+        channel.queueDeclare(QueueSpec.builder("prio").maxPriority(9).build());
+        final MessageQueue queue = broker.queue("prio", channel);
+        final StubConsumer a = stub(queue, 0, 2);
+        final StubConsumer b = stub(queue, 0, 2);
+        for (int i = 0; i < 6; i++)
+        {
+            channel.publish("", "prio", MessageProperties.builder().priority(i % 2 == 1 ? 5 : 0).build(), seq(i));
+        }
+
+        assertEquals(4, queue.dispatcher().dispatch());
+
+        assertEquals(List.of(1, 5), a.drain(), "the claim took 1, 3, 5 (priority 5), then 0");
+        assertEquals(List.of(3, 0), b.drain());
+        assertEquals(List.of(2, 4), getAll("prio", false));
+
+        channel.queueDeclare(QueueSpec.builder("ttl").messageTtl(java.time.Duration.ofMillis(1)).build());
+        final MessageQueue expiring = broker.queue("ttl", channel);
+        final StubConsumer c = stub(expiring, 0, 4);
+        stub(expiring, 0, 4);
+        for (int i = 0; i < 4; i++)
+        {
+            channel.publish("", "ttl", seq(i));
+        }
+        Thread.sleep(20);
+
+        assertEquals(0, expiring.dispatcher().dispatch(), "all four expired in the queue");
+        assertEquals(List.of(), c.drain());
+        assertEquals(4, channel.queueDeclarePassive("ttl").expiredCount(), "each dropped and counted once");
+    }
+
+    /** A queue whose consumers are stubs the test adds; nothing else dispatches from it. */
+    private MessageQueue stubbedQueue(final String name)
+    {
+        channel.queueDeclare(name);
+        return broker.queue(name, channel);
+    }
+
+    private static StubConsumer stub(final MessageQueue queue, final int priority, final int credit)
+    {
+        final StubConsumer consumer = new StubConsumer(priority, credit);
+        queue.addConsumer(consumer); // the test's thread is the only one changing the topology
+        return consumer;
+    }
+
+    private void publish(final int from, final int to)
+    {
+        for (int i = from; i < to; i++)
+        {
+            channel.publish("", "work", seq(i));
+        }
+    }
+
+    private List<Integer> getAll(final String queue, final boolean redelivered)
+    {
+        final List<Integer> seqs = new ArrayList<>();
+        Delivery d;
+        while ((d = channel.get(queue, true)) != null)
+        {
+            assertEquals(redelivered, d.redelivered(), "flag of " + seqOf(d.body()));
+            seqs.add(seqOf(d.body()));
+        }
+        return seqs;
+    }
+
+    private static List<Integer> rangeOf(final int from, final int to)
+    {
+        final List<Integer> seqs = new ArrayList<>();
+        for (int i = from; i < to; i++)
+        {
+            seqs.add(i);
+        }
+        return seqs;
+    }
+
+    /** What the dispatcher sees of a consumer: credit as the test sets it, less what waits in its mailbox. */
+    private static final class StubConsumer implements QueueConsumer
+    {
+        final Mailbox mailbox = new Mailbox(DeliveryAgent.MAILBOX_LIMIT);
+        final int priority;
+        /** What the next turn may hand it, set by the test; each message drained from its mailbox uses one. */
+        int credit;
+        /** The n-th call of mailbox() (from 1) throws once; 0: never. */
+        int failOnMailboxCall;
+        private int mailboxCalls;
+
+        StubConsumer(final int priority, final int credit)
+        {
+            this.priority = priority;
+            this.credit = credit;
+        }
+
+        /** @return the sequence numbers waiting in its mailbox, oldest first, now removed (and released). */
+        List<Integer> drain()
+        {
+            final List<Integer> seqs = new ArrayList<>();
+            final Taken taken = new Taken();
+            while (mailbox.peek(taken))
+            {
+                seqs.add(seqOf(taken.envelope.body));
+                assertTrue(!taken.redelivered, "fresh messages come unflagged");
+                taken.envelope.release();
+                mailbox.remove();
+                credit--;
+            }
+            return seqs;
+        }
+
+        @Override
+        public boolean isRunning()
+        {
+            return true;
+        }
+
+        @Override
+        public int priority()
+        {
+            return priority;
+        }
+
+        @Override
+        public boolean isExclusive()
+        {
+            return false;
+        }
+
+        @Override
+        public int dispatchCredit()
+        {
+            return Math.max(0, Math.min(credit - mailbox.size(), mailbox.capacity() - mailbox.size()));
+        }
+
+        @Override
+        public Mailbox mailbox()
+        {
+            if (++mailboxCalls == failOnMailboxCall)
+            {
+                throw new IllegalStateException("stub: mailbox failed");
+            }
+            return mailbox;
+        }
+
+        @Override
+        public void wake()
+        {
+        }
+
+        @Override
+        public void wakeForMessages()
+        {
+        }
+
+        @Override
+        public void stopBecauseQueueWent(final String reason)
+        {
+        }
+    }
+
     private static int count(final List<Integer> ids, final int id)
     {
         int n = 0;

@@ -21,6 +21,7 @@ import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 
 import static org.openjdk.jcstress.annotations.Expect.ACCEPTABLE;
+import static org.openjdk.jcstress.annotations.Expect.ACCEPTABLE_INTERESTING;
 import static org.openjdk.jcstress.annotations.Expect.FORBIDDEN;
 
 /**
@@ -188,6 +189,194 @@ public final class RoundRobinStress
             r.r2 = toCancelled.get();
             r.r3 = redelivered.get();
             broker.close();
+        }
+    }
+
+    /**
+     * A turn's batch claim racing a cancel. Two caller-driven auto-ack consumers, A then B; ids 1..4 are
+     * published before the race. The first actor drives A, whose turn claims all four at once and stages
+     * them in rotation (1 and 3 to A, 2 and 4 to B) unless B has stopped; the second cancels B, which waits
+     * for a turn in progress ({@code acquireRole}) and returns what its mailbox holds. B's handler never
+     * runs: it is never driven. r1: ids seen by A's handler or left in the queue, counted as digits (id 4
+     * first); r2: what A's handler saw, in order; r3: what the arbiter then finds in the queue, in order.
+     */
+    @JCStressTest
+    @Outcome(id = "1111, 1234, 0", expect = ACCEPTABLE, desc = "The cancel came first: A, alone, took all four, in order.")
+    @Outcome(id = "1111, 1324, 0", expect = ACCEPTABLE_INTERESTING, desc = "The turn placed 2 and 4 with B; the cancel returned them in order and A took them after its own 1 and 3.")
+    @Outcome(id = "1111, 132, 4", expect = ACCEPTABLE_INTERESTING, desc = "As above, but A found only 2 back before it stopped looking: 4 came back just after, and waits in the queue.")
+    @Outcome(id = "1111, 13, 24", expect = ACCEPTABLE_INTERESTING, desc = "The turn placed 2 and 4 with B; the cancel returned them in order after A stopped looking.")
+    @Outcome(id = ".*0.*, .*, .*", expect = FORBIDDEN, desc = "A message was lost: claimed and never staged, or staged in B's mailbox after the cancel emptied it.")
+    @Outcome(id = ".*2.*, .*, .*", expect = FORBIDDEN, desc = "A message was seen twice: staged and also left in (or returned to) the queue.")
+    @Outcome(expect = FORBIDDEN, desc = "Each message once but out of order (a claim, a mailbox or the return of B's mailbox reordered one publisher's messages), or a corrupt body.")
+    @State
+    public static class ATurnsBatchClaimRacingACancelPlacesEachMessageOnce
+    {
+        private final Broker broker = Probe.smallBroker();
+        private final Channel observer = broker.openChannel();
+        private final Channel channelA = broker.openChannel();
+        private final Channel channelB = broker.openChannel();
+        private final AtomicIntegerArray seen = new AtomicIntegerArray(MESSAGES + 1);
+        private final Consumer a;
+        private final Consumer b;
+        /** A's handler runs on the first actor only. */
+        private int seenByA;
+
+        public ATurnsBatchClaimRacingACancelPlacesEachMessageOnce()
+        {
+            Probe.declare(observer, "q", 8, OverflowPolicy.REJECT_PUBLISH);
+            final ConsumeOptions driven = ConsumeOptions.builder().autoAck(true).callerDriven(() -> { }).build();
+            a = channelA.consume("q", driven, delivery ->
+            {
+                final int id = Probe.id(delivery);
+                seenByA = seenByA * 10 + id;
+                count(seen, id);
+            });
+            b = channelB.consume("q", driven, delivery -> count(seen, Probe.id(delivery)));
+            for (int id = 1; id <= MESSAGES; id++)
+            {
+                observer.publish("", "q", Probe.body(id));
+            }
+        }
+
+        @Actor
+        public void driveA(final III_Result r)
+        {
+            a.deliver(16);
+            r.r2 = seenByA;
+        }
+
+        @Actor
+        public void cancelB()
+        {
+            b.cancel();
+        }
+
+        @Arbiter
+        public void arbiter(final III_Result r)
+        {
+            int left = 0;
+            int id;
+            while ((id = Probe.take(observer, "q")) != Probe.EMPTY)
+            {
+                left = left * 10 + id;
+                count(seen, id);
+            }
+            r.r1 = digits(seen);
+            r.r3 = left;
+            broker.close();
+        }
+    }
+
+    /**
+     * A turn's claim racing a requeue. Id 1 is published and taken by a manual-ack get before two
+     * caller-driven auto-ack consumers, A then B, come; then 2 and 3 are published. The first actor drives A,
+     * whose turns claim what is ready; the second nacks 1 with requeue, which puts it back ahead of the
+     * never-delivered ones. The arbiter then drives both consumers until nothing moves and empties the
+     * queue. r1: ids delivered or left, counted as digits (id 3 first); r2: the redelivered flag each id
+     * came with, as digits (id 1 first); r3: what A's handler saw during the race, in order.
+     */
+    @JCStressTest
+    @Outcome(id = "111, 100, 13", expect = ACCEPTABLE, desc = "The requeue came first: the claim took the returned 1 ahead of 2 and 3, and the rotation gave 1 and 3 to A, 2 to B.")
+    @Outcome(id = "111, 100, 21", expect = ACCEPTABLE_INTERESTING, desc = "The claim took 2 and 3 (2 to A, 3 to B) before the requeue; A's next turn claimed the returned 1, and the rotation's turn was A's.")
+    @Outcome(id = "111, 100, 2", expect = ACCEPTABLE_INTERESTING, desc = "The claim took 2 and 3 before the requeue, which came after A stopped looking: 1 went out in the arbiter's turns.")
+    @Outcome(id = "111, (?!100,).*", expect = FORBIDDEN, desc = "A redelivered flag is wrong: the requeued 1 came unflagged, or a fresh message flagged.")
+    @Outcome(id = ".*0.*, .*, .*", expect = FORBIDDEN, desc = "A message was lost between the requeue, the claim and the mailboxes.")
+    @Outcome(id = ".*2.*, .*, .*", expect = FORBIDDEN, desc = "A message was delivered twice: claimed while also requeued, or staged twice.")
+    @Outcome(expect = FORBIDDEN, desc = "Each message once, flagged right, but A's share is out of the rotation's order or a fresh message was claimed ahead of the returned one; or a corrupt body.")
+    @State
+    public static class ATurnsClaimRacingARequeueTakesEachMessageOnceReturnedFirst
+    {
+        private static final int IDS = 3;
+
+        private final Broker broker = Probe.smallBroker();
+        private final Channel observer = broker.openChannel();
+        private final Channel getter = broker.openChannel();
+        private final Channel channelA = broker.openChannel();
+        private final Channel channelB = broker.openChannel();
+        private final AtomicIntegerArray seen = new AtomicIntegerArray(IDS + 1);
+        private final AtomicIntegerArray flagged = new AtomicIntegerArray(IDS + 1);
+        private final Consumer a;
+        private final Consumer b;
+        private final long outstanding;
+        /** A's handler runs on the first actor during the race, then on the arbiter. */
+        private int seenByA;
+
+        public ATurnsClaimRacingARequeueTakesEachMessageOnceReturnedFirst()
+        {
+            Probe.declare(observer, "q", 8, OverflowPolicy.REJECT_PUBLISH);
+            observer.publish("", "q", Probe.body(1));
+            outstanding = getter.get("q", false).deliveryTag();
+            final ConsumeOptions driven = ConsumeOptions.builder().autoAck(true).callerDriven(() -> { }).build();
+            a = channelA.consume("q", driven, delivery ->
+            {
+                seenByA = seenByA * 10 + Probe.id(delivery);
+                record(delivery);
+            });
+            b = channelB.consume("q", driven, this::record);
+            observer.publish("", "q", Probe.body(2));
+            observer.publish("", "q", Probe.body(3));
+        }
+
+        @Actor
+        public void driveA(final III_Result r)
+        {
+            a.deliver(16);
+            r.r3 = seenByA;
+        }
+
+        @Actor
+        public void requeueOne()
+        {
+            getter.nack(outstanding, false, true);
+        }
+
+        @Arbiter
+        public void arbiter(final III_Result r)
+        {
+            for (int round = 0; round < 4; round++)
+            {
+                a.deliver(16);
+                b.deliver(16);
+            }
+            Delivery left;
+            while ((left = observer.get("q", true)) != null)
+            {
+                record(left);
+            }
+            int counts = 0;
+            int flags = 0;
+            for (int id = IDS; id >= 1; id--)
+            {
+                counts = counts * 10 + Math.min(9, seen.get(id));
+            }
+            for (int id = 1; id <= IDS; id++)
+            {
+                flags = flags * 10 + flagged.get(id);
+            }
+            r.r1 = counts;
+            r.r2 = flags;
+            broker.close();
+        }
+
+        private void record(final Delivery delivery)
+        {
+            final int id = Probe.id(delivery);
+            if (id >= 1 && id <= IDS)
+            {
+                seen.incrementAndGet(id);
+                if (delivery.redelivered())
+                {
+                    flagged.set(id, 1);
+                }
+            }
+        }
+    }
+
+    private static void count(final AtomicIntegerArray seen, final int id)
+    {
+        if (id >= 1 && id < seen.length())
+        {
+            seen.incrementAndGet(id);
         }
     }
 
