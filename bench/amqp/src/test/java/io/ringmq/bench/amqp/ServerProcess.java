@@ -9,7 +9,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -98,6 +100,15 @@ final class ServerProcess implements AutoCloseable
      */
     long liveHeapBytes(final String label) throws IOException, InterruptedException
     {
+        return liveHeap(label).totalBytes();
+    }
+
+    /**
+     * @param label as for {@link #liveHeapBytes(String)}
+     * @return the server's live objects by class, after a full collection
+     */
+    HeapHistogram liveHeap(final String label) throws IOException, InterruptedException
+    {
         final Path jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd");
         if (!Files.isExecutable(jcmd))
         {
@@ -114,12 +125,46 @@ final class ServerProcess implements AutoCloseable
         final Path kept = Path.of("target", "load-test", "heap-" + label + ".txt");
         Files.createDirectories(kept.getParent());
         Files.writeString(kept, text, StandardCharsets.UTF_8);
-        final Matcher total = HISTOGRAM_TOTAL.matcher(text);
-        if (!total.find())
+        return HeapHistogram.parse(text);
+    }
+
+    /**
+     * A {@code GC.class_histogram}: live instances and octets per class, and their total.
+     *
+     * @param totalBytes octets of all live objects
+     * @param byClass    per class name (as the histogram spells it, {@code [Lio.ringmq.Envelope;} for an
+     *                   array): {instances, octets}
+     */
+    record HeapHistogram(long totalBytes, Map<String, long[]> byClass)
+    {
+        /** A row: {@code <rank>: <instances> <bytes> <class name> (<module>)?}. */
+        private static final Pattern ROW = Pattern.compile("^\\s*\\d+:\\s+(\\d+)\\s+(\\d+)\\s+(\\S+)", Pattern.MULTILINE);
+
+        static HeapHistogram parse(final String text)
         {
-            throw new IllegalStateException("no Total line in jcmd GC.class_histogram:\n" + text);
+            final Matcher total = HISTOGRAM_TOTAL.matcher(text);
+            if (!total.find())
+            {
+                throw new IllegalStateException("no Total line in jcmd GC.class_histogram:\n" + text);
+            }
+            final Map<String, long[]> byClass = new HashMap<>();
+            final Matcher row = ROW.matcher(text);
+            while (row.find())
+            {
+                byClass.put(row.group(3), new long[] {Long.parseLong(row.group(1)), Long.parseLong(row.group(2))});
+            }
+            return new HeapHistogram(Long.parseLong(total.group(2)), Map.copyOf(byClass));
         }
-        return Long.parseLong(total.group(2));
+
+        long instancesOf(final String className)
+        {
+            return byClass.getOrDefault(className, new long[2])[0];
+        }
+
+        long bytesOf(final String className)
+        {
+            return byClass.getOrDefault(className, new long[2])[1];
+        }
     }
 
     /** @return the server's last lines of output, for a failure's message. */
