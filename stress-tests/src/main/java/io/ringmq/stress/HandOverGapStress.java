@@ -9,6 +9,9 @@ import org.openjdk.jcstress.annotations.Outcome;
 import org.openjdk.jcstress.annotations.State;
 import org.openjdk.jcstress.infra.results.III_Result;
 
+import java.util.function.Predicate;
+import java.util.function.Supplier;
+
 import static org.openjdk.jcstress.annotations.Expect.ACCEPTABLE;
 import static org.openjdk.jcstress.annotations.Expect.ACCEPTABLE_INTERESTING;
 import static org.openjdk.jcstress.annotations.Expect.FORBIDDEN;
@@ -83,28 +86,37 @@ public final class HandOverGapStress
         return inOrder ? EXACT : OUT_OF_ORDER;
     }
 
-    static Integer[] drain(final MpmcRing<Integer> ring)
+    /** @return what {@code poll} gives until it gives null (null-terminated, at most 8). */
+    static Integer[] drain(final Supplier<Integer> poll)
     {
         final Integer[] rest = new Integer[8];
         int n = 0;
         Integer id;
-        while (n < rest.length && (id = ring.poll()) != null)
+        while (n < rest.length && (id = poll.get()) != null)
         {
             rest[n++] = id;
         }
         return rest;
     }
 
-    static Integer[] drain(final MpmcGrowingRing<Integer> ring)
+    /** Fills a ring of 4 with ids 1-4, through its {@code offer}. */
+    static void fillWithOneToFour(final Predicate<Integer> offer)
     {
-        final Integer[] rest = new Integer[8];
-        int n = 0;
-        Integer id;
-        while (n < rest.length && (id = ring.poll()) != null)
+        for (int id = 1; id <= 4; id++)
         {
-            rest[n++] = id;
+            offer.test(id);
         }
-        return rest;
+    }
+
+    /** @return the first {@code taken} ids a batch consumer wrote into {@code out}. */
+    static int[] batchTook(final Integer[] out, final int taken)
+    {
+        final int[] took = new int[out.length];
+        for (int i = 0; i < taken; i++)
+        {
+            took[i] = out[i];
+        }
+        return took;
     }
 
     /**
@@ -127,10 +139,7 @@ public final class HandOverGapStress
 
         public RunRacingABatchConsumersHandOver()
         {
-            for (int id = 1; id <= 4; id++)
-            {
-                ring.offer(id);
-            }
+            fillWithOneToFour(ring::offer);
         }
 
         @Actor
@@ -148,12 +157,7 @@ public final class HandOverGapStress
         @Arbiter
         public void arbiter(final III_Result r)
         {
-            final int[] took = new int[2];
-            for (int i = 0; i < r.r2; i++)
-            {
-                took[i] = out[i];
-            }
-            r.r3 = verdict(took, r.r2, drain(ring), r.r1);
+            r.r3 = verdict(batchTook(out, r.r2), r.r2, drain(ring::poll), r.r1);
         }
     }
 
@@ -177,10 +181,7 @@ public final class HandOverGapStress
 
         public RunRacingTwoPollsHandOvers()
         {
-            for (int id = 1; id <= 4; id++)
-            {
-                ring.offer(id);
-            }
+            fillWithOneToFour(ring::offer);
         }
 
         @Actor
@@ -207,7 +208,7 @@ public final class HandOverGapStress
         @Arbiter
         public void arbiter(final III_Result r)
         {
-            r.r3 = verdict(took, r.r2, drain(ring), r.r1);
+            r.r3 = verdict(took, r.r2, drain(ring::poll), r.r1);
         }
     }
 
@@ -233,10 +234,7 @@ public final class HandOverGapStress
 
         public GrowingRingRunAtItsCachedLimitRacingABatchConsumer()
         {
-            for (int id = 1; id <= 4; id++)
-            {
-                ring.offer(id);
-            }
+            fillWithOneToFour(ring::offer);
         }
 
         @Actor
@@ -254,12 +252,7 @@ public final class HandOverGapStress
         @Arbiter
         public void arbiter(final III_Result r)
         {
-            final int[] took = new int[2];
-            for (int i = 0; i < r.r2; i++)
-            {
-                took[i] = out[i];
-            }
-            r.r3 = verdict(took, r.r2, drain(ring), r.r1);
+            r.r3 = verdict(batchTook(out, r.r2), r.r2, drain(ring::poll), r.r1);
         }
     }
 }
