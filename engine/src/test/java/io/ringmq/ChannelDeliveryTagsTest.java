@@ -112,6 +112,45 @@ class ChannelDeliveryTagsTest extends BrokerTestBase
     }
 
     @Test
+    void aDeliveryKeptPastItsCallbackCannotBeAckedEvenOnTheThreadThatRanIt() throws Exception
+    {
+        try (Broker small = Broker.builder().consumerPool(1).build(); Channel ch = small.openChannel())
+        {
+            ch.queueDeclare("kept");
+            ch.queueDeclare("later");
+            final AtomicReference<Delivery> kept = new AtomicReference<>();
+            final AtomicReference<Thread> keptOn = new AtomicReference<>();
+            ch.consume("kept", ConsumeOptions.manualAck(0), d ->
+            {
+                keptOn.set(Thread.currentThread());
+                kept.set(d); // a misuse: acked later, from another consumer's callback on the same pool thread
+            });
+            final AtomicReference<Throwable> misuse = new AtomicReference<>();
+            final AtomicReference<Thread> laterOn = new AtomicReference<>();
+            ch.consume("later", ConsumeOptions.autoAck(), d ->
+            {
+                laterOn.set(Thread.currentThread());
+                try
+                {
+                    kept.get().ack();
+                    misuse.set(new AssertionError("acked outside its callback"));
+                }
+                catch (final IllegalStateException expected)
+                {
+                    misuse.set(expected);
+                }
+            });
+            ch.publish("", "kept", seq(1));
+            Await.until("kept delivered", () -> kept.get() != null);
+            ch.publish("", "later", seq(2));
+            Await.until("later delivered", () -> misuse.get() != null);
+            assertEquals(keptOn.get(), laterOn.get(), "a pool of one ran both callbacks");
+            assertTrue(misuse.get() instanceof IllegalStateException, String.valueOf(misuse.get()));
+            assertEquals(1, ch.unackedCount(), "the kept delivery is still unacknowledged");
+        }
+    }
+
+    @Test
     void aReusedDeliveryCannotBeAckedAfterItsCallbackAndSettlesNothing() throws Exception
     {
         channel.queueDeclare("q");
