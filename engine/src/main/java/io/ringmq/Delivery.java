@@ -37,8 +37,14 @@ public final class Delivery
     private int returns;
     private String queue;
     private boolean quorum;
-    /** The thread the current delivery was handed to; see the class comment. */
+    /**
+     * The thread the current delivery was handed to, while {@link #handedOver}; see the class comment. Kept
+     * after {@link #clear} and written only when it changes: a reference store into this long-lived object
+     * costs G1 a StoreLoad fence in its post-write barrier, once per delivery if written each time.
+     */
     private Thread owner;
+    /** Between {@link #set} and {@link #clear}: the conveniences may act, on {@link #owner}'s thread. */
+    private boolean handedOver;
     /** A quorum queue's redelivery: the properties with {@code x-delivery-count}, made on first read. */
     private MessageProperties counted;
     /**
@@ -78,14 +84,19 @@ public final class Delivery
             this.quorum = origin.isQuorum();
         }
         this.counted = null;
-        this.owner = Thread.currentThread();
+        final Thread current = Thread.currentThread();
+        if (owner != current)
+        {
+            owner = current;
+        }
+        handedOver = true;
     }
 
     void clear()
     {
         envelope = null;
         counted = null;
-        owner = null;
+        handedOver = false;
     }
 
     /** @return the tag to acknowledge this delivery with: the channel's, unique and increasing on the channel. */
@@ -238,7 +249,7 @@ public final class Delivery
 
     private AckScope ownScope(final String method)
     {
-        if (owner != Thread.currentThread())
+        if (!handedOver || owner != Thread.currentThread())
         {
             // Another thread, or after the callback: the flyweight may already hold the next delivery.
             throw new IllegalStateException("Delivery." + method + "() outside its callback (or from another " +
