@@ -358,7 +358,12 @@ class BatchDeliveryHandlerTest extends BrokerTestBase
             });
         publish(count);
 
-        Await.until("all acknowledged", () -> channel.queueDeclarePassive("q").acknowledgedCount() == count);
+        // The deliveries are counted once per take, after its last ack can land: wait for both counts.
+        Await.until("all acknowledged and counted", () ->
+        {
+            final QueueInfo info = channel.queueDeclarePassive("q");
+            return info.acknowledgedCount() == count && info.deliveredCount() == count;
+        });
         assertEquals(List.of(true), lastEnd, "the last message is always the end of its take");
         assertEquals(0, consumer.unackedCount());
         assertEquals(0, channel.queueDeclarePassive("q").messageCount());
