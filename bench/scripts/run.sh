@@ -26,6 +26,8 @@
 #               thread (PipelineLatency; the p99.9 target)          latency-<profile>-pipeline.jsonl
 #               quick: 3 forks x (2 x 1 s warmup + 2 x 2 s) x 6 peers x 2 rates, about 6 minutes; full: about 30 minutes
 #   engine      RingMqPushThroughput: RingMQ's push consumers   -> results-<profile>-engine.json
+#   cost        SingleThreadCost: CPU per delivery on one       -> results-<profile>-cost.json
+#               thread, RingMQ and the Disruptor, three shapes (quick: about 2 minutes)
 #   routing     RoutingBenchmark route costs + baselines        -> results-<profile>-routing.json
 #               and its 100k-bindings declare single shot       -> results-<profile>-routing-declare.json
 #   priority    PriorityQueueBenchmark: plain vs priority       -> results-<profile>-priority.json
@@ -46,8 +48,8 @@
 #   RINGMQ_BENCH_SKIP_BUILD=1        reuse bench/target/benchmarks.jar
 #   RINGMQ_BENCH_WAIT_QUIET=SECONDS  wait up to that long for the 1-minute load average to drop below 0.5
 #                                    (on a shared 2-core machine another build or test run distorts every number)
-#   RINGMQ_BENCH_STAGES="a b ..."    run only these stages (default: throughput peers latency latency-pipeline engine routing
-#                                    priority scale, and network in the full profile); the report still merges every
+#   RINGMQ_BENCH_STAGES="a b ..."    run only these stages (default: throughput peers latency latency-pipeline engine cost
+#                                    routing priority scale, and network in the full profile); the report still merges every
 #                                    results-<profile>*.json and the network-<profile>.jsonl it finds
 #   RINGMQ_BENCH_JMH_ARGS            more JMH options for every stage (e.g. "-p contender=disruptor,jctools")
 #   RINGMQ_BENCH_OUT=DIR             write results and the report there instead of docs/bench
@@ -84,10 +86,11 @@ case "${PROFILE}" in
         ROUTING_OPTS=(-f 1 -wi 1 -w 1s -i 2 -r 1s -p bindings=10,100000)
         DECLARE_OPTS=(-f 1 -wi 3 -i 5)
         PRIORITY_OPTS=(-f 1 -wi 1 -w 1s -i 2 -r 1s)
+        COST_OPTS=(-f 3 -wi 2 -w 1s -i 2 -r 1s)
         SCALE_OPTS=(--queues 1000,10000,100000 --consumers 10000 --messages 10)
         RATES="100000,1000000"
         RABBIT="${RINGMQ_BENCH_RABBIT:-0}"
-        DEFAULT_STAGES="throughput peers latency latency-pipeline engine routing priority scale"
+        DEFAULT_STAGES="throughput peers latency latency-pipeline engine cost routing priority scale"
         ;;
     full)
         THROUGHPUT_OPTS=(-f 2 -wi 3 -w 5s -i 5 -r 5s)
@@ -98,10 +101,11 @@ case "${PROFILE}" in
         ROUTING_OPTS=(-f 2 -wi 3 -w 1s -i 5 -r 1s)
         DECLARE_OPTS=(-f 2 -wi 5 -i 10)
         PRIORITY_OPTS=(-f 2 -wi 3 -w 1s -i 5 -r 1s)
+        COST_OPTS=(-f 3 -wi 3 -w 1s -i 5 -r 1s)
         SCALE_OPTS=(--queues 1000,10000,100000 --consumers 10000 --messages 100)
         RATES="100000,1000000"
         RABBIT="${RINGMQ_BENCH_RABBIT:-1}"
-        DEFAULT_STAGES="throughput peers latency latency-pipeline engine routing priority scale network"
+        DEFAULT_STAGES="throughput peers latency latency-pipeline engine cost routing priority scale network"
         ;;
     *)
         echo "usage: $0 [quick|full]" >&2
@@ -301,6 +305,10 @@ fi
 if wants engine
 then
     run_jmh engine "${OUT}/results-${PROFILE}-engine.json" 'io\.ringmq\.bench\.engine\..*' "${ENGINE_OPTS[@]}"
+fi
+if wants cost
+then
+    run_jmh cost "${OUT}/results-${PROFILE}-cost.json" 'io\.ringmq\.bench\.cost\..*' "${COST_OPTS[@]}"
 fi
 if wants routing
 then

@@ -2,6 +2,7 @@ package io.ringmq.bench.report;
 
 import io.ringmq.bench.PriorityQueueBenchmark;
 import io.ringmq.bench.RoutingBenchmark;
+import io.ringmq.bench.cost.SingleThreadCost;
 import io.ringmq.bench.engine.RingMqPushThroughput;
 
 /**
@@ -18,6 +19,14 @@ enum Suite
             + "second, is also the delivery rate (under fanout, each publish is delivered 4 times). B/op counts "
             + "every thread of the JVM, consumer threads included, per publish: the zero-allocation claim for "
             + "publish → deliver → ack."),
+    CPU_COST(SingleThreadCost.class, "CPU per delivery, one thread",
+        "The pipeline shapes run on one thread, with nothing crossing a core and nothing waiting: the thread "
+            + "publishes 256 deliveries' worth (64 messages under fanout, each delivered 4 times), then drives "
+            + "every consumer until each has had its share; ns per delivery. The Disruptor: a single-producer "
+            + "ring and one `EventPoller` per handler (striped handlers for competing consumers); RingMQ: "
+            + "`publishBatch` and caller-driven consumers (`ack=manual`: an ack per delivery, prefetch 256). "
+            + "On two cores a path of t ns per delivery cannot exceed 2/t deliveries per ns, however its threads "
+            + "overlap: the floor under the pipeline rates."),
     ROUTING(RoutingBenchmark.class, "Routing",
         "One `RoutingTable.route` per operation (no queues, no messages), per exchange type, with 10 to "
             + "100,000 bindings, against naive baselines measured in the same run: a `HashMap<String, List>` "
