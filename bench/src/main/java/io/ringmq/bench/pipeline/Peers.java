@@ -76,7 +76,8 @@ public final class Peers
                 + "delivery threads acknowledging every message (the client batches acks).");
         final String ringmq = "RingMQ Channel.%s to a %s exchange, queues of 65,536 with x-overflow=block, a push "
             + "consumer per consumer (Channel.consume; threading and wait strategy from the `threading`/`wait` "
-            + "params), a channel per producer and per consumer; %s.";
+            + "params), a channel per producer and per consumer, an envelope pool that keeps as many idle envelopes "
+            + "as the queues hold (Broker.builder().envelopePool); %s.";
         register("ringmq-auto", "ringmq", RING_BATCH, true, () -> new RingMqPeer(true, false),
             String.format(ringmq, "publish", "direct (fanout for 1P4C)", "ack=auto"));
         register("ringmq-auto-batch", "ringmq", RING_BATCH, true, () -> new RingMqPeer(true, true),
