@@ -36,11 +36,6 @@ public final class ChannelSemanticsStress
     {
     }
 
-    private static ConsumeOptions callerDriven(final Runnable onReady)
-    {
-        return ConsumeOptions.builder().prefetch(0).callerDriven(onReady).build();
-    }
-
     /**
      * One channel, two consumers: A on queue a, B on queue b, one message waiting in each. Actor 1 has A
      * deliver (tag x) and acks {@code x} with multiple; actor 2 has B deliver (tag y) at the same time.
@@ -65,12 +60,9 @@ public final class ChannelSemanticsStress
 
         public AckMultipleRacingADeliveryOnAnotherConsumer()
         {
-            Probe.declare(channel, "a", 4, OverflowPolicy.REJECT_PUBLISH);
-            Probe.declare(channel, "b", 4, OverflowPolicy.REJECT_PUBLISH);
-            channel.publish("", "a", Probe.body(1));
-            channel.publish("", "b", Probe.body(2));
-            a = channel.consume("a", callerDriven(() -> { }), d -> tagA = d.deliveryTag());
-            b = channel.consume("b", callerDriven(() -> { }), d -> tagB = d.deliveryTag());
+            Probe.oneMessageInEachOfTwoQueues(channel);
+            a = channel.consume("a", Probe.callerDriven(() -> { }), d -> tagA = d.deliveryTag());
+            b = channel.consume("b", Probe.callerDriven(() -> { }), d -> tagB = d.deliveryTag());
         }
 
         @Actor
@@ -118,7 +110,7 @@ public final class ChannelSemanticsStress
         {
             Probe.declare(channel, "q", 4, OverflowPolicy.REJECT_PUBLISH);
             channel.publish("", "q", Probe.body(1));
-            consumer = channel.consume("q", callerDriven(() -> { }), d -> tag = d.deliveryTag());
+            consumer = channel.consume("q", Probe.callerDriven(() -> { }), d -> tag = d.deliveryTag());
             consumer.deliver(1);
         }
 
@@ -280,7 +272,7 @@ public final class ChannelSemanticsStress
         {
             Probe.declare(observer, "q", 4, OverflowPolicy.REJECT_PUBLISH);
             observer.publish("", "q", Probe.body(1));
-            channel.consume("q", callerDriven(() -> { }), d -> tag = d.deliveryTag()).deliver(1);
+            channel.consume("q", Probe.callerDriven(() -> { }), d -> tag = d.deliveryTag()).deliver(1);
         }
 
         @Actor

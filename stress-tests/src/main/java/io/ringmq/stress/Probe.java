@@ -2,6 +2,7 @@ package io.ringmq.stress;
 
 import io.ringmq.Broker;
 import io.ringmq.Channel;
+import io.ringmq.ConsumeOptions;
 import io.ringmq.Delivery;
 import io.ringmq.OverflowPolicy;
 import io.ringmq.QueueSpec;
@@ -32,6 +33,24 @@ public final class Probe
         final OverflowPolicy overflow)
     {
         channel.queueDeclare(QueueSpec.builder(queue).capacity(capacity).overflow(overflow).build());
+    }
+
+    /**
+     * @return a caller-driven consumer's options, manual ack with no prefetch of its own: the actor that
+     * calls its {@code deliver} is its whole delivering thread, so a race is exactly the one an actor makes.
+     */
+    public static ConsumeOptions callerDriven(final Runnable onReady)
+    {
+        return ConsumeOptions.builder().prefetch(0).callerDriven(onReady).build();
+    }
+
+    /** Declares queues {@code a} and {@code b} (rings of 4) and publishes one message to each: id 1 to a, 2 to b. */
+    public static void oneMessageInEachOfTwoQueues(final Channel channel)
+    {
+        declare(channel, "a", 4, OverflowPolicy.REJECT_PUBLISH);
+        declare(channel, "b", 4, OverflowPolicy.REJECT_PUBLISH);
+        channel.publish("", "a", body(1));
+        channel.publish("", "b", body(2));
     }
 
     /** @return a one-byte body carrying {@code id} (1..127). */
