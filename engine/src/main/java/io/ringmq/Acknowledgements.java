@@ -26,8 +26,12 @@ import java.util.List;
  * {@code multiple} that runs meanwhile (no handler can have seen it).
  * <p>
  * <b>Global prefetch:</b> {@code basic.qos} with {@code global} sets {@link #channelPrefetch}: a bound on
- * the unacknowledged deliveries of all the channel's consumers together, checked beside each consumer's
- * own.
+ * the unacknowledged deliveries of all the channel's consumers together, held beside each consumer's
+ * own. The channel's consumers deliver on threads of their own, so reading the count and then holding a
+ * delivery would let two of them take the last credit at once; each delivery under the bound is
+ * therefore <em>reserved</em> first ({@link #reserveChannelDelivery}), with a CAS on one word that counts
+ * the reservations in flight and how many were ever made, and the reservation ends once the delivery
+ * is held in its scope ({@link #endChannelReservation}). See {@link #channelReservations}.
  * <p>
  * Allocation: settling one tag, or {@code multiple} acks, allocates nothing (the sinks are constants);
  * a requeue of several messages at once, which must keep their order, collects them first.
@@ -38,13 +42,22 @@ import java.util.List;
  * <p>
  * Memory ordering: {@link #faaNextTag} is an atomic fetch-and-add ({@link #unreserveTags} a CAS); {@code scopes} is a copy-on-write
  * array stored with release ({@link #soScopes}) under this object's monitor and read with acquire
- * ({@link #laScopes}) by settlements.
+ * ({@link #laScopes}) by settlements; {@code channelReservations} is read volatile
+ * ({@link #lvChannelReservations}) and changed only by CAS ({@link #casChannelReservations}), each of
+ * them ordered with the scopes' volatile counts as {@link #channelReservations} says.
  */
 final class Acknowledgements
 {
     private static final VarHandle NEXT_TAG;
     private static final VarHandle SCOPES;
     private static final VarHandle CHANNEL_PREFETCH;
+    private static final VarHandle CHANNEL_RESERVATIONS;
+
+    /** One reservation in {@link #channelReservations}: one more in flight, one more ever made. */
+    private static final long RESERVATION = (1L << 32) + 1;
+    /** {@link #channelReservations}' flag: a consumer was refused while reservations were in flight. */
+    private static final long REFUSED_BESIDE_RESERVATIONS = 1L << 31;
+    private static final long IN_FLIGHT_MASK = REFUSED_BESIDE_RESERVATIONS - 1;
 
     static
     {
@@ -54,6 +67,7 @@ final class Acknowledgements
             NEXT_TAG = lookup.findVarHandle(Acknowledgements.class, "lastTag", long.class);
             SCOPES = lookup.findVarHandle(Acknowledgements.class, "scopes", AckScope[].class);
             CHANNEL_PREFETCH = lookup.findVarHandle(Acknowledgements.class, "channelPrefetch", int.class);
+            CHANNEL_RESERVATIONS = lookup.findVarHandle(Acknowledgements.class, "channelReservations", long.class);
         }
         catch (final ReflectiveOperationException ex)
         {
@@ -91,6 +105,16 @@ final class Acknowledgements
     private volatile AckScope[] scopes;
     @SuppressWarnings("unused")
     private volatile int channelPrefetch;
+    /**
+     * Under a global prefetch, the deliveries reserved and not yet held (bits 0–30), a flag (bit 31: see
+     * {@link #endChannelReservation}), and how many reservations were ever made (bits 32–63, wrapping).
+     * That count changes with every reservation, so a CAS from a value read before someone else's
+     * reservation fails even when that reservation has ended meanwhile (no ABA): a reserver reads this
+     * word, then the scopes' counts, and CASes; whatever was held after its read was reserved after
+     * it, and fails its CAS, or before it, and is in the word it read or, once ended, in the counts.
+     */
+    @SuppressWarnings("unused")
+    private volatile long channelReservations;
 
     Acknowledgements(final String description)
     {
@@ -171,11 +195,78 @@ final class Acknowledgements
         return lvChannelPrefetch();
     }
 
-    /** @return true while the channel's consumers together are under the global prefetch (always, without one). */
+    /**
+     * @return true while the channel's consumers together are under the global prefetch (always, without
+     * one), counting the deliveries reserved and not yet held. A test only, for an idle consumer; the
+     * delivery itself is made under {@link #reserveChannelDelivery}.
+     */
     boolean hasChannelCredit()
     {
         final int limit = channelPrefetch();
-        return limit == 0 || consumerUnacked() < limit;
+        if (limit == 0)
+        {
+            return true;
+        }
+        final long reservations = lvChannelReservations(); // before the counts: see channelReservations
+        return consumerUnacked() + inFlight(reservations) < limit;
+    }
+
+    /**
+     * A consumer about to deliver one message under the channel's global prefetch {@code limit}: reserves
+     * room for it, unless the channel's consumers together hold (or have reserved) {@code limit}
+     * deliveries already. Any delivering thread. A true return must be followed by
+     * {@link #endChannelReservation} once the delivery is held in its scope, or was not made.
+     *
+     * @return true when reserved; false when the channel is at its limit (an ack, or the end of a
+     * reservation that had made it so, wakes the channel's consumers).
+     */
+    boolean reserveChannelDelivery(final int limit)
+    {
+        while (true)
+        {
+            final long reservations = lvChannelReservations(); // before the counts: see channelReservations
+            final int inFlight = inFlight(reservations);
+            if (consumerUnacked() + inFlight < limit)
+            {
+                if (casChannelReservations(reservations, reservations + RESERVATION))
+                {
+                    return true;
+                }
+            }
+            else if (inFlight == 0 || casChannelReservations(reservations, reservations | REFUSED_BESIDE_RESERVATIONS))
+            {
+                // Refused. With reservations in flight the flag is set by this CAS (or found set, the CAS
+                // then ordering this refusal after whoever set it), so whichever of them ends next, after
+                // it, sees the flag and wakes the channel's consumers: they may have been in the way.
+                return false;
+            }
+            // The word moved between the read and the CAS: read again.
+        }
+    }
+
+    /**
+     * Ends a reservation of {@link #reserveChannelDelivery}: its delivery is now held in its scope (and
+     * counted there), or was not made. If a consumer was refused while reservations were in flight, clears
+     * that flag and wakes the channel's consumers: this one's end may be the credit they wait for (the
+     * CAS, then their armed state: a Dekker pair with their arm and re-check, see DeliveryAgent).
+     */
+    void endChannelReservation()
+    {
+        long reservations;
+        do
+        {
+            reservations = lvChannelReservations();
+        }
+        while (!casChannelReservations(reservations, (reservations - 1) & ~REFUSED_BESIDE_RESERVATIONS));
+        if ((reservations & REFUSED_BESIDE_RESERVATIONS) != 0)
+        {
+            wakeConsumers();
+        }
+    }
+
+    private static int inFlight(final long reservations)
+    {
+        return (int)(reservations & IN_FLIGHT_MASK);
     }
 
     /** @return the unacknowledged deliveries of every consumer of the channel (gets excluded, as RabbitMQ counts prefetch). */
@@ -501,6 +592,16 @@ final class Acknowledgements
     private void svChannelPrefetch(final int prefetch)
     {
         CHANNEL_PREFETCH.setVolatile(this, prefetch);
+    }
+
+    private long lvChannelReservations()
+    {
+        return (long)CHANNEL_RESERVATIONS.getVolatile(this);
+    }
+
+    private boolean casChannelReservations(final long expected, final long next)
+    {
+        return CHANNEL_RESERVATIONS.compareAndSet(this, expected, next);
     }
 
     private long faaNextTag(final int count)

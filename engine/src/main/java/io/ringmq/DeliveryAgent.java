@@ -124,6 +124,11 @@ final class DeliveryAgent implements QueueConsumer
     private int lastBatchDeliveries;
     /** Deliveries made by the last {@link #deliverMailboxRun}; delivering thread only. */
     private int runDeliveries;
+    /**
+     * Under its channel's global prefetch: room for the next delivery is reserved with the channel
+     * ({@link Acknowledgements#reserveChannelDelivery}) and not yet ended. Delivering thread only.
+     */
+    private boolean channelReserved;
 
     @SuppressWarnings("unused")
     private volatile int state = RUNNING;
@@ -356,7 +361,7 @@ final class DeliveryAgent implements QueueConsumer
         int deliveries = 0;
         try
         {
-            while (removed < max && mailboxCredit())
+            while (removed < max && mailboxCredit() && reserveChannelCredit())
             {
                 mailbox.peekReady(taken);
                 final Envelope envelope = taken.envelope;
@@ -367,6 +372,7 @@ final class DeliveryAgent implements QueueConsumer
                 if (queue.dropIfExpired(envelope))
                 {
                     mailbox.remove(); // it expired while it waited for us
+                    endChannelReservation();
                     continue;
                 }
                 deliver(envelope, redelivered, origin, tag++, true, removed == max || lastOfCredit());
@@ -379,6 +385,7 @@ final class DeliveryAgent implements QueueConsumer
         }
         finally
         {
+            endChannelReservation(); // ended by the delivery as a rule; here if something threw before its hold
             runDeliveries = deliveries;
             if (tag < tagEnd)
             {
@@ -426,6 +433,7 @@ final class DeliveryAgent implements QueueConsumer
         lastBatchDeliveries = 0;
         if (took == 0)
         {
+            endChannelReservation();
             return 0;
         }
         batchNext = 0;
@@ -459,6 +467,7 @@ final class DeliveryAgent implements QueueConsumer
         }
         finally
         {
+            endChannelReservation(); // its message expired, or the take found nothing; usually ended already
             lastBatchDeliveries = delivered;
             counts.publishDeliveries();
             if (lvState() == RUNNING)
@@ -514,10 +523,15 @@ final class DeliveryAgent implements QueueConsumer
         return singleActiveConsumer == null || singleActiveConsumer.isTurnOf(this);
     }
 
-    /** Credit for a take of its own: unacknowledged under its prefetch and the channel's. */
+    /** Credit for a take of its own: unacknowledged under its prefetch and the channel's. A test; see {@link #ownCredit}. */
     private boolean hasOwnCredit()
     {
-        return autoAck || (prefetch == 0 || scope.unackedCount() < prefetch) && acks.hasChannelCredit();
+        return autoAck || underOwnPrefetch() && acks.hasChannelCredit();
+    }
+
+    private boolean underOwnPrefetch()
+    {
+        return prefetch == 0 || scope.unackedCount() < prefetch;
     }
 
     /**
@@ -528,14 +542,52 @@ final class DeliveryAgent implements QueueConsumer
      */
     private boolean mailboxCredit()
     {
-        return autoAck || prefetch == 0 || scope.unackedCount() < prefetch;
+        return autoAck || underOwnPrefetch();
+    }
+
+    /** Whether the mailbox's oldest could be delivered now, under the channel's prefetch too: the idle re-check. */
+    private boolean mailboxDeliverable()
+    {
+        return !mailbox.isEmpty() && mailboxCredit() && (autoAck || acks.hasChannelCredit());
+    }
+
+    /**
+     * Under the channel's global prefetch, reserves room for one delivery with the channel (the
+     * channel's other consumers deliver meanwhile, on their own threads): the delivery then ends the
+     * reservation once it holds its message ({@link #deliver}), or {@link #endChannelReservation} does
+     * if none is made. Always true with auto-ack or without a global prefetch.
+     */
+    private boolean reserveChannelCredit()
+    {
+        if (autoAck)
+        {
+            return true;
+        }
+        final int limit = acks.channelPrefetch();
+        if (limit == 0)
+        {
+            return true;
+        }
+        channelReserved = acks.reserveChannelDelivery(limit);
+        return channelReserved;
+    }
+
+    /** Ends the reservation of {@link #reserveChannelCredit}, if one is held. */
+    private void endChannelReservation()
+    {
+        if (channelReserved)
+        {
+            channelReserved = false;
+            acks.endChannelReservation();
+        }
     }
 
     /**
      * How many it may take for itself now: what its prefetch leaves (only this thread adds to its
      * unacknowledged deliveries, so the whole batch fits); no bound with auto-ack or prefetch 0. Under a
-     * channel's global prefetch, at most one: the channel's other consumers take meanwhile, so that limit
-     * is checked per delivery, as before batching.
+     * channel's global prefetch, at most one, reserved with the channel ({@link #reserveChannelCredit}):
+     * the channel's other consumers deliver meanwhile. Only when its queue has messages, so that an idle
+     * consumer does not take and end reservations that its channel's others may be refused for.
      */
     private int ownCredit()
     {
@@ -545,7 +597,7 @@ final class DeliveryAgent implements QueueConsumer
         }
         if (acks.channelPrefetch() > 0)
         {
-            return hasOwnCredit() ? 1 : 0;
+            return underOwnPrefetch() && queue.hasMessages() && reserveChannelCredit() ? 1 : 0;
         }
         return prefetch == 0 ? Integer.MAX_VALUE : prefetch - scope.unackedCount();
     }
@@ -605,6 +657,7 @@ final class DeliveryAgent implements QueueConsumer
         if (!autoAck)
         {
             scope.hold(tag, envelope, origin);
+            endChannelReservation(); // after the hold: the channel's count now has it (see Acknowledgements)
         }
         if (fromMailbox)
         {
@@ -707,7 +760,7 @@ final class DeliveryAgent implements QueueConsumer
             queue.registerSleeper(); // a volatile read-modify-write: the re-check below cannot move above it
         }
         // The re-check: each condition a waker changes before it reads "armed".
-        final boolean runnable = !mailbox.isEmpty() && mailboxCredit() || creditForIdle() != credit ||
+        final boolean runnable = mailboxDeliverable() || creditForIdle() != credit ||
             (credit && queue.hasMessages()) || lvState() == STOPPED;
         if (runnable)
         {

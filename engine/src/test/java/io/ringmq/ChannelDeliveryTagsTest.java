@@ -7,6 +7,7 @@ import org.junit.jupiter.api.Test;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -203,6 +204,32 @@ class ChannelDeliveryTagsTest extends BrokerTestBase
         assertEquals(3, a.unackedCount() + b.unackedCount(), "the channel's limit, not each consumer's 10");
         channel.ack(tags.get(0), false);
         Await.until("credit freed on the channel is used", () -> tags.size() == 4);
+        assertEquals(3, channel.unackedCount());
+    }
+
+    @Test
+    void aGlobalPrefetchBoundsCompetingConsumersOfOneQueue()
+    {
+        channel.queueDeclare("q");
+        channel.setChannelPrefetch(3);
+        final List<Long> tags = new CopyOnWriteArrayList<>();
+        final AtomicInteger mostHeld = new AtomicInteger();
+        final DeliveryHandler handler = d ->
+        {
+            mostHeld.accumulateAndGet(channel.unackedCount(), Math::max); // this delivery is held by now
+            tags.add(d.deliveryTag());
+        };
+        channel.consume("q", ConsumeOptions.manualAck(10), handler);
+        channel.consume("q", ConsumeOptions.manualAck(10), handler);
+        for (int i = 0; i < 10; i++)
+        {
+            channel.publish("", "q", seq(i));
+        }
+        Await.until("three delivered", () -> tags.size() >= 3);
+        channel.ack(tags.get(0), false);
+        Await.until("credit freed on the channel is used", () -> tags.size() >= 4);
+        assertEquals(3, mostHeld.get(), "held at once by the two consumers together: the channel's limit, not each one's 10 " +
+            "(the round-robin hands them messages on another thread) " + tags);
         assertEquals(3, channel.unackedCount());
     }
 
