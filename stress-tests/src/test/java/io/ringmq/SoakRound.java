@@ -566,6 +566,8 @@ final class SoakRound
         final boolean shared;
         final boolean requeueOnError;
         final int prefetch;
+        /** Its channel's global prefetch ({@code basic.qos global}), 0 for none: bounds it beside its own. */
+        final int channelPrefetch;
         final String by;
         Channel channel;
         final AtomicReference<Consumer> self = new AtomicReference<>();
@@ -590,7 +592,9 @@ final class SoakRound
             this.shared = deferred && random.nextBoolean();
             this.requeueOnError = random.nextBoolean();
             this.prefetch = PREFETCHES[random.nextInt(PREFETCHES.length)];
-            this.by = by + "/" + queue + (autoAck ? "/auto" : shared ? "/shared" : deferred ? "/deferred" : "/immediate") + "/prefetch" + prefetch;
+            this.channelPrefetch = random.nextInt(3) == 0 ? 1 + random.nextInt(8) : 0;
+            this.by = by + "/" + queue + (autoAck ? "/auto" : shared ? "/shared" : deferred ? "/deferred" : "/immediate") + "/prefetch" + prefetch +
+                (channelPrefetch > 0 ? "/global" + channelPrefetch : "");
         }
 
         static PushConsumer start(final SoakRound round, final Channel channel, final Random random, final String by)
@@ -605,6 +609,7 @@ final class SoakRound
                 .build();
             pc.lastHandlerExit = System.nanoTime(); // published to the consumer thread by its start
             pc.channel = channel;
+            channel.setChannelPrefetch(pc.channelPrefetch); // its channel has no other consumer: the bound is its own
             try
             {
                 pc.consumer = channel.consume(pc.queue, options, pc::handle);
@@ -638,6 +643,11 @@ final class SoakRound
             if (c != null && prefetch > 0 && c.unackedCount() > prefetch)
             {
                 ledger.violation(by + " holds " + c.unackedCount() + " unacked deliveries, more than its prefetch " + prefetch);
+            }
+            if (c != null && !autoAck && channelPrefetch > 0 && c.unackedCount() > channelPrefetch)
+            {
+                ledger.violation(by + " holds " + c.unackedCount() + " unacked deliveries, more than its channel's global prefetch " +
+                    channelPrefetch);
             }
             final int action = random.nextInt(100);
             if (action < 3)
