@@ -194,11 +194,7 @@ class ChannelDeliveryTagsTest extends BrokerTestBase
         channel.setChannelPrefetch(3);
         final List<Long> tags = new CopyOnWriteArrayList<>();
         final AtomicInteger mostHeld = new AtomicInteger();
-        final DeliveryHandler handler = d ->
-        {
-            mostHeld.accumulateAndGet(channel.unackedCount(), Math::max); // this delivery is held by now
-            tags.add(d.deliveryTag());
-        };
+        final DeliveryHandler handler = recordingTheMostHeld(tags, mostHeld);
         final Consumer a = channel.consume("a", ConsumeOptions.manualAck(10), handler);
         final Consumer b = channel.consume("b", ConsumeOptions.manualAck(10), handler);
         for (int i = 0; i < 5; i++)
@@ -221,11 +217,7 @@ class ChannelDeliveryTagsTest extends BrokerTestBase
         channel.setChannelPrefetch(3);
         final List<Long> tags = new CopyOnWriteArrayList<>();
         final AtomicInteger mostHeld = new AtomicInteger();
-        final DeliveryHandler handler = d ->
-        {
-            mostHeld.accumulateAndGet(channel.unackedCount(), Math::max); // this delivery is held by now
-            tags.add(d.deliveryTag());
-        };
+        final DeliveryHandler handler = recordingTheMostHeld(tags, mostHeld);
         channel.consume("q", ConsumeOptions.manualAck(10), handler);
         channel.consume("q", ConsumeOptions.manualAck(10), handler);
         for (int i = 0; i < 10; i++)
@@ -238,6 +230,16 @@ class ChannelDeliveryTagsTest extends BrokerTestBase
         assertEquals(3, mostHeld.get(), "held at once by the two consumers together: the channel's limit, not each one's 10 " +
             "(the round-robin hands them messages on another thread) " + tags);
         assertEquals(3, channel.unackedCount());
+    }
+
+    /** A handler that keeps each delivery's tag and the most the channel held at once (this delivery is held by then). */
+    private DeliveryHandler recordingTheMostHeld(final List<Long> tags, final AtomicInteger mostHeld)
+    {
+        return d ->
+        {
+            mostHeld.accumulateAndGet(channel.unackedCount(), Math::max);
+            tags.add(d.deliveryTag());
+        };
     }
 
     @Test
